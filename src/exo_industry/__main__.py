@@ -1,0 +1,3 @@
+from exo_industry.cli import main
+
+raise SystemExit(main())

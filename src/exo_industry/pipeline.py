@@ -1,0 +1,106 @@
+"""``process``: run each section's transform on the raw store and save what it derives.
+
+load (raw store, checksums verified) -> process (section module) -> save (atomic,
+deterministic CSV, claims rows, manifest with input checksums).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from . import claims as claims_mod
+from . import processed
+from .config import paths
+from .errors import MissingData
+from .sections import all_sections, get
+from .store import RawStore, atomic_write_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    section: str
+    status: str  # "processed", "up to date", "skipped"
+    detail: str
+
+
+def _section_inputs_recorded(manifest: dict, section: str) -> set[tuple[str, str]]:
+    recorded = set()
+    for out in manifest.get("outputs", {}).values():
+        if out.get("section") == section:
+            recorded |= {(i["source"], i["sha256"]) for i in out.get("inputs", [])}
+    return recorded
+
+
+def _outputs_intact(manifest: dict, section: str) -> bool:
+    from .store import sha256_bytes
+
+    outs = {k: v for k, v in manifest.get("outputs", {}).items() if v.get("section") == section}
+    if not outs:
+        return False
+    for name, rec in outs.items():
+        if name.startswith("claims:"):
+            continue
+        path = paths().processed / name
+        if not path.exists() or sha256_bytes(path.read_bytes()) != rec["sha256"]:
+            return False
+    return True
+
+
+def stale_sections(store: RawStore | None = None) -> dict[str, str]:
+    """Sections whose stored raw inputs differ from those the committed outputs were made from."""
+    store = store or RawStore()
+    manifest = processed.read_manifest()
+    stale = {}
+    for sec in all_sections():
+        present = {(e.source, e.provenance.sha256) for src in sec.SOURCES for e in store.entries(src)}
+        if not present:
+            continue
+        if not _outputs_intact(manifest, sec.NAME):
+            stale[sec.NAME] = "outputs missing or changed"
+        elif not _section_inputs_recorded(manifest, sec.NAME) <= present or not present <= _section_inputs_recorded(manifest, sec.NAME):
+            stale[sec.NAME] = "raw inputs changed"
+    return stale
+
+
+def process(sections: list[str] | None = None, store: RawStore | None = None, force: bool = False) -> list[Outcome]:
+    store = store or RawStore()
+    mods = [get(s) for s in sections] if sections else all_sections()
+    stale = stale_sections(store)
+    outcomes = []
+    for sec in mods:
+        has_raw = any(store.entries(src) for src in sec.SOURCES)
+        if not has_raw:
+            outcomes.append(Outcome(sec.NAME, "skipped", f"no raw data for {', '.join(sec.SOURCES)}; committed outputs kept"))
+            continue
+        if not force and sec.NAME not in stale:
+            outcomes.append(Outcome(sec.NAME, "up to date", "raw inputs unchanged since the committed outputs"))
+            continue
+        try:
+            result = sec.process(store)
+        except MissingData as exc:
+            outcomes.append(Outcome(sec.NAME, "skipped", f"{exc}; committed outputs kept"))
+            continue
+        save(sec.NAME, result)
+        outcomes.append(Outcome(sec.NAME, "processed", f"{len(result.tables)} tables, {len(result.claims)} claims"))
+    return outcomes
+
+
+def save(section: str, result) -> None:
+    """Write a section's tables and claims, then the manifest (all atomic)."""
+    out_dir = paths().processed
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = processed.read_manifest()
+    # forget this section's previous outputs (a table may have been dropped)
+    manifest["outputs"] = {k: v for k, v in manifest.get("outputs", {}).items() if v.get("section") != section}
+    for name, table in sorted(result.tables.items()):
+        text = processed.table_csv(table.frame, table.sort_by, table.decimals)
+        atomic_write_text(out_dir / f"{name}.csv", text)
+        processed.record_output(manifest, f"{name}.csv", text, section, result.inputs)
+    ledger = claims_mod.merge(claims_mod.read_ledger(paths().claims), result.claims)
+    atomic_write_text(paths().claims, claims_mod.ledger_csv(ledger))
+    own = claims_mod.ledger_csv(claims_mod.to_frame(result.claims))
+    processed.record_output(manifest, f"claims:{section}", own, section, result.inputs)
+    processed.write_manifest(manifest)

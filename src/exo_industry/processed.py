@@ -1,0 +1,75 @@
+"""Derived tables in ``data/processed``: written deterministically, read by the notebooks.
+
+Determinism: rows sorted by the table's key, floats printed with a fixed number of
+decimals, ``\\n`` line ends, UTF-8, no index. The same inputs give the same bytes.
+
+``manifest.json`` names, for every output, its sha256, the section that made it and
+the raw inputs (source, file, sha256) it was made from.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .config import paths
+from .errors import MissingData
+from .store import Entry, atomic_write_text, sha256_bytes
+
+
+def table_csv(df: pd.DataFrame, sort_by: list[str] | None = None, decimals: int = 3) -> str:
+    if sort_by:
+        df = df.sort_values(sort_by, kind="mergesort")
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n", float_format=f"%.{decimals}f")
+    return buf.getvalue()
+
+
+def processed_dir() -> Path:
+    return paths().processed
+
+
+def read_table(name: str, **kw) -> pd.DataFrame:
+    """A processed table by name (``aging_share`` reads ``data/processed/aging_share.csv``)."""
+    path = processed_dir() / f"{name}.csv"
+    if not path.exists():
+        raise MissingData(
+            f"processed table {name!r} not found at {path}",
+            hint="run `exo-industry process` after importing or fetching the section's sources",
+        )
+    return pd.read_csv(path, **kw)
+
+
+def read_manifest() -> dict:
+    path = paths().manifest
+    if not path.exists():
+        return {"outputs": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def input_record(entry: Entry) -> dict:
+    p = entry.provenance
+    return {
+        "source": p.source,
+        "kind": p.kind,
+        "file": entry.name,
+        "sha256": p.sha256,
+        "route": p.route,
+        "release": p.release,
+    }
+
+
+def write_manifest(manifest: dict) -> None:
+    manifest = {"outputs": dict(sorted(manifest.get("outputs", {}).items()))}
+    atomic_write_text(paths().manifest, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def record_output(manifest: dict, name: str, text: str, section: str, inputs: list[Entry]) -> None:
+    manifest.setdefault("outputs", {})[name] = {
+        "section": section,
+        "sha256": sha256_bytes(text.encode("utf-8")),
+        "inputs": sorted((input_record(e) for e in inputs), key=lambda r: (r["source"], r["file"])),
+    }

@@ -1,0 +1,286 @@
+"""The raw-data store: what each source returned, kept unedited, with provenance beside it.
+
+Layout (owid/etl keeps a ``.dvc`` file beside each snapshot; we keep a JSON sidecar)::
+
+    data/raw/<source>/<name>                     the bytes as received or imported
+    data/raw/<source>/<name>.provenance.json     where they came from, and their sha256
+
+Rules:
+- a file is written only after its content has been validated by the caller, so a
+  failed download or a malformed import never reaches the store;
+- writes go to ``*.new`` files first, are flushed to disk, then renamed into place
+  (sidecar first, data second). Reading finds a half-finished rename and completes it,
+  so an interrupted refresh leaves either the old snapshot or the new one, never a mix;
+- every read verifies the sha256 recorded in the sidecar.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+from .config import paths
+from .errors import BadParameter, IntegrityError, MissingData
+
+SIDECAR_SUFFIX = ".provenance.json"
+_NEW = ".new"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def safe_name(name: str) -> str:
+    """A file name that is safe on every platform (no folders, no odd characters)."""
+    cleaned = _SAFE_NAME.sub("_", name).strip("._")
+    if not cleaned:
+        raise BadParameter(f"cannot make a file name out of {name!r}")
+    return cleaned
+
+
+@dataclass
+class Provenance:
+    source: str  # source module name, e.g. "wpp", "worldbank"
+    kind: str  # what the file is within the source, e.g. "popAge5dt", "indicator_json"
+    route: str  # "live" or "import"
+    sha256: str
+    size: int
+    retrieved_at: str  # UTC, ISO 8601
+    licence: str
+    release: str | None = None  # upstream release or vintage, e.g. "WPP 2024"
+    url: str | None = None  # live route: the request (secrets never included)
+    original_name: str | None = None  # import route: the file's own name
+    original_path: str | None = None  # import route: where it was read from
+    query: dict = field(default_factory=dict)
+    citation: str | None = None
+    notes: str | None = None
+    tool: str = f"exo_industry {__version__}"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Provenance":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**data)
+        except (ValueError, TypeError) as exc:
+            raise IntegrityError(f"provenance file {path} is damaged: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored file and its provenance."""
+
+    path: Path
+    provenance: Provenance
+
+    @property
+    def source(self) -> str:
+        return self.provenance.source
+
+    @property
+    def kind(self) -> str:
+        return self.provenance.kind
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _write_new(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(path.name + _NEW)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never part of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_new(path, data)
+    os.replace(tmp, path)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+class RawStore:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root is not None else paths().raw
+
+    # -- writing -------------------------------------------------------------------
+    def put(
+        self,
+        source: str,
+        name: str,
+        data: bytes,
+        *,
+        kind: str,
+        route: str,
+        licence: str,
+        release: str | None = None,
+        url: str | None = None,
+        original_name: str | None = None,
+        original_path: str | None = None,
+        query: dict | None = None,
+        citation: str | None = None,
+        notes: str | None = None,
+        retrieved_at: str | None = None,
+    ) -> Entry:
+        if route not in ("live", "import"):
+            raise BadParameter(f"route must be 'live' or 'import', not {route!r}")
+        folder = self.root / safe_name(source)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe_name(name)
+        prov = Provenance(
+            source=source,
+            kind=kind,
+            route=route,
+            sha256=sha256_bytes(data),
+            size=len(data),
+            retrieved_at=retrieved_at or utc_now(),
+            licence=licence,
+            release=release,
+            url=url,
+            original_name=original_name,
+            original_path=original_path,
+            query=dict(query or {}),
+            citation=citation,
+            notes=notes,
+        )
+        sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
+        data_tmp = _write_new(target, data)
+        side_tmp = _write_new(sidecar, prov.to_json().encode("utf-8"))
+        # Sidecar first: if we stop between the two renames, the sidecar describes the
+        # ``.new`` data file, and _recover() finishes the job on the next read.
+        os.replace(side_tmp, sidecar)
+        os.replace(data_tmp, target)
+        return Entry(target, prov)
+
+    def import_file(self, source: str, path: Path, *, kind: str, licence: str, name: str | None = None, **kw) -> Entry:
+        path = Path(path)
+        data = path.read_bytes()
+        return self.put(
+            source,
+            name or path.name,
+            data,
+            kind=kind,
+            route="import",
+            licence=licence,
+            original_name=path.name,
+            original_path=str(path.resolve()),
+            **kw,
+        )
+
+    # -- reading -------------------------------------------------------------------
+    def _recover(self, target: Path) -> None:
+        pending = target.with_name(target.name + _NEW)
+        sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
+        side_pending = sidecar.with_name(sidecar.name + _NEW)
+        if side_pending.exists():
+            # The sidecar was never swapped in: the old snapshot is intact. Drop the half-write.
+            side_pending.unlink()
+            if pending.exists():
+                pending.unlink()
+            return
+        if pending.exists() and sidecar.exists():
+            prov = Provenance.from_file(sidecar)
+            if sha256_file(pending) == prov.sha256:
+                os.replace(pending, target)  # finish the interrupted rename
+            else:
+                pending.unlink()
+
+    def entries(self, source: str | None = None, kind: str | None = None) -> list[Entry]:
+        """Stored files, sorted by source and name (checksums are not verified here)."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        folders = [self.root / source] if source else sorted(p for p in self.root.iterdir() if p.is_dir())
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for sidecar in sorted(folder.glob("*" + SIDECAR_SUFFIX)):
+                target = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
+                self._recover(target)
+                if not target.exists():
+                    continue
+                prov = Provenance.from_file(sidecar)
+                if kind is None or prov.kind == kind:
+                    found.append(Entry(target, prov))
+        return found
+
+    def verify(self, entry: Entry) -> Path:
+        """Check the file against its recorded sha256 and return its path."""
+        actual = sha256_file(entry.path)
+        if actual != entry.provenance.sha256:
+            raise IntegrityError(
+                f"{entry.path} does not match its provenance (sha256 {actual[:12]}… recorded "
+                f"{entry.provenance.sha256[:12]}…)",
+                hint="the raw store is never edited by hand; fetch or import the file again",
+            )
+        return entry.path
+
+    def read_bytes(self, entry: Entry) -> bytes:
+        data = entry.path.read_bytes()
+        if sha256_bytes(data) != entry.provenance.sha256:
+            self.verify(entry)  # raises with the full message
+        return data
+
+    def latest(self, source: str, kind: str) -> Entry:
+        """The one entry of a kind (the newest retrieval if several)."""
+        found = self.entries(source, kind)
+        if not found:
+            raise MissingData(
+                f"the raw store at {self.root} has no {source}/{kind} file",
+                hint=f"run `exo-industry fetch {source}` or `exo-industry import {source} FILE...`",
+            )
+        return max(found, key=lambda e: (e.provenance.retrieved_at, e.name))
+
+    def find(self, source: str, kind: str) -> list[Entry]:
+        return self.entries(source, kind)
+
+
+def describe(entries: Iterable[Entry]) -> list[dict]:
+    """Rows for ``exo-industry sources``."""
+    rows = []
+    for e in entries:
+        p = e.provenance
+        rows.append(
+            {
+                "source": p.source,
+                "file": e.name,
+                "kind": p.kind,
+                "route": p.route,
+                "from": p.url or p.original_name or "",
+                "retrieved": p.retrieved_at,
+                "sha256": p.sha256[:12],
+                "size": p.size,
+                "licence": p.licence,
+                "release": p.release or "",
+            }
+        )
+    return rows
