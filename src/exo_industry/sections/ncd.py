@@ -186,7 +186,7 @@ CKD = "Chronic kidney disease"
 # --------------------------------------------------------------------------- labels
 LABELS = {
     "zh": {
-        "title": "非传染性疾病负担",
+        "title": "# 非传染性疾病负担（论文第1.2节）",
         "share_title": "非传染性疾病死亡占全部死亡的比例",
         "share_axis": "占全部死亡的比例（%）",
         "year": "年份",
@@ -214,7 +214,7 @@ LABELS = {
         "WHO 公布的死亡人数 2000 年为 3100 万，2019 年为 4100 万。",
         "causes_text": "{location}，{year} 年（IHME GBD 2019）：四类疾病共 {sum4:.2f} 百万例死亡，占所列非传染性疾病死亡的 {share4:.1f}%。",
         "table_caption": "四类主要非传染性疾病死亡人数（百万）与其占非传染性疾病死亡的比例",
-        "claims_heading": "### 论文论断的核对",
+        "claims_heading": "## 论文论断核验",
         "no_data": "{location} 在 {year} 年没有 GBD 2019 分死因数据。",
         "col_source": "来源",
         "col_location": "地区",
@@ -223,7 +223,7 @@ LABELS = {
         "col_basis": "合计口径",
     },
     "en": {
-        "title": "The burden of noncommunicable diseases",
+        "title": "# The burden of noncommunicable diseases (paper §1.2)",
         "share_title": "Deaths from noncommunicable diseases, share of all deaths",
         "share_axis": "share of all deaths (%)",
         "year": "year",
@@ -254,7 +254,7 @@ LABELS = {
         "causes_text": "{location}, {year} (IHME GBD 2019): the four groups account for {sum4:.2f} million deaths, "
         "{share4:.1f}% of the NCD deaths the export lists.",
         "table_caption": "Deaths from the four main NCD groups (millions) and their share of NCD deaths",
-        "claims_heading": "### The paper's claims, checked",
+        "claims_heading": "## The paper's claims, checked",
         "no_data": "No GBD 2019 deaths by cause for {location} in {year}.",
         "col_source": "source",
         "col_location": "location",
@@ -284,21 +284,26 @@ CAUSE_ZH = {
 }
 
 DATA_NOTE = {
-    "zh": "数据：WHO 全球卫生估计 2019（世界银行 WDI SH.DTH.NCOM.ZS、SH.DTH.COMM.ZS，仅 2000、2010、2015、2019 年）；"
-    "IHME GBD 2017 与 GBD 2019（Our World in Data 导出文件）；WHO《2023 年世界卫生统计》公布数。离线时用的是 ../shared/data "
-    "中的文件。联网时可更新：\n"
-    "exo-industry fetch worldbank --indicator SH.DTH.NCOM.ZS --indicator SH.DTH.COMM.ZS --start 2000 --end 2024\n"
-    "exo-industry fetch owid\n"
-    "exo-industry fetch who_gho --indicator NCDMORT3070 --location GLOBAL --location CHN\n"
-    "exo-industry process --section ncd",
-    "en": "Data: WHO Global Health Estimates 2019 (World Bank WDI SH.DTH.NCOM.ZS and SH.DTH.COMM.ZS; 2000, 2010, 2015 and "
-    "2019 only); IHME GBD 2017 and GBD 2019 (Our World in Data exports); WHO's published figures (World Health Statistics "
-    "2023). Offline these come from the files in ../shared/data. With a network, refresh them with:\n"
-    "exo-industry fetch worldbank --indicator SH.DTH.NCOM.ZS --indicator SH.DTH.COMM.ZS --start 2000 --end 2024\n"
-    "exo-industry fetch owid\n"
-    "exo-industry fetch who_gho --indicator NCDMORT3070 --location GLOBAL --location CHN\n"
-    "exo-industry process --section ncd",
+    "zh": "数据：WHO 全球卫生估计 2019（经世界银行 WDI，仅 2000、2010、2015、2019 年）；IHME GBD 2017 与 GBD 2019"
+    "（Our World in Data 导出，GBD 2019 文件无全部死因合计，相关比例为近似值）；WHO《2023 年世界卫生统计》公布数。离线数据足以核验两条论断。",
+    "en": "Data: WHO Global Health Estimates 2019 (via World Bank WDI; 2000, 2010, 2015 and 2019 only); IHME GBD 2017 and "
+    "GBD 2019 (Our World in Data exports; the GBD 2019 file has no all-cause total, so shares from it are approximate); "
+    "WHO's published figures (World Health Statistics 2023). The offline data suffice to check both claims.",
 }
+LIVE_COMMANDS = (
+    "exo-industry fetch worldbank --indicator SH.DTH.NCOM.ZS --indicator SH.DTH.COMM.ZS --start 2000 --end 2024\n"
+    "exo-industry fetch owid\n"
+    "exo-industry fetch who_gho --indicator NCDMORT3070 --location GLOBAL --location CHN\n"
+    "exo-industry process --section ncd"
+)
+LIVE_NOTE = {
+    "zh": "离线时用的是 ../shared/data 中的文件。联网时可用以下命令更新数据（WHO GHO 接口另可取得 30–70 岁死于四类"
+    "主要非传染性疾病的概率，指标 NCDMORT3070）：\n" + LIVE_COMMANDS,
+    "en": "Offline, the files in ../shared/data are used. With a network, refresh the data with the commands below "
+    "(the WHO GHO API also gives the probability of dying between 30 and 70 from the four main NCDs, indicator "
+    "NCDMORT3070):\n" + LIVE_COMMANDS,
+}
+KEY_FIGURE = "ncd_share_WLD-CHN_2019_main4"  # the share figure for the notebook's default parameters
 
 
 LOCATION_ZH = {"World": "全球", "China": "中国"}
