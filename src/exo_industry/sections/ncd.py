@@ -221,6 +221,8 @@ LABELS = {
         "col_share": "四类占比（%）",
         "col_total": "非传染性疾病合计",
         "col_basis": "合计口径",
+        "basis_listed": "导出文件所列非传染性疾病死因之和",
+        "basis_published": "全部非传染性疾病死亡（公布数）",
     },
     "en": {
         "title": "# The burden of noncommunicable diseases (paper §1.2)",
@@ -261,6 +263,8 @@ LABELS = {
         "col_share": "share of the four (%)",
         "col_total": "NCD total",
         "col_basis": "basis of the total",
+        "basis_listed": "sum of the NCD causes the export lists",
+        "basis_published": "all NCD deaths (published)",
     },
 }
 
@@ -278,7 +282,7 @@ CAUSE_ZH = {
     "Chronic kidney disease": "慢性肾病",
     "Drug use disorders": "药物使用障碍",
     "Alcohol use disorders": "酒精使用障碍",
-    "Neurological disorders": "神经系统疾病（仅阿尔茨海默病、帕金森病）",
+    "Neurological disorders": "阿尔茨海默病与帕金森病",
     "Diabetes and kidney diseases": "糖尿病和肾病",
     "Substance use disorders": "物质使用障碍",
 }
@@ -313,10 +317,14 @@ def display_name(location: dict, lang: str) -> str:
     return LOCATION_ZH.get(location["name"], location["name"]) if lang == "zh" else location["name"]
 
 
+# The export holds only two of GBD's neurological causes: say so where the level-2 group is shown.
+CAUSE_EN = {"Neurological disorders": "Alzheimer's and Parkinson's"}
+
+
 def cause_label(name: str, lang: str) -> str:
     if lang == "zh":
         return CAUSE_ZH.get(name, LABELS["zh"].get(name, name))
-    return LABELS["en"].get(name, name)
+    return CAUSE_EN.get(name, LABELS["en"].get(name, name))
 
 
 def figure_tag(locations: list[dict], year: int, grouping: str, lang: str) -> str:
@@ -579,10 +587,8 @@ def resolve_locations(locations, known: pd.DataFrame) -> list[dict]:
         text = str(loc).strip()
         hit = idx.get(text.lower())
         if hit is None:
-            names = sorted({str(n) for n in known["location"]})
-            near = difflib.get_close_matches(text, names, n=5, cutoff=0.6)
-            near += [n for n in difflib.get_close_matches(text.lower(), [n.lower() for n in names], n=5, cutoff=0.6)
-                     if n not in {x.lower() for x in near}]
+            by_lower = {str(n).lower(): str(n) for n in sorted({str(n) for n in known["location"]})}
+            near = [by_lower[n] for n in difflib.get_close_matches(text.lower(), list(by_lower), n=5, cutoff=0.6)]
             hint = f"near matches: {', '.join(near)}" if near else "use a location name as WDI or GBD spell it, or an ISO3 code"
             raise BadParameter(f"unknown location {text!r}", hint=hint)
         code, name = hit
