@@ -796,7 +796,7 @@ def process(store: RawStore) -> Result:
     deaths = ncd_deaths(by_cause, causes)
     main4 = main4_table(deaths, causes)
     tables = {
-        "ncd_share": Table(share, ["source", "location_code", "location", "group", "year"], decimals=3,
+        "ncd_share": Table(share, ["source", "location_code", "location", "group", "year"], decimals=2,
                            description="share of all deaths by GBD level-1 group"),
         "ncd_deaths_by_cause": Table(deaths, ["location_code", "location", "cause", "year"], decimals=1,
                                      description="GBD 2019 deaths by NCD cause"),
