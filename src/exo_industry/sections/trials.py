@@ -216,12 +216,12 @@ BRANCH_AREA = {
 }
 CONDITION_AREA = [
     ("oncology", r"cancer|carcinom|tumou?r|neoplas|malignan|leuka?emi|lymphoma|myeloma|melanoma|sarcoma|gliom|glioblastom|metasta|meningiom|blastoma"),
-    ("respiratory", r"\bARDS\b|respirat|\blung|pulmonar|pneumon|asthma|\bCOPD\b|bronch|covid|sars-cov"),
+    ("respiratory", r"\bARDS\b|respirat|\blung|pulmonar|pneumon|asthma|\bCOPD\b|bronch|covid|sars-cov|coronavirus"),
     ("cardiovascular", r"heart|cardi|myocard|coronar|vascular|hypertens|atrial|stroke|aneurysm|moyamoya|isch(?:a)?emi|arter|thromb|endotheli"),
     ("nervous system", r"brain|neur|alzheimer|parkinson|dementia|stroke|cerebr|spinal\s+cord|syringomyel|sclerosis|\bALS\b|epilep|nerve|moyamoya|cognitiv|subarachnoid|intracranial|palsy"),
-    ("infections", r"covid|sars-cov|infect|sepsis|septic|virus|viral|bacteri|hepatitis|tubercul|\bHIV\b"),
+    ("infections", r"covid|sars-cov|coronavirus|infect|sepsis|septic|virus|viral|bacteri|hepatitis|tubercul|\bHIV\b"),
     ("musculoskeletal", r"osteoarth|arthritis|\bbone|cartilag|osteo|fractur|menisc|tendon|ligament|muscle|\bspine|disc\s+degenerat|rotator"),
-    ("skin and wounds", r"\bskin|wound|burn|(?<!ulcerative )\bulcer\b|dermat|epidermolysis|alopecia|\bhair|psoria|\bscar|donor\s+site"),
+    ("skin and wounds", r"\bskin|wound|burn|keloid|(?<!ulcerative )\bulcer\b|dermat|epidermolysis|alopecia|\bhair|psoria|\bscar|donor\s+site"),
     ("digestive", r"crohn|colitis|bowel|\bliver|hepat|cirrho|gastr|pancrea|intestin|fistula|esophag|oesophag"),
     ("metabolic and endocrine", r"diabet|obes|metabolic|thyroid|gaucher|lysosomal|polycystic\s+ovar"),
     ("immune and inflammatory", r"graft|gvhd|reject|lupus|rheumatoid|autoimmun|inflamm|sj[oö]gren|immun"),
