@@ -702,8 +702,139 @@ def process(store: RawStore) -> Result:
         "trials_by_country": Table(count_by(sel, "country_group"), ["country_group", "ev_kind"], description="China vs US"),
         "trials_table1": Table(audit, ["company"], description="the paper's Table 1 beside the registry"),
         "trials_reference_counts": Table(reference_counts(), ["key"], description="cited registry counts of 2026-02-15"),
+        "trials_records": Table(records_table(store, entries, rows), ["file"], description="the stored files used"),
     }
     claims = [check_oncology(rows, complete, records), check_china(rows, complete, records), check_table1(audit, complete, records)]
     notes = [] if complete else [
         f"partial records: {records}; distinct EV studies: {len(sel)} of {len(rows)} records ({', '.join(f'{k} {int(v)}' for k, v in totals.items())})"]
     return Result(tables=tables, claims=claims, inputs=entries, notes=notes)
+
+
+# --------------------------------------------------------------------------- notebook and briefing texts
+KEY_FIGURE = "trials_by_area"  # figures/trials_by_area.<lang>.png is the overview card's figure
+DATA_NOTE = {
+    "zh": "离线记录不完整：仅有间充质干细胞相关试验的经典CSV导出（至2022年9月）中的外泌体/胞外囊泡研究，以及19项近期中枢神经系统研究；"
+    "注册库总数（2026-02-15）为引用值。完整数据需联网运行 exo-industry fetch ctgov。",
+    "en": "Offline records are partial: the EV studies of the classic CSV export of MSC trials (to 2022-09) and 19 recent "
+    "nervous-system studies; registry totals (2026-02-15) are cited. The live route (exo-industry fetch ctgov) gives the complete set.",
+}
+AREA_NAMES = {
+    "zh": {"oncology": "肿瘤", "respiratory": "呼吸系统", "cardiovascular": "心血管", "nervous system": "神经系统",
+           "infections": "感染性疾病", "musculoskeletal": "肌肉骨骼", "skin and wounds": "皮肤与创伤", "digestive": "消化系统",
+           "metabolic and endocrine": "代谢与内分泌", "immune and inflammatory": "免疫与炎症", "eye": "眼科",
+           "urogenital and pregnancy": "泌尿生殖与妊娠", "mental health": "精神心理", "mouth and teeth": "口腔",
+           "ear, nose and throat": "耳鼻喉", "blood and lymph": "血液与淋巴", "congenital": "先天性疾病", "other": "其他"},
+    "en": {a: a for a in AREAS},
+}
+KIND_NAMES = {
+    "zh": {"therapeutic": "治疗性（给予胞外囊泡产品）", "diagnostic": "诊断/生物标志物", "mention": "仅提及", "none": "无"},
+    "en": {"therapeutic": "therapeutic (EV product given)", "diagnostic": "diagnostic / biomarker", "mention": "mention only", "none": "none"},
+}
+GROUP_NAMES = {
+    "zh": {"China": "中国", "US": "美国", "China and US": "中美均有", "other": "其他国家", "unknown": "未知"},
+    "en": {"China": "China", "US": "US", "China and US": "China and US", "other": "other countries", "unknown": "unknown"},
+}
+PHASE_NAMES_ZH = {"early phase 1": "早期I期", "phase 1": "I期", "phase 2": "II期", "phase 3": "III期", "phase 4": "IV期",
+                  "not applicable": "不适用", "not given": "未注明"}
+LABELS = {
+    "zh": {
+        "title": "# 外泌体临床试验（论文第2.1.3节、第3.1节、图1、表1）",
+        "intro": "论文称，ClinicalTrials.gov 上的外泌体临床试验覆盖肿瘤、呼吸、心血管、中枢神经等领域，其中肿瘤试验最多（图1）；"
+        "我国外泌体研发均处于临床前阶段；表1列出六个进入临床阶段的外泌体产品。本节按书面规则识别胞外囊泡（EV）研究，"
+        "区分治疗性研究（给予EV、外泌体、微囊泡或细胞条件培养基/分泌组）与诊断/生物标志物研究，按MeSH分支或疾病名称归入疾病领域，"
+        "并按申办方与研究地点区分中国与美国。",
+        "records_heading": "## 本节依据的记录",
+        "area_title": "胞外囊泡研究的疾病领域分布（一项研究可计入多个领域）",
+        "phase_title": "按分期", "year_title": "按开始年份", "no_year": "（另有 {n} 项未注明）", "country_title": "中国与美国（申办方或研究地点）",
+        "studies": "研究数", "area": "疾病领域", "phase": "分期", "year": "开始年份", "group": "国家/地区",
+        "table1_heading": "## 表1核对：论文所列产品与注册记录",
+        "reference_heading": "## 注册库总数（引用值，2026-02-15）",
+        "claims_heading": "## 论文论断核验",
+        "live": "联网时运行以下命令可获得完整记录：",
+        "none_selected": "按所选参数没有匹配的研究。",
+        "source": "数据来源：美国国家医学图书馆 ClinicalTrials.gov（离线镜像中的部分导出）；分类规则见 exo_industry.sections.trials",
+        "company": "公司", "product": "产品（论文）", "paper_indications": "适应证（论文）", "paper_phases": "分期（论文）",
+        "registry_records": "注册号", "registry_phases": "分期（注册库）", "registry_detail": "注册记录详情", "status": "核对结果",
+        "file": "文件", "kind": "类型", "route": "途径", "n_studies": "研究数", "ev_studies": "其中EV研究",
+        "key": "编号", "what": "检索式", "citation": "出处",
+    },
+    "en": {
+        "title": "# Exosome clinical trials (paper, sections 2.1.3 and 3.1, Figure 1, Table 1)",
+        "intro": "The paper says exosome trials on ClinicalTrials.gov span oncology, respiratory, cardiovascular, CNS and more "
+        "areas, oncology being the most numerous (Figure 1); that China's exosome R&D is all preclinical; and Table 1 lists six "
+        "EV products in clinical stage. This section identifies extracellular-vesicle (EV) studies by written rules, tells "
+        "therapeutic studies (EVs, exosomes, microvesicles or cell-conditioned medium/secretome given to people) from "
+        "diagnostic/biomarker studies, assigns disease areas from MeSH branches or condition words, and separates China and "
+        "the US by sponsor and sites.",
+        "records_heading": "## Records this section rests on",
+        "area_title": "EV studies by disease area (a study counts in each of its areas)",
+        "phase_title": "By phase", "year_title": "By start year", "no_year": " ({n} more without a start date)", "country_title": "China and the US (sponsor or sites)",
+        "studies": "Studies", "area": "Disease area", "phase": "Phase", "year": "Start year", "group": "Country",
+        "table1_heading": "## Table 1 audit: the paper's products beside the registry",
+        "reference_heading": "## Registry totals (cited, 2026-02-15)",
+        "claims_heading": "## Checking the paper's claims",
+        "live": "With a network, this command fetches the complete record set:",
+        "none_selected": "No study matches the chosen parameters.",
+        "source": "Source: US National Library of Medicine, ClinicalTrials.gov (partial exports in the offline mirror); rules in exo_industry.sections.trials",
+        "company": "Company", "product": "Product (paper)", "paper_indications": "Indications (paper)", "paper_phases": "Phases (paper)",
+        "registry_records": "NCT IDs", "registry_phases": "Phases (registry)", "registry_detail": "Registry records", "status": "Finding",
+        "file": "File", "kind": "Kind", "route": "Route", "n_studies": "Studies", "ev_studies": "EV studies",
+        "key": "Key", "what": "Query", "citation": "Source",
+    },
+}
+
+
+PHASE_LABEL_ORDER = ["early phase 1", "phase 1", "phase 1/phase 2", "phase 2", "phase 2/phase 3", "phase 3", "phase 4",
+                     "not applicable", "not given"]
+
+
+def phase_order(labels) -> list[str]:
+    """Phase labels in the registry's order (unknown combinations last, alphabetically)."""
+    known = {p: i for i, p in enumerate(PHASE_LABEL_ORDER)}
+    return sorted(set(labels), key=lambda p: (known.get(p, len(known)), p))
+
+
+def phase_name(label: str, lang: str) -> str:
+    if lang == "en":
+        return label
+    return "/".join(PHASE_NAMES_ZH.get(p, p) for p in str(label).split("/"))
+
+
+def kinds_for(include_diagnostic: bool) -> list[str]:
+    return ["therapeutic", "diagnostic"] if include_diagnostic else ["therapeutic"]
+
+
+def wide(sel: pd.DataFrame, column: str, include_diagnostic: bool = True, order=None) -> pd.DataFrame:
+    """Counts with one column per kind (therapeutic, diagnostic), for stacked bars."""
+    kinds = kinds_for(include_diagnostic)
+    if column == "area":
+        t = by_area(sel)
+    else:
+        t = count_by(sel, column)
+    if t.empty:
+        return pd.DataFrame(columns=kinds)
+    w = t.pivot_table(index=column, columns="ev_kind", values="studies", aggfunc="sum", fill_value=0)
+    w = w.reindex(columns=kinds, fill_value=0)
+    if order is not None:
+        w = w.reindex([o for o in order if o in w.index])
+    return w.astype(int)
+
+
+def area_table(sel: pd.DataFrame, include_diagnostic: bool = True) -> pd.DataFrame:
+    w = wide(sel, "area", include_diagnostic)
+    if w.empty:
+        return w
+    total = w.sum(axis=1)
+    return w.loc[total.sort_values(ascending=True, kind="mergesort").index]
+
+
+def records_table(store: RawStore, entries, rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored files the section used, with how many studies and EV studies each holds."""
+    ev_ids = set(rows.loc[rows["ev_kind"].isin(["therapeutic", "diagnostic"]), "nct_id"])
+    out = []
+    for e in entries:
+        p = e.provenance
+        ids = {st.nct_id for st in ctgov.parse(p.kind, store.read_bytes(e), e.name)}
+        out.append({"file": p.original_name or e.name, "kind": p.kind, "route": p.route, "n_studies": len(ids),
+                    "ev_studies": len(ids & ev_ids), "sha256": p.sha256[:12]})
+    return pd.DataFrame(out, columns=["file", "kind", "route", "n_studies", "ev_studies", "sha256"])

@@ -634,6 +634,8 @@ def live_command(terms: list[str], study_types: list[str] | None = None, start_f
                  start_to: str | None = None) -> str:
     """The shell command that would refresh these records from the live API."""
     parts = ["exo-industry fetch ctgov"]
+    if study_types and set(study_types) >= set(STUDY_TYPES):
+        study_types = None  # all types: no filter
     for t in terms:
         parts.append(f"--term '{t}'")
     for t in study_types or []:
