@@ -32,7 +32,8 @@ excludes "blood EV" from plasma; it does not name platelet EVs); and we read onl
 the registry record says, without reviewing publications or other registries.
 
 - X (exclusion): an EV mention whose source is plasma, serum, blood, PRP or platelet
-  lysate (``EXCLUDED_SOURCE``) is never evidence of a therapeutic product;
+  lysate (``EXCLUDED_SOURCE``) is never evidence of a therapeutic product; a study that
+  assigns such an intervention (and no other EV product) is ``mention`` with rule X;
 - T1: the study assigns treatment (study type INTERVENTIONAL or EXPANDED_ACCESS, or the
   type is not given but a phase other than NA is) and an intervention's name or
   description holds an EV term, the intervention is not a diagnostic test and its text
@@ -317,6 +318,10 @@ def classify(s: ctgov.Study) -> tuple[str, str]:
         for sent in _sentences(s.summary):
             if _ev_clean(sent) and ADMIN_CUES.search(sent) and not MEASURE_CUES.search(sent) and not EX_VIVO.search(sent):
                 return "therapeutic", "T3 summary: EV product administered"
+        for i in s.interventions:
+            t = f"{i.name} {i.description}"
+            if _EV.search(t) and EXCLUDED_SOURCE.search(t):
+                return "mention", "X plasma/blood/PRP EVs (not a therapeutic EV product)"
     ev_sents = [x for x in [s.title, s.official_title] + _sentences(s.summary) + _sentences(s.outcomes)
                 + [f"{i.name} {i.description}" for i in s.interventions] if x and _EV.search(x)]
     if EX_VIVO.search(s.title) or any(EX_VIVO.search(f"{i.name} {i.description}") for i in s.interventions
