@@ -255,3 +255,23 @@ def test_live_command_names_the_route():
     cmd = ctgov.live_command(["exosome", "extracellular vesicles"], ["INTERVENTIONAL"], "2015-01-01")
     assert cmd.startswith("exo-industry fetch ctgov --term 'exosome' --term 'extracellular vesicles'")
     assert "--study-type INTERVENTIONAL" in cmd and "--start-from 2015-01-01" in cmd
+
+
+def test_cli_fetch_and_import(replay, iso_env, monkeypatch, capsys, shared):
+    from exo_industry.cli import main
+
+    monkeypatch.setenv("EXO_CTGOV_URL", replay.url + "/api/v2")
+    replay.add("GET", "/api/v2/studies/NCT00184067", _fix(STUDY_1))
+    assert main(["fetch", "ctgov", "--nct", "NCT00184067"]) == 0
+    assert "stored 1 file" in capsys.readouterr().out
+    monkeypatch.setenv("EXO_SHARED_DATA", str(shared))
+    assert main(["import", "ctgov", "--mirror"]) == 0
+    out = capsys.readouterr().out
+    assert "classic_csv" in out and "flat_v2_csv" in out
+    studies, used = ctgov.load_studies(RawStore())
+    assert len(used) == 3 and len(studies) == 1389 + 19 + 1
+
+
+def test_default_client_is_polite(iso_env):
+    c = ctgov.make_client()
+    assert c.base_url == ctgov.API_URL and c.min_interval >= 1.0  # about 50 requests a minute at most

@@ -270,3 +270,14 @@ def test_notebook_runs_and_shows_claims_and_figures(iso_env, shared, tmp_path):
         assert (figs / f"{name}.png").stat().st_size > 10_000 and (figs / f"{name}.svg").exists()
     with pytest.raises(Exception, match="did you mean exosome"):
         run_notebook("03_clinical_trials", {"search_terms": ["exosme"]}, tmp_path / "nb")
+
+
+def test_live_walk_makes_the_record_set_complete(iso_env):
+    store = RawStore()
+    page = b'{"studies": []}'
+    store.put("ctgov", "studies_p0001.json", page, kind="api_page", route="live", licence="x",
+              query={"query.term": 'exosome OR "extracellular vesicles"'})
+    assert trials.records_complete(store.entries("ctgov"))
+    other = RawStore(iso_env / "other")
+    other.put("ctgov", "studies_p0001.json", page, kind="api_page", route="live", licence="x", query={"query.term": "melanoma"})
+    assert not trials.records_complete(other.entries("ctgov"))

@@ -540,10 +540,11 @@ def table1_audit(studies: list[ctgov.Study]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- claims
 def records_complete(entries) -> bool:
-    """A live API walk for an EV query is in the store."""
+    """A live API walk for an EV query (an EV term in query.term, query.cond or query.intr) is in the store."""
     for e in entries:
         q = e.provenance.query or {}
-        if e.provenance.route == "live" and e.kind == "api_page" and _EV.search(str(q.get("query.term", ""))):
+        asked = " ".join(str(q.get(k, "")) for k in ("query.term", "query.cond", "query.intr"))
+        if e.provenance.route == "live" and e.kind == "api_page" and _EV.search(asked):
             return True
     return False
 
