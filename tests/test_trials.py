@@ -148,7 +148,7 @@ def _rows(spec):
     return pd.DataFrame([
         {"nct_id": n, "ev_kind": k, "ev_terms": "exosome", "areas": a, "country_group": g, "first_posted": fp,
          "study_type": "INTERVENTIONAL", "phases": "PHASE1", "phase_label": "phase 1", "start_year": 2020,
-         "lead_sponsor": "Some Hospital", "sponsor_class": "OTHER"}
+         "lead_sponsor": "Some Hospital", "sponsor_class": "OTHER", "collaborators": ""}
         for n, k, a, g, fp in spec])
 
 

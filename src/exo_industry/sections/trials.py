@@ -586,9 +586,8 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         f"Records used: {records}. EV studies (therapeutic and diagnostic) by disease area, a study counted in each of "
         f"its areas: {ranking}. "
         + ("" if complete else
-           "These records are partial: the MSC export holds only MSC-related EV studies (mostly COVID-19/ARDS, hence "
-           "respiratory and infections lead) and the CNS file only nervous-system studies, so their ranking says "
-           "nothing about the registry as a whole. ")
+           f"These records are partial (an MSC-trial export and a file of nervous-system studies, for example), so "
+           f"their ranking, led by {lead}, says nothing about the registry as a whole. ")
         + f"The registry's own counts of {SNAPSHOT_DATE} ({SNAPSHOT_TOTAL.citation}) give "
         f"{SNAPSHOT_CANCER.value:.0f} of {SNAPSHOT_TOTAL.value:.0f} EV studies ({100 * cancer_share:.0f}%) matching cancer "
         f"terms, against {SNAPSHOT_CARDIAC.value:.0f} cardiac and {SNAPSHOT_NEURO.value:.0f} neurodegeneration: consistent "
@@ -614,6 +613,8 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
     n = len(before)
     phases = before["phase_label"].value_counts().sort_index()
     classes = before["sponsor_class"].replace("", "not given").value_counts().sort_index()
+    n_industry = int((before["sponsor_class"] == "INDUSTRY").sum())
+    n_collab = int(before["collaborators"].fillna("").ne("").sum()) if "collaborators" in before else 0
     listing = "; ".join(f"{r.nct_id} ({r.phase_label}, {r.lead_sponsor}, first posted {r.first_posted})" for r in before.itertuples())
     if n > 0:
         verdict = "contradicted"
@@ -625,13 +626,13 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
     note = (
         f"Records used: {records}. Therapeutic EV studies (rules T1-T3) with a Chinese site or sponsor, first posted by the "
         f"end of {PAPER_YEAR}: {n}. {listing}. Sponsor classes: {', '.join(f'{k} {v}' for k, v in classes.items()) or 'none'}. "
-        "These are investigator-initiated studies by hospitals and universities (sponsor class OTHER), with at most a "
-        "hospital-company collaboration; none is a company's product under a drug-registration trial. The paper may mean "
-        "that no Chinese EV product has entered registration trials; as written ('all preclinical') the registry "
-        "contradicts it. "
+        + (f"{n_industry} of {n} have an industry lead sponsor; {n_collab} list collaborators. "
+           + ("All are investigator-initiated (led by hospitals or universities), so the paper may mean that no Chinese "
+              "company's EV product has entered registration trials; as written ('all preclinical') the registry "
+              "contradicts it. " if n and not n_industry else "") if n else "")
         + (f"{len(undated)} more Chinese therapeutic studies have no first-posted date in these records. " if len(undated) else "")
-        + "The CNS file has no countries, so recent Chinese CNS studies in it cannot be counted; the MSC export ends in "
-        "2022-09. " + ("" if complete else "Live route: `" + ctgov.live_command(list(DEFAULT_TERMS), ["INTERVENTIONAL"]) + "`.")
+        + ("" if complete else "Records without countries (the flattened CNS file has none) cannot be placed, and the "
+           "classic MSC export ends in 2022-09. Live route: `" + ctgov.live_command(list(DEFAULT_TERMS), ["INTERVENTIONAL"]) + "`.")
     )
     return Claim(
         claim_id="trials.china_preclinical", section="3.1",
@@ -660,11 +661,15 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str) -> Claim:
         verdict = "contradicted"
     summary = "; ".join(f"{c}: {s}" for c, s in st.items())
     detail = " ".join(f"{r.company}: paper {r.paper_phases}; registry {r.registry_detail or 'none'}." for r in audit.itertuples())
+    db = audit[audit["company"] == "Direct Biologics"]
+    db_detail = str(db["registry_detail"].iloc[0]) if len(db) else ""
+    db_p3 = [part.split()[0] for part in db_detail.split(" ; ") if "phase 3" in part]
+    shift = (f"the registry's Direct Biologics records include phase 3: {', '.join(db_p3)}, so the table's phase cells "
+             "look shifted by a row." if db_p3 else
+             "these records hold no phase 3 study of Direct Biologics, so the shift cannot be confirmed here.")
     note = (
         f"Records used: {records}. {detail} The paper's text says ExoFlo is in phase III for ARDS, while its table gives "
-        "phase III to ExoPharm's row and phases I/II to ExoFlo: the registry's Direct Biologics records include a phase 3 "
-        "study of ExoFlo in COVID-19 moderate-to-severe ARDS where present, so the table's phase cells look shifted by a "
-        f"row. ExoPharm's registered trials are phase I wound-healing studies in the Australian registry ({EXOPHARM_PLEXOVAL.citation}), "
+        f"phase III to ExoPharm's row and phases I/II to ExoFlo; {shift} ExoPharm's registered trials are phase I wound-healing studies in the Australian registry ({EXOPHARM_PLEXOVAL.citation}), "
         "not ClinicalTrials.gov records. "
         + ("" if complete or not missing else
            f"Not in the offline records: {', '.join(missing)}; live route: `exo-industry fetch ctgov --spons NAME` for each sponsor.")
