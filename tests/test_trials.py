@@ -139,8 +139,12 @@ def test_table1_audit_on_mirror_records(mirror_studies):
     assert "NCT05354141" in db["registry_records"] and "NCT04493242" in db["registry_records"]
     assert db["status"] == "registry shows more" and "phase 3" in db["registry_phases"]
     assert "NCT05354141 phase 3, RECRUITING, last update 2022-08-30" in db["registry_detail"]
-    for company in ("Codiak Biosciences", "ExoPharm", "Brexogen", "Organicell"):
+    for company in ("Codiak Biosciences", "Brexogen", "Organicell"):
         assert audit.loc[company, "status"] == "not in records"
+    # ExoPharm is not on ClinicalTrials.gov: its row is compared with the cited ANZCTR phase I records
+    exo = audit.loc["ExoPharm"]
+    assert exo["registry_records"] == "ACTRN12619001378112|ACTRN12620000944932"
+    assert exo["status"] == "differs" and exo["registry_phases"] == "phase 1" and exo["paper_phases"] == "phase 3"
 
 
 def _rows(spec):
@@ -185,6 +189,7 @@ def test_table1_verdict_rules():
     assert trials.check_table1(audit(shifted), True, "t").verdict == "reproduced with caveat"
     assert trials.check_table1(audit(["differs"] + ["agrees"] * 5), True, "t").verdict == "contradicted"
     assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), False, "t").verdict == "not checkable offline"
+    assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), True, "t").verdict == "contradicted"
 
 
 # --------------------------------------------------------------------------- parameters

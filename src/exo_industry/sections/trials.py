@@ -89,8 +89,10 @@ Claims and verdict rules
 - ``trials.table1``: each product is matched to records by lead sponsor or collaborator
   and by product-name patterns (``TABLE1``). A row "agrees" when the paper's phases are
   the registry's phases, "registry shows more" when the paper's phases are a subset,
-  "differs" otherwise, "not in records" when nothing matches. Verdict: not checkable
-  offline if any row is not in the records (with partial records), reproduced if all
+  "differs" otherwise, "not in records" when nothing matches. ExoPharm's trials are in the
+  Australian registry, not ClinicalTrials.gov; its row is compared with those cited records
+  (``EXOPHARM_PLEXOVAL``). Verdict: not checkable offline if any row is not in the records
+  (with partial records), contradicted if a row is not in a complete record set, reproduced if all
   rows agree, reproduced with caveat if every row agrees or shows more (or differs only by
   the ExoFlo/ExoPharm row shift the paper's text implies), contradicted otherwise.
 """
@@ -267,6 +269,9 @@ class Product:
     paper_phases: tuple[str, ...]  # as printed in the paper's row (v2 enums)
     sponsor: str  # regex on lead sponsor / collaborators
     names: str  # regex on intervention names, titles
+    other_registry: Reference | None = None  # cited records in another registry, used when ClinicalTrials.gov has none
+    other_ids: tuple[str, ...] = ()
+    other_phases: tuple[str, ...] = ()
 
 
 TABLE1 = (
@@ -277,7 +282,8 @@ TABLE1 = (
     Product("Direct Biologics", "bone-marrow MSC-derived EVs (ExoFlo)", "骨髓间充质干细胞来源 EV (ExoFlo)",
             "refractory Crohn's disease; mild-to-moderate COVID-19", ("PHASE1", "PHASE2"), r"Direct Biologics", r"ExoFlo|\bDB-001\b"),
     Product("ExoPharm", "platelet- and adult stem cell-derived exosomes", "血小板和成体干细胞来源外泌体",
-            "COVID-19 moderate-to-severe ARDS", ("PHASE3",), r"Exopharm", r"Plexaris|PLEXOVAL"),
+            "COVID-19 moderate-to-severe ARDS", ("PHASE3",), r"Exopharm", r"Plexaris|PLEXOVAL",
+            EXOPHARM_PLEXOVAL, ("ACTRN12619001378112", "ACTRN12620000944932"), ("PHASE1",)),
     Product("Brexogen", "MSC exosomes", "间充质干细胞外泌体", "poor wound healing", ("PHASE1",), r"Brexogen", r"\bBRE-[A-Z]{2}\d+"),
     Product("Organicell", "perinatal acellular biologic Zofin", "围产期的无细胞生物治疗剂 Zofin™", "atopic dermatitis; long COVID-19",
             ("PHASE1", "PHASE2"), r"Organicell", r"Zofin"),
@@ -522,6 +528,15 @@ def table1_audit(studies: list[ctgov.Study]) -> pd.DataFrame:
         reg = set()
         for s in found:
             reg |= {"PHASE1" if x == "EARLY_PHASE1" else x for x in s.phases if x != "NA"}
+        if not found and p.other_registry is not None:
+            rows.append({
+                "company": p.company, "product": p.product, "product_zh": p.product_zh, "paper_indications": p.indications,
+                "paper_phases": phase_label(p.paper_phases), "registry_records": "|".join(p.other_ids),
+                "registry_phases": phase_label(p.other_phases),
+                "registry_detail": f"not on ClinicalTrials.gov; {p.other_registry.what} ({p.other_registry.citation})",
+                "status": _row_status(set(p.paper_phases), set(p.other_phases)),
+            })
+            continue
         rows.append({
             "company": p.company,
             "product": p.product,
@@ -565,7 +580,10 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
     onc = int(rank.get("oncology", 0))
     ranking = ", ".join(f"{a} {n}" for a, n in rank.head(5).items())
     cancer_share = SNAPSHOT_CANCER.value / SNAPSHOT_TOTAL.value
-    if complete:
+    if rank.empty:
+        verdict = "not checkable offline"
+        reason = "no EV studies in the stored records"
+    elif complete:
         tied = len(rank) > 1 and rank.iloc[0] == rank.iloc[1]
         if lead == "oncology" and not tied and len(ther) and ther.index[0] == "oncology":
             verdict = "reproduced"
@@ -653,6 +671,8 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str) -> Claim:
     shift_only = set(differs) <= {"ExoPharm", "Direct Biologics"}
     if missing and not complete:
         verdict = "not checkable offline"
+    elif missing:
+        verdict = "contradicted"  # a complete record set shows no registered study of these products
     elif all(s == "agrees" for s in st.values()):
         verdict = "reproduced"
     elif not differs or shift_only:
@@ -679,7 +699,7 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str) -> Claim:
         statement="表 1 全球进入临床阶段的外泌体药物（ExoFlo 进入 III 期试验）",
         statement_en="Six EV products in clinical stage with their phases (Table 1); ExoFlo in phase III for ARDS",
         paper_value="6 products; phases as in Table 1",
-        reproduced_value=f"{len(audit) - len(missing)} of {len(audit)} products found; " + (f"registry shows more for {', '.join(more)}" if more else "no extra phases")
+        reproduced_value=f"{len(audit) - len(missing)} of {len(audit)} products matched to registry records; " + (f"registry shows more for {', '.join(more)}" if more else "no extra phases")
         + (f"; differs for {', '.join(differs)}" if differs else ""),
         unit="products matched to registry records", verdict=verdict, reason=summary,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial)") + "; ANZCTR (cited) for ExoPharm",
@@ -764,6 +784,7 @@ LABELS = {
         "live": "联网时运行以下命令可获得完整记录：",
         "none_selected": "按所选参数没有匹配的研究。",
         "source": "数据来源：美国国家医学图书馆 ClinicalTrials.gov（离线镜像中的部分导出）；分类规则见 exo_industry.sections.trials",
+        "source_live": "数据来源：美国国家医学图书馆 ClinicalTrials.gov（API v2 实时检索）；分类规则见 exo_industry.sections.trials",
         "company": "公司", "product": "产品（论文）", "paper_indications": "适应证（论文）", "paper_phases": "分期（论文）",
         "registry_records": "注册号", "registry_phases": "分期（注册库）", "registry_detail": "注册记录详情", "status": "核对结果",
         "file": "文件", "kind": "类型", "route": "途径", "n_studies": "研究数", "ev_studies": "其中EV研究",
@@ -787,6 +808,7 @@ LABELS = {
         "live": "With a network, this command fetches the complete record set:",
         "none_selected": "No study matches the chosen parameters.",
         "source": "Source: US National Library of Medicine, ClinicalTrials.gov (partial exports in the offline mirror); rules in exo_industry.sections.trials",
+        "source_live": "Source: US National Library of Medicine, ClinicalTrials.gov (API v2, live); rules in exo_industry.sections.trials",
         "company": "Company", "product": "Product (paper)", "paper_indications": "Indications (paper)", "paper_phases": "Phases (paper)",
         "registry_records": "NCT IDs", "registry_phases": "Phases (registry)", "registry_detail": "Registry records", "status": "Finding",
         "file": "File", "kind": "Kind", "route": "Route", "n_studies": "Studies", "ev_studies": "EV studies",
