@@ -241,6 +241,7 @@ def test_process_on_mirror_writes_tables_and_claims(iso_env, shared):
     assert ledger.loc["trials.oncology_most", "verdict"] == "not checkable offline"
     assert ledger.loc["trials.china_preclinical", "verdict"] == "contradicted"
     assert "NCT04276987" in ledger.loc["trials.china_preclinical", "note"]
+    assert "6 name exosomes or EVs, 2 conditioned medium or secretome only" in ledger.loc["trials.china_preclinical", "note"]
     assert ledger.loc["trials.table1", "verdict"] == "not checkable offline"
     assert "Records used: mesenchymal stem OR mesenchymal stromal.csv" in ledger.loc["trials.table1", "note"]
     studies = pd.read_csv(out / "trials_studies.csv", keep_default_na=False)

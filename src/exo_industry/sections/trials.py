@@ -633,7 +633,11 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
     classes = before["sponsor_class"].replace("", "not given").value_counts().sort_index()
     n_industry = int((before["sponsor_class"] == "INDUSTRY").sum())
     n_collab = int(before["collaborators"].fillna("").ne("").sum()) if "collaborators" in before else 0
-    listing = "; ".join(f"{r.nct_id} ({r.phase_label}, {r.lead_sponsor}, first posted {r.first_posted})" for r in before.itertuples())
+    listing = "; ".join(f"{r.nct_id} ({r.phase_label}, {r.lead_sponsor}, first posted {r.first_posted}, terms: "
+                        f"{r.ev_terms.replace('|', ', ')})" for r in before.itertuples())
+    vesicle = before["ev_terms"].fillna("").str.contains("exosome|extracellular vesicle|microvesicle")
+    split = (f"{int(vesicle.sum())} name exosomes or EVs, {int((~vesicle).sum())} conditioned medium or secretome only. "
+             if n else "")
     if n > 0:
         verdict = "contradicted"
         reason = f"{n} therapeutic EV studies in China first posted by {PAPER_YEAR} ({', '.join(f'{k} {v}' for k, v in phases.items())})"
@@ -643,7 +647,7 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         verdict, reason = "not checkable offline", "no therapeutic EV study in China in the partial records; needs the live walk"
     note = (
         f"Records used: {records}. Therapeutic EV studies (rules T1-T3) with a Chinese site or sponsor, first posted by the "
-        f"end of {PAPER_YEAR}: {n}. {listing}. Sponsor classes: {', '.join(f'{k} {v}' for k, v in classes.items()) or 'none'}. "
+        f"end of {PAPER_YEAR}: {n}. {listing}. {split}Sponsor classes: {', '.join(f'{k} {v}' for k, v in classes.items()) or 'none'}. "
         + (f"{n_industry} of {n} have an industry lead sponsor; {n_collab} list collaborators. "
            + ("All are investigator-initiated (led by hospitals or universities), so the paper may mean that no Chinese "
               "company's EV product has entered registration trials; as written ('all preclinical') the registry "
