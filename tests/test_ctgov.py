@@ -10,7 +10,6 @@ envelope the API uses, without a token.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
