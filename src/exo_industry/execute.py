@@ -57,7 +57,7 @@ def ensure_kernel() -> str:
             "language": "python",
             "metadata": {"debugger": True},
         }, indent=1))
-        ksm.install_kernel_spec(str(d), KERNEL_NAME, prefix=sys.prefix, replace=True)
+        ksm.install_kernel_spec(str(d), KERNEL_NAME, prefix=sys.prefix)
     return KERNEL_NAME
 
 
