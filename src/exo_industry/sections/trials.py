@@ -527,6 +527,13 @@ TABLE1_STATUS = {
 }
 
 
+def china_therapeutic(sel: pd.DataFrame) -> pd.DataFrame:
+    """The selected therapeutic studies whose sponsor or sites are in China, for display."""
+    rows = sel[(sel["country_group"] == "China") & (sel["ev_kind"] == "therapeutic")]
+    cols = ["nct_id", "title", "lead_sponsor", "phase_label", "overall_status", "start_year"]
+    return rows[cols].rename(columns={"title": "study_title", "phase_label": "phase"}).sort_values("nct_id").reset_index(drop=True)
+
+
 def table1_records(audit: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
     """One row per registry record matched to a Table 1 product: ID, phase, status, last update.
 
@@ -819,6 +826,9 @@ LABELS = {
         "registry_records": "注册号", "registry_phases": "分期（注册库）", "registry_detail": "注册记录详情", "status": "核对结果",
         "record": "注册号", "phase": "分期", "overall_status": "招募状态", "last_update": "最后更新", "conditions": "疾病/说明",
         "table1_records": "与各产品匹配的注册记录",
+        "china_heading": "## 在中国开展的治疗性外泌体/胞外囊泡研究（注册记录）",
+        "china_none": "所选记录中没有在中国开展的治疗性研究。",
+        "nct_id": "注册号", "study_title": "研究题目（原文）", "lead_sponsor": "申办方", "start_year": "开始年份",
         "file": "文件", "kind": "类型", "route": "途径", "n_studies": "研究数", "ev_studies": "其中EV研究",
         "key": "编号", "what": "检索式", "citation": "出处",
     },
@@ -845,6 +855,9 @@ LABELS = {
         "registry_records": "NCT IDs", "registry_phases": "Phases (registry)", "registry_detail": "Registry records", "status": "Finding",
         "record": "Record", "phase": "Phase", "overall_status": "Status", "last_update": "Last update", "conditions": "Conditions / note",
         "table1_records": "Registry records matched to each product",
+        "china_heading": "## Therapeutic exosome/EV studies in China (registry records)",
+        "china_none": "No therapeutic study in China among the selected records.",
+        "nct_id": "Record", "study_title": "Title", "lead_sponsor": "Lead sponsor", "start_year": "Start year",
         "file": "File", "kind": "Kind", "route": "Route", "n_studies": "Studies", "ev_studies": "EV studies",
         "key": "Key", "what": "Query", "citation": "Source",
     },
