@@ -8,6 +8,9 @@ are made up.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pandas as pd
 import pytest
 
@@ -126,6 +129,37 @@ def test_claims_can_be_reproduced_or_contradicted(tmp_path, iso_env):
     assert {x.claim_id: x.verdict for x in big_diabetes.claims}["ncd.main4"] == "reproduced"
     low_share = ncd.process(build_store(tmp_path, world_share_2019=65.0))
     assert {x.claim_id: x.verdict for x in low_share.claims}["ncd.share"] == "contradicted"
+
+
+def _numbers(text: str) -> Counter:
+    return Counter(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_claims_have_chinese_reason_and_note_with_the_same_numbers(tmp_path, iso_env):
+    """Every claim, on every verdict branch, carries reason_zh / note_zh built from the same values."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    seen = set()
+    for kw in ({}, {"diabetes": 300}, {"world_share_2019": 65.0}, {"diabetes": 10, "digestive": 5000}):
+        for c in ncd.process(build_store(tmp_path, **kw)).claims:
+            seen.add((c.claim_id, c.verdict))
+            for en, zh in ((c.reason, c.reason_zh), (c.note, c.note_zh)):
+                assert zh and cjk.search(zh) and zh != en, (c.claim_id, zh)
+                # every number of the English text (values, years, ranks) is in the Chinese one
+                assert not _numbers(en) - _numbers(zh), (c.claim_id, _numbers(en) - _numbers(zh), zh)
+            assert "非传染性疾病" in c.note_zh
+            # the reproduced figures that the English gives are given in Chinese too
+            for n in _numbers(c.reproduced_value):
+                assert (n in _numbers(c.reason)) <= (n in _numbers(c.reason_zh))
+                assert (n in _numbers(c.note)) <= (n in _numbers(c.note_zh))
+    assert seen == {("ncd.share", "reproduced with caveat"), ("ncd.share", "contradicted"),
+                    ("ncd.main4", "reproduced with caveat"), ("ncd.main4", "reproduced"), ("ncd.main4", "contradicted")}
+    share = {c.claim_id: c for c in ncd.process(build_store(tmp_path)).claims}["ncd.share"]
+    assert "73.6%" in share.reason_zh and "73.6%" in share.note_zh and "全球卫生估计" in share.reason_zh
+    assert "有保留地复现" in share.note_zh and "全球疾病负担研究" in share.note_zh
+    # the ledger keeps them, for the zh briefing
+    pipeline.process(["ncd"], build_store(tmp_path), force=True)
+    c = claims_by_id()
+    assert all(cjk.search(c[k]["reason_zh"]) and cjk.search(c[k]["note_zh"]) for k in ("ncd.share", "ncd.main4"))
 
 
 def test_grade_functions():

@@ -8,6 +8,8 @@ derivedSection) and are our own text.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -190,6 +192,67 @@ def test_table1_verdict_rules():
     assert trials.check_table1(audit(["differs"] + ["agrees"] * 5), True, "t").verdict == "contradicted"
     assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), False, "t").verdict == "not checkable offline"
     assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), True, "t").verdict == "contradicted"
+
+
+def _numbers(text: str) -> Counter:
+    """Numbers in a text; the English phase labels ("phase 1/phase 2") are Roman numerals in Chinese (I期/II期)."""
+    return Counter(re.findall(r"\d+(?:\.\d+)?", re.sub(r"phases? \d", "", text)))
+
+
+def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shared, monkeypatch):
+    """Every claim, on every branch, carries reason_zh / note_zh built from the same values as the English."""
+    store = RawStore()
+    ctgov.import_files(store, ctgov.mirror_files(shared))
+    produced = list(trials.process(store).claims)
+    spec = [
+        [("NCT1", "therapeutic", "oncology", "US", "2020-01-01"), ("NCT2", "diagnostic", "oncology", "US", "2020-01-01"),
+         ("NCT3", "therapeutic", "respiratory", "China", "2020-01-01")],
+        [("NCT1", "diagnostic", "oncology", "US", ""), ("NCT2", "diagnostic", "oncology", "China", ""),
+         ("NCT3", "therapeutic", "respiratory", "China", "")],
+        [("NCT1", "therapeutic", "respiratory", "US", ""), ("NCT2", "therapeutic", "respiratory", "US", ""),
+         ("NCT3", "therapeutic", "oncology", "China", "2025-01-01")],
+        [("NCT1", "mention", "oncology", "China", "")],
+    ]
+    for rows in map(_rows, spec):
+        for complete in (True, False):
+            produced += [trials.check_oncology(rows, complete, "t"), trials.check_china(rows, complete, "t")]
+    # the branch for cited counts of more than half (not the case with the 2026 counts)
+    with monkeypatch.context() as m:
+        m.setattr(trials, "SNAPSHOT_CANCER", trials._snap("x", 300, "EV terms AND cancer"))
+        produced.append(trials.check_oncology(_rows(spec[2]), False, "t"))
+        assert produced[-1].verdict == "reproduced with caveat" and "300" in produced[-1].reason_zh
+    companies = ["Aegle Therapeutics", "Codiak Biosciences", "Direct Biologics", "ExoPharm", "Brexogen", "Organicell"]
+    for statuses in (["agrees"] * 6, ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"],
+                     ["differs"] + ["agrees"] * 5, ["agrees", "not in records"] + ["agrees"] * 4):
+        audit = pd.DataFrame([{"company": c, "status": s, "paper_phases": "phase 1", "registry_detail": ""}
+                              for c, s in zip(companies, statuses)])
+        for complete in (True, False):
+            produced.append(trials.check_table1(audit, complete, "t"))
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    seen = set()
+    for c in produced:
+        seen.add((c.claim_id, c.verdict))
+        for en, zh in ((c.reason, c.reason_zh), (c.note, c.note_zh)):
+            assert zh and cjk.search(zh) and zh != en, (c.claim_id, zh)
+            assert not _numbers(en) - _numbers(zh), (c.claim_id, _numbers(en) - _numbers(zh), zh)
+        for n in _numbers(c.reproduced_value):
+            assert (n in _numbers(c.reason)) <= (n in _numbers(c.reason_zh))
+            assert (n in _numbers(c.note)) <= (n in _numbers(c.note_zh))
+        # registry identifiers and the live command carry over unchanged
+        assert set(re.findall(r"NCT\d+|ACTRN\d+", c.note)) == set(re.findall(r"NCT\d+|ACTRN\d+", c.note_zh))
+        assert set(re.findall(r"`[^`]+`", c.note)) == set(re.findall(r"`[^`]+`", c.note_zh))
+    assert {v for cid, v in seen if cid == "trials.oncology_most"} == {"reproduced", "reproduced with caveat", "contradicted",
+                                                                       "not checkable offline"}
+    assert {v for cid, v in seen if cid == "trials.china_preclinical"} == {"reproduced", "contradicted", "not checkable offline"}
+    assert {v for cid, v in seen if cid == "trials.table1"} == set(claims_mod.VERDICTS)
+    # the mirror's claims, in the ledger terms of the zh briefing
+    mirror = {c.claim_id: c for c in produced[:3]}
+    china = mirror["trials.china_preclinical"]
+    assert china.reason_zh.startswith("截至2024年已有8项在中国开展的治疗性胞外囊泡研究") and "I期 4项" in china.reason_zh
+    assert "其中6项明确提及外泌体或胞外囊泡，2项仅涉及条件培养基或分泌组" in china.note_zh and "申办方" in china.note_zh
+    assert "注册库所示更多" in mirror["trials.table1"].reason_zh
+    assert "NCT05354141（III期，招募中，最后更新 2022-08-30）" in mirror["trials.table1"].note_zh
+    assert "1389项研究" in mirror["trials.oncology_most"].note_zh and "444项胞外囊泡研究中" in mirror["trials.oncology_most"].reason_zh
 
 
 # --------------------------------------------------------------------------- parameters

@@ -622,6 +622,9 @@ def validate_parameters(locations=DEFAULT_LOCATIONS, year: int = 2019, cause_gro
 
 # --------------------------------------------------------------------------- claims
 _ORDER = {"reproduced": 0, "reproduced with caveat": 1, "contradicted": 2}
+# Verdict words in Chinese, for reason_zh / note_zh (the same words the zh briefings use).
+VERDICT_ZH = {"reproduced": "已复现", "reproduced with caveat": "有保留地复现", "contradicted": "与数据不符",
+              "not checkable offline": "离线无法核验"}
 
 
 def _weaker(a: str, b: str) -> str:
@@ -679,15 +682,25 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
     who_2000 = series.get(2000, float("nan"))
     g17 = share[(share["source"] == SRC_GBD17) & (share["location_code"] == WORLD) & (share["group"] == "ncd")].set_index("year")
     gbd_bits = ""
+    gbd_bits_zh = ""
     if {2000, 2017} <= set(g17.index):
         gbd_bits = (
             f" IHME's GBD 2017 agrees on the shape: {g17.loc[2000, 'deaths'] / 1e6:.1f} million NCD deaths "
             f"({g17.loc[2000, 'share_pct']:.1f}%) in 2000 and {g17.loc[2017, 'deaths'] / 1e6:.1f} million "
             f"({g17.loc[2017, 'share_pct']:.1f}%) in 2017."
         )
+        gbd_bits_zh = (
+            f"IHME全球疾病负担研究（GBD 2017）显示的走势与此一致：2000年非传染性疾病死亡{g17.loc[2000, 'deaths'] / 1e6:.1f}百万例"
+            f"（占{g17.loc[2000, 'share_pct']:.1f}%），2017年{g17.loc[2017, 'deaths'] / 1e6:.1f}百万例"
+            f"（占{g17.loc[2017, 'share_pct']:.1f}%）。"
+        )
     count_text = (
         f"{PAPER_COUNT:.0f} million is WHO's count for {count_year}" if count_year not in (None, year_used)
         else ("the count matches WHO's for the same year" if count_year == year_used else "the count matches no WHO figure")
+    )
+    count_text_zh = (
+        f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数" if count_year not in (None, year_used)
+        else ("死亡数与WHO同一年的数字相符" if count_year == year_used else "死亡数与WHO公布的任何数字都不相符")
     )
     note_share = (
         f"The paper cites WHO's World Health Statistics 2023 (its ref. [9]). WHO's estimates end in 2019: the "
@@ -701,10 +714,26 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
         f"{PAPER_YEAR}); the count is {count_grade} ({count_text}); the claim takes the weaker grade, "
         f"{verdict_share}."
     )
+    note_share_zh = (
+        f"论文引用的是WHO《2023年世界卫生统计》（论文参考文献[9]）。WHO的估计只到2019年：世界银行以{WDI_NCD}指标转载的"
+        f"WHO全球卫生估计2019显示，{year_used}年全球死亡中有{who_share_value:.1f}%归因于非传染性疾病"
+        f"（即WHO情况说明书中的“{WHO_NCD_SHARE.value:.0f}%”），2000年为{who_2000:.1f}%。WHO报告给出的非传染性疾病死亡数"
+        f"2019年为{WHO_NCD_DEATHS_2019.value:.0f}百万例，2000年为{WHO_NCD_DEATHS_2000.value:.0f}百万例。因此，论文给出的一对数字"
+        f"——{PAPER_SHARE:.0f}%与{PAPER_COUNT:.0f}百万例（原文作“{PAPER_COUNT * 100:.0f}万”）——是把2019年的比例与2000年的"
+        f"死亡数拼在一起，并标为2020年，而WHO并未发布该年的这两个数字；与2019年比例相对应的死亡数是"
+        f"{WHO_NCD_DEATHS_2019.value:.0f}百万例。{gbd_bits_zh}"
+        f"结论：比例一项为“{VERDICT_ZH[share_grade]}”（WHO {year_used}年为{who_share_value:.1f}%，论文称{PAPER_YEAR}年为"
+        f"{PAPER_SHARE:.0f}%）；死亡数一项为“{VERDICT_ZH[count_grade]}”（{count_text_zh}）；整条论断取两者中较弱的等级，"
+        f"即“{VERDICT_ZH[verdict_share]}”。"
+    )
     if share_grade != "contradicted" and count_year not in (None, year_used) and year_used in counts:
         note_share += (
             f" The share stands (WHO: {who_share_value:.1f}% in {year_used}), but the number of deaths that goes with "
             f"it is about {counts[year_used]:.0f} million, not {PAPER_COUNT:.0f} million."
+        )
+        note_share_zh += (
+            f"比例本身成立（WHO：{year_used}年为{who_share_value:.1f}%），但与之对应的死亡数约为{counts[year_used]:.0f}百万例，"
+            f"而不是{PAPER_COUNT:.0f}百万例。"
         )
     claims = [
         Claim(
@@ -724,6 +753,12 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             source=f"{SRC_WHO} ({WDI_NCD}); WHO World Health Statistics 2023 (counts); {SRC_GBD17} (cross-check)",
             note=note_share,
             notebook=nb,
+            reason_zh=(
+                f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%，对应死亡{WHO_NCD_DEATHS_2019.value:.0f}百万例；"
+                f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数" if count_year is not None
+                else f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%；WHO公布的死亡数中没有与{PAPER_COUNT:.0f}百万例相符的"
+            ),
+            note_zh=note_share_zh,
         )
     ]
     # ---- ncd.main4
@@ -763,6 +798,28 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             "contradicted": ": by these data the four are not the main NCD killers as stated.",
         }[verdict_main4]
     )
+    note_main4_zh = (
+        f"IHME全球疾病负担研究（GBD 2019），全球，{y}年，死亡人数（百万例）：心血管疾病{mn(row['cvd'])}，"
+        f"肿瘤{mn(row['cancer'])}，慢性呼吸系统疾病{mn(row['chronic_respiratory'])}，糖尿病{mn(row['diabetes'])}"
+        f"（慢性肾病另列，{mn(row['ckd'])}）；四类合计{mn(row['main4_sum'])}百万例，占导出文件所列非传染性疾病死亡"
+        f"{mn(row['ncd_total'])}百万例的{share4:.1f}%（该文件缺少少数较小的非传染性疾病死因，因此这一比例略为偏高）。"
+        f"WHO公布的2019年数字依次为{WHO_CVD_2019.value}、{WHO_CANCER_2019.value}、{WHO_CRD_2019.value}和"
+        f"{WHO_DIABETES_2019.value}百万例，合计{WHO_MAIN4_2019.value}百万例，占{WHO_NCD_DEATHS_2019.value:.0f}百万例"
+        f"非传染性疾病死亡的{who_share4:.0f}%。按GBD第2层级的疾病组排序，死亡人数最多的三组非传染性疾病是心血管疾病、"
+        f"肿瘤和慢性呼吸系统疾病，其次是“糖尿病和肾病”（{mn(grouped.get('Diabetes and kidney diseases', float('nan')))}"
+        f"百万例）。单独计算的糖尿病排第{rank_alone}位"
+        + (f"，位于{'、'.join('“' + cause_label(g, 'zh') + '”' for g in ahead)}之后" if ahead else "")
+        + f"。两个来源对糖尿病的界定不同：WHO的{WHO_DIABETES_2019.value}百万例包含糖尿病所致的肾病死亡，GBD的“糖尿病”"
+        f"则不包含。结论：{VERDICT_ZH[verdict_main4]}。"
+        + {
+            "reproduced": "这四类是死亡人数最多的四组非传染性疾病，并占非传染性疾病死亡的大部分。",
+            "reproduced with caveat": (
+                f"四类合计占非传染性疾病死亡的{share4:.0f}%（WHO：{who_share4:.0f}%），但只有把糖尿病所致的肾病死亡"
+                "一并计入时，糖尿病才进入死亡人数最多的四组非传染性疾病。"
+            ),
+            "contradicted": "按这些数据，这四类并不像论文所说的那样是致死最多的非传染性疾病。",
+        }[verdict_main4]
+    )
     claims.append(
         Claim(
             claim_id="ncd.main4",
@@ -780,6 +837,11 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             source=f"{SRC_GBD19}; WHO World Health Statistics 2023",
             note=note_main4,
             notebook=nb,
+            reason_zh=(
+                f"GBD 2019：四类占所列非传染性疾病死亡的{share4:.0f}%（WHO：{who_share4:.0f}%）；"
+                f"单独计算的糖尿病在非传染性疾病组中排第{rank_alone}位，与肾病合并计算则排第4位"
+            ),
+            note_zh=note_main4_zh,
         )
     )
     return claims

@@ -605,7 +605,74 @@ def _describe_records(entries) -> str:
     return "; ".join(parts)
 
 
-def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
+# --------------------------------------------------------------------------- Chinese wording of the claims
+ROUTE_ZH = {"import": "导入", "live": "在线检索"}
+TERM_ZH = {"exosome": "外泌体", "extracellular vesicle": "胞外囊泡", "microvesicle": "微囊泡", "secretome": "分泌组",
+           "conditioned medium": "条件培养基"}
+SPONSOR_CLASS_ZH = {"INDUSTRY": "企业", "OTHER": "其他（医院、大学等）", "NIH": "美国国立卫生研究院", "FED": "美国联邦机构",
+                    "OTHER_GOV": "其他政府机构", "NETWORK": "研究网络", "INDIV": "个人", "UNKNOWN": "未知",
+                    "AMBIG": "不明确", "not given": "未注明"}
+STATUS_ZH = {"ACTIVE_NOT_RECRUITING": "进行中、不再招募", "COMPLETED": "已完成", "ENROLLING_BY_INVITATION": "受邀入组",
+             "NOT_YET_RECRUITING": "尚未招募", "RECRUITING": "招募中", "SUSPENDED": "已暂停", "TERMINATED": "已终止",
+             "WITHDRAWN": "已撤回", "AVAILABLE": "扩大使用、可申请", "NO_LONGER_AVAILABLE": "不再提供",
+             "TEMPORARILY_NOT_AVAILABLE": "暂不提供", "APPROVED_FOR_MARKETING": "已批准上市", "WITHHELD": "未公开",
+             "UNKNOWN": "状态不明", "?": "不详"}
+# What the cited records of another registry are, in Chinese (keyed by the Reference's key).
+OTHER_REGISTRY_ZH = {
+    EXOPHARM_PLEXOVAL.key: "ExoPharm 血小板胞外囊泡产品 Plexaris 的 PLEXOVAL 与 PLEXOVAL II 试验为健康成人伤口愈合研究，"
+    "登记于澳大利亚新西兰临床试验注册中心（ANZCTR）",
+}
+_DETAIL_PART = re.compile(r"^(?P<id>\S+) (?P<phase>[^,]+), (?P<status>[^,]+), last update (?P<date>[^:]+): (?P<cond>.*)$", re.S)
+
+
+def _describe_records_zh(entries) -> str:
+    """:func:`_describe_records` in Chinese (file names and kinds are identifiers and stay as they are)."""
+    parts = []
+    for e in entries:
+        p = e.provenance
+        notes = re.sub(r"^(\d+) studies$", r"\1项研究", p.notes) if p.notes else ""
+        parts.append(f"{p.original_name or e.name}（{p.kind}，{ROUTE_ZH.get(p.route, p.route)}{'，' + notes if notes else ''}）")
+    return "；".join(parts)
+
+
+def _areas_zh(rank: pd.Series, n: int = 5) -> str:
+    return "、".join(f"{AREA_NAMES['zh'].get(a, a)} {k}项" for a, k in rank.head(n).items())
+
+
+def _phase_counts_zh(counts: pd.Series) -> str:
+    return "、".join(f"{phase_name(k, 'zh')} {v}项" for k, v in counts.items())
+
+
+def _terms_zh(terms: str) -> str:
+    return "、".join(TERM_ZH.get(t, t) for t in str(terms).split("|") if t)
+
+
+def _registry_detail_zh(company: str, detail: str) -> str:
+    """The audit's ``registry_detail`` (built by :func:`table1_audit`) in Chinese.
+
+    Registry text (conditions) and identifiers stay as they are; a part that does not have
+    the audit's shape is kept unchanged.
+    """
+    if not detail:
+        return ""
+    product = next((p for p in TABLE1 if p.company == company), None)
+    if product is not None and product.other_registry is not None and detail.startswith("not on ClinicalTrials.gov"):
+        what = OTHER_REGISTRY_ZH.get(product.other_registry.key, product.other_registry.what)
+        return (f"未在 ClinicalTrials.gov 注册；{what}，记录号 {'、'.join(product.other_ids)}，"
+                f"分期为{phase_name(phase_label(product.other_phases), 'zh')}（出处：{product.other_registry.citation}）")
+    out = []
+    for part in detail.split(" ; "):
+        m = _DETAIL_PART.match(part.strip())
+        if not m:
+            out.append(part.strip())
+            continue
+        date = "不详" if m["date"] == "?" else m["date"]
+        out.append(f"{m['id']}（{phase_name(m['phase'], 'zh')}，{STATUS_ZH.get(m['status'], m['status'])}，最后更新 {date}）："
+                   f"{m['cond']}")
+    return "；".join(out)
+
+
+def check_oncology(rows: pd.DataFrame, complete: bool, records: str, records_zh: str | None = None) -> Claim:
     ev = select_studies(rows, SEARCH_TERMS.keys())
     rank = area_ranking(ev)
     ther = area_ranking(ev[ev.ev_kind == "therapeutic"])
@@ -613,9 +680,13 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
     onc = int(rank.get("oncology", 0))
     ranking = ", ".join(f"{a} {n}" for a, n in rank.head(5).items())
     cancer_share = SNAPSHOT_CANCER.value / SNAPSHOT_TOTAL.value
+    records_zh = records if records_zh is None else records_zh
+    ranking_zh = _areas_zh(rank)
+    lead_zh = AREA_NAMES["zh"].get(lead, "无" if lead == "none" else lead)
     if rank.empty:
         verdict = "not checkable offline"
         reason = "no EV studies in the stored records"
+        reason_zh = "所存记录中没有胞外囊泡研究"
     elif complete:
         tied = len(rank) > 1 and rank.iloc[0] == rank.iloc[1]
         if lead == "oncology" and not tied and len(ther) and ther.index[0] == "oncology":
@@ -625,14 +696,20 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         else:
             verdict = "contradicted"
         reason = f"live records: oncology {onc} EV studies; ranking {ranking}"
+        reason_zh = f"在线检索的完整记录：肿瘤领域胞外囊泡研究{onc}项；各领域排序：{ranking_zh}"
     elif cancer_share > 0.5:
         verdict = "reproduced with caveat"
         reason = f"cited registry counts: EV+cancer {SNAPSHOT_CANCER.value:.0f} of {SNAPSHOT_TOTAL.value:.0f}, more than half"
+        reason_zh = (f"引用的注册库检索数：{SNAPSHOT_TOTAL.value:.0f}项胞外囊泡研究中有{SNAPSHOT_CANCER.value:.0f}项"
+                     "与癌症检索词匹配，超过一半")
     else:
         verdict = "not checkable offline"
         reason = (f"partial records lead with {lead} ({ranking}); cited counts: EV+cancer {SNAPSHOT_CANCER.value:.0f} of "
                   f"{SNAPSHOT_TOTAL.value:.0f} EV studies, cardiac {SNAPSHOT_CARDIAC.value:.0f}, neurodegeneration "
                   f"{SNAPSHOT_NEURO.value:.0f}; needs the live walk")
+        reason_zh = (f"不完整的离线记录以{lead_zh}居首（{ranking_zh}）；引用的注册库检索数：{SNAPSHOT_TOTAL.value:.0f}项"
+                     f"胞外囊泡研究中与癌症相关的{SNAPSHOT_CANCER.value:.0f}项，心脏相关{SNAPSHOT_CARDIAC.value:.0f}项，"
+                     f"神经退行性疾病相关{SNAPSHOT_NEURO.value:.0f}项；需联网完整检索")
     note = (
         f"Records used: {records}. EV studies (therapeutic and diagnostic) by disease area, a study counted in each of "
         f"its areas: {ranking}. "
@@ -645,6 +722,17 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         "with the paper, but respiratory and other areas were not counted, and the counts mix therapeutic and diagnostic "
         "studies. " + ("" if complete else "Live route: `" + ctgov.live_command(list(DEFAULT_TERMS)) + "`.")
     )
+    note_zh = (
+        f"所用记录：{records_zh}。按疾病领域统计的胞外囊泡研究（治疗性研究与诊断/生物标志物研究合计，一项研究计入其所属的"
+        f"每个领域）：{ranking_zh or '无'}。"
+        + ("" if complete else
+           f"这些记录并不完整（例如一份间充质干细胞试验导出文件和一份神经系统研究文件），其排序以{lead_zh}居首，"
+           "并不能说明注册库的整体情况。")
+        + f"注册库自身在{SNAPSHOT_DATE}的检索数（{SNAPSHOT_TOTAL.citation}）显示，{SNAPSHOT_TOTAL.value:.0f}项胞外囊泡研究中"
+        f"有{SNAPSHOT_CANCER.value:.0f}项（{100 * cancer_share:.0f}%）与癌症检索词匹配，心脏相关{SNAPSHOT_CARDIAC.value:.0f}项，"
+        f"神经退行性疾病相关{SNAPSHOT_NEURO.value:.0f}项：与论文一致，但呼吸系统等其他领域未作统计，而且这些数字把治疗性研究"
+        "与诊断研究混在一起。" + ("" if complete else "联网检索命令：`" + ctgov.live_command(list(DEFAULT_TERMS)) + "`。")
+    )
     return Claim(
         claim_id="trials.oncology_most", section="2.1.3",
         statement="外泌体对肿瘤、呼吸系统、心血管系统、中枢神经系统等多系统疾病均显示出临床的潜力（图 1）。其中以肿瘤临床试验数量最多",
@@ -653,11 +741,11 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         reproduced_value=(f"leading area: {lead} ({int(rank.iloc[0]) if len(rank) else 0} studies); oncology {onc}"),
         unit="EV studies per disease area", verdict=verdict, reason=reason,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial) and the registry counts of 2026-02-15"),
-        note=note, notebook=NOTEBOOK,
+        note=note, notebook=NOTEBOOK, reason_zh=reason_zh, note_zh=note_zh,
     )
 
 
-def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
+def check_china(rows: pd.DataFrame, complete: bool, records: str, records_zh: str | None = None) -> Claim:
     ther = rows[(rows.ev_kind == "therapeutic") & rows.country_group.isin(["China", "China and US"])]
     before = ther[ther["first_posted"].fillna("").str[:4].le(str(PAPER_YEAR)) & ther["first_posted"].fillna("").ne("")]
     undated = ther[ther["first_posted"].fillna("").eq("")]
@@ -671,13 +759,22 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
     vesicle = before["ev_terms"].fillna("").str.contains("exosome|extracellular vesicle|microvesicle")
     split = (f"{int(vesicle.sum())} name exosomes or EVs, {int((~vesicle).sum())} conditioned medium or secretome only. "
              if n else "")
+    records_zh = records if records_zh is None else records_zh
+    listing_zh = "；".join(f"{r.nct_id}（{phase_name(r.phase_label, 'zh')}，{r.lead_sponsor}，{r.first_posted}首次发布，"
+                          f"检索词：{_terms_zh(r.ev_terms)}）" for r in before.itertuples())
+    split_zh = (f"其中{int(vesicle.sum())}项明确提及外泌体或胞外囊泡，{int((~vesicle).sum())}项仅涉及条件培养基或分泌组。"
+                if n else "")
+    classes_zh = "、".join(f"{SPONSOR_CLASS_ZH.get(k, k)} {v}项" for k, v in classes.items()) or "无"
     if n > 0:
         verdict = "contradicted"
         reason = f"{n} therapeutic EV studies in China first posted by {PAPER_YEAR} ({', '.join(f'{k} {v}' for k, v in phases.items())})"
+        reason_zh = f"截至{PAPER_YEAR}年已有{n}项在中国开展的治疗性胞外囊泡研究首次发布（{_phase_counts_zh(phases)}）"
     elif complete:
         verdict, reason = "reproduced", "no therapeutic EV study in China in the live records"
+        reason_zh = "在线检索的完整记录中没有在中国开展的治疗性胞外囊泡研究"
     else:
         verdict, reason = "not checkable offline", "no therapeutic EV study in China in the partial records; needs the live walk"
+        reason_zh = "不完整的离线记录中没有在中国开展的治疗性胞外囊泡研究；需联网完整检索"
     note = (
         f"Records used: {records}. Therapeutic EV studies (rules T1-T3) with a Chinese site or sponsor, first posted by the "
         f"end of {PAPER_YEAR}: {n}. {listing}. {split}Sponsor classes: {', '.join(f'{k} {v}' for k, v in classes.items()) or 'none'}. "
@@ -689,6 +786,17 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         + ("" if complete else "Records without countries (the flattened CNS file has none) cannot be placed, and the "
            "classic MSC export ends in 2022-09. Live route: `" + ctgov.live_command(list(DEFAULT_TERMS), ["INTERVENTIONAL"]) + "`.")
     )
+    note_zh = (
+        f"所用记录：{records_zh}。在中国设有研究地点或由中国申办方发起、并于{PAPER_YEAR}年底前首次发布的治疗性胞外囊泡研究"
+        f"（规则T1–T3）：{n}项。" + (f"{listing_zh}。" if listing_zh else "")
+        + f"{split_zh}申办方类别：{classes_zh}。"
+        + (f"{n}项中牵头申办方为企业的有{n_industry}项，列有合作方的有{n_collab}项。"
+           + ("全部为研究者发起的研究（由医院或大学牵头），因此论文的本意可能是尚无中国企业的胞外囊泡产品进入注册临床试验；"
+              "但按字面表述（“均处于临床前阶段”），注册记录与之不符。" if n and not n_industry else "") if n else "")
+        + (f"另有{len(undated)}项在中国开展的治疗性研究在这些记录中没有首次发布日期。" if len(undated) else "")
+        + ("" if complete else "没有国家信息的记录（扁平化的中枢神经系统研究文件均无国家信息）无法归属，且间充质干细胞试验的"
+           "经典导出文件只到2022-09。联网检索命令：`" + ctgov.live_command(list(DEFAULT_TERMS), ["INTERVENTIONAL"]) + "`。")
+    )
     return Claim(
         claim_id="trials.china_preclinical", section="3.1",
         statement="我国目前外泌体研发均处于临床前阶段",
@@ -696,11 +804,11 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str) -> Claim:
         paper_value="all preclinical", reproduced_value=f"{n} registered therapeutic EV studies in China by {PAPER_YEAR}",
         unit="registered interventional studies", verdict=verdict, reason=reason,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial)"),
-        note=note, notebook=NOTEBOOK,
+        note=note, notebook=NOTEBOOK, reason_zh=reason_zh, note_zh=note_zh,
     )
 
 
-def check_table1(audit: pd.DataFrame, complete: bool, records: str) -> Claim:
+def check_table1(audit: pd.DataFrame, complete: bool, records: str, records_zh: str | None = None) -> Claim:
     st = dict(zip(audit["company"], audit["status"]))
     missing = [c for c, s in st.items() if s == "not in records"]
     differs = [c for c, s in st.items() if s == "differs"]
@@ -731,6 +839,21 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str) -> Claim:
         + ("" if complete or not missing else
            f"Not in the offline records: {', '.join(missing)}; live route: `exo-industry fetch ctgov --spons NAME` for each sponsor.")
     )
+    records_zh = records if records_zh is None else records_zh
+    status_zh = TABLE1_STATUS["zh"]
+    summary_zh = "；".join(f"{c}：{status_zh.get(s, s)}" for c, s in st.items())
+    detail_zh = "".join(
+        f"{r.company}：论文{phase_name(r.paper_phases, 'zh') or '未列分期'}；注册库："
+        f"{_registry_detail_zh(r.company, r.registry_detail) or '无记录'}。" for r in audit.itertuples())
+    shift_zh = (f"注册库中 Direct Biologics 的记录包括III期研究：{'、'.join(db_p3)}，因此表中的分期栏看来错开了一行。" if db_p3 else
+                "这些记录中没有 Direct Biologics 的III期研究，因此无法在此确认错行。")
+    note_zh = (
+        f"所用记录：{records_zh}。{detail_zh}论文正文称 ExoFlo 已进入治疗急性呼吸窘迫综合征（ARDS）的III期试验，而表1却把"
+        f"III期列在 ExoPharm 一行、把I/II期列给 ExoFlo；{shift_zh}ExoPharm 已注册的试验是澳大利亚注册库中的I期伤口愈合研究"
+        f"（{EXOPHARM_PLEXOVAL.citation}），并非 ClinicalTrials.gov 的注册记录。"
+        + ("" if complete or not missing else
+           f"离线记录中未见：{'、'.join(missing)}；联网时可对每个申办方运行 `exo-industry fetch ctgov --spons NAME`。")
+    )
     return Claim(
         claim_id="trials.table1", section="3.1",
         statement="表 1 全球进入临床阶段的外泌体药物（ExoFlo 进入 III 期试验）",
@@ -740,7 +863,7 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str) -> Claim:
         + (f"; differs for {', '.join(differs)}" if differs else ""),
         unit="products matched to registry records", verdict=verdict, reason=summary,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial)") + "; ANZCTR (cited) for ExoPharm",
-        note=note, notebook=NOTEBOOK,
+        note=note, notebook=NOTEBOOK, reason_zh=summary_zh, note_zh=note_zh,
     )
 
 
@@ -772,7 +895,9 @@ def process(store: RawStore) -> Result:
         "trials_reference_counts": Table(reference_counts(), ["key"], description="cited registry counts of 2026-02-15"),
         "trials_records": Table(records_table(store, entries, rows), ["file"], description="the stored files used"),
     }
-    claims = [check_oncology(rows, complete, records), check_china(rows, complete, records), check_table1(audit, complete, records)]
+    records_zh = _describe_records_zh(entries)
+    claims = [check_oncology(rows, complete, records, records_zh), check_china(rows, complete, records, records_zh),
+              check_table1(audit, complete, records, records_zh)]
     notes = [] if complete else [
         f"partial records: {records}; distinct EV studies: {len(sel)} of {len(rows)} records ({', '.join(f'{k} {int(v)}' for k, v in totals.items())})"]
     return Result(tables=tables, claims=claims, inputs=entries, notes=notes)
