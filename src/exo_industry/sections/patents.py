@@ -1,0 +1,522 @@
+"""Section 2.2.2 and Figure 3 of the paper: exosome patents by country and year.
+
+The paper: by patent applications China has passed the UK, Korea and Japan and is second
+only to the US (claim ``patents.rank``).
+
+Counting rules (parameters of :func:`count_patents`; the defaults are marked):
+
+- unit: ``family`` (default) counts each simple patent family once — the invention, however
+  many offices it was filed at; ``application`` counts each application once (its
+  publications, e.g. A1 and B1, are merged). Families come from the source when it
+  gives them (Lens simple family, EPO DOCDB family); a Lens CSV export groups by equal
+  priority numbers (the simple-family definition); the mirror's EPO list has no family
+  id and is grouped by equal earliest priority date and applicant countries (approximate).
+- country_by: ``applicant`` (default) — the countries of residence/nationality of the
+  applicants; a unit with applicants from two countries counts once for each (whole
+  counting), units without applicant countries are left out and counted in the
+  ``unknown`` row; ``priority`` — the office of the first filing (EP and WO stay as
+  such); ``publication`` — the office that published the document; at family level a
+  family counts once in each office where a member was published.
+- year_by: ``priority`` (default) — year of the earliest priority date (first filing
+  anywhere, the closest to the invention date); ``publication`` — year of the earliest
+  publication of the unit.
+
+Derived views (functions usable on any series, live or imported): yearly counts per
+country (zeros filled), cumulative counts and ranks, the first year China's count
+passes each of GB, KR, JP (annual and cumulative), and China against the US.
+
+Verdict rules for ``patents.rank`` (applied in :func:`check_rank`):
+
+- evidence is a *country series*: documents from a topic query of a whole patent database
+  (Lens live pages or aggregations, a Lens export, EPO OPS live pages). The mirror's EPO
+  list is a CNS-only slice of 60 publications and never counts as a country series;
+- with a series, counted under the default rule over the chosen years: ``reproduced`` if
+  China's cumulative count exceeds each of GB, KR and JP and only the US is above China;
+  ``reproduced with caveat`` if that holds but the series is incomplete (OPS range cap)
+  or holds only for the cumulative but not the last year's counts; ``contradicted`` if
+  China is below any of GB, KR, JP, or ahead of the US (then it is first, not second);
+- without a series: ``not checkable offline``. The note then sets out what the mirror's
+  slice shows and the published figures (cited constants below), including
+  Ponce-Polo et al. 2022, who found Asia — China in particular — leading patent
+  publications on stem-cell EVs, which disagrees with "second only to the US".
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+from ..claims import Claim
+from ..errors import BadParameter, MissingData
+from ..references import Reference
+from ..sources import epo_ops, lens
+from ..store import RawStore
+from . import Result, Table
+
+NAME = "patents"
+NOTEBOOK = "05_patent_trends"
+TITLE = {"zh": "外泌体专利趋势", "en": "Exosome patent trends"}
+SOURCES = ("epo_ops", "lens")
+
+UNITS = ("family", "application")
+COUNTRY_BASES = ("applicant", "priority", "publication")
+YEAR_BASES = ("priority", "publication")
+DEFAULT_COUNTRIES = ("US", "CN", "GB", "KR", "JP")
+DEFAULT_YEARS = (2010, 2023)
+DEFAULT_QUERY = "exosome OR exosomes OR \"extracellular vesicle\" OR \"extracellular vesicles\" (title, abstract or claims)"
+SOURCE_CHOICES = ("lens", "epo")
+REGIONAL = {"EP": "European Patent Office", "WO": "WIPO (PCT)", "EA": "Eurasian Patent Office", "AP": "ARIPO", "OA": "OAPI"}
+PAPER_ORDER = ("US", "CN", "GB", "KR", "JP")  # the order the paper states (US first, China second)
+
+LIVE_COMMANDS = (
+    "exo-industry fetch lens --mode records --start 2000 --end 2023   # needs LENS_API_TOKEN\n"
+    "exo-industry fetch epo_ops --start 2000 --end 2023                # needs EPO_OPS_KEY and EPO_OPS_SECRET\n"
+    "exo-industry process --section patents"
+)
+
+PONCE_POLO_2022 = Reference(
+    key="ponce_polo_2022_msc_ev_patents",
+    value=1.0,
+    unit="rank of China among patenting countries (1 = leads); a qualitative finding, no count published in the abstract",
+    what="global patent literature on therapeutic extracellular vesicles from mesenchymal stem/stromal cells "
+         "(MSC-EVs): patent publications rising since 2009, Asia, and China in particular, leading the patenting activity",
+    citation="Ponce-Polo A, Ritoré Hidalgo A, Argüello Martínez A, Oruezabal Guijarro RI. Use of Patent Information to "
+             "Characterize Trends in the Therapeutic Applications of Extracellular Vesicles Derived from Mesenchymal "
+             "Stem Cells (MSC-EVs). Recent Pat Biotechnol. 2022;16(3):243-255. doi:10.2174/1872208316666220303095217. "
+             "PMID 35240977",
+    url="https://pubmed.ncbi.nlm.nih.gov/35240977/",
+)
+OPRETZKA_2024 = Reference(
+    key="opretzka_2024_msc_cell_free_families",
+    value=269.0,
+    unit="patent families (Derwent World Patents Index)",
+    what="patent families on MSC-derived cell-free products (secretome, exosomes); exponential increase from the "
+         "mid-2010s, mainly exosomes; no country ranking in the abstract",
+    citation="Opretzka LCF, et al. Mesenchymal stem cell-derived cell-free technologies: a patent landscape. "
+             "Biotechnol Lett. 2024;46(5):907-924. doi:10.1007/s10529-024-03506-y",
+    url="https://doi.org/10.1007/s10529-024-03506-y",
+)
+REFERENCES = (PONCE_POLO_2022, OPRETZKA_2024)
+
+LABELS = {
+    "zh": {
+        "title_yearly": "外泌体专利年度数量（{unit}，按{country_by}国家、{year_by}年份）",
+        "title_cum": "累计专利数量与排名",
+        "title_mirror": "离线镜像：60 件中枢神经系统相关外泌体专利公开（按公开局和公开年份）",
+        "year": "年份",
+        "count": "数量",
+        "cumulative": "累计数量",
+        "office": "公开局",
+        "family": "专利族",
+        "application": "专利申请",
+        "applicant": "申请人",
+        "priority": "优先权（首次申请）",
+        "publication": "公开",
+        "no_series": "离线数据中没有按国家划分的外泌体专利序列；下图仅为镜像中的一小部分（中枢神经系统用途）。",
+    },
+    "en": {
+        "title_yearly": "Exosome patents per year ({unit}, country by {country_by}, year by {year_by})",
+        "title_cum": "Cumulative patent counts and rank",
+        "title_mirror": "Offline mirror: 60 exosome patent publications for CNS uses, by office and publication year",
+        "year": "Year",
+        "count": "Count",
+        "cumulative": "Cumulative count",
+        "office": "Publication office",
+        "family": "patent families",
+        "application": "applications",
+        "applicant": "applicant",
+        "priority": "priority (first filing)",
+        "publication": "publication",
+        "no_series": "The offline data hold no country series of exosome patents; the chart shows only a narrow slice "
+                     "of the mirror (CNS uses).",
+    },
+}
+
+
+# --------------------------------------------------------------------------- parameters
+def _country_codes() -> set[str]:
+    return {c.alpha_2 for c in pycountry.countries} | set(REGIONAL)
+
+
+def check_country(code: str) -> str:
+    if not isinstance(code, str) or not code.strip():
+        raise BadParameter(f"empty country code {code!r}: use ISO 3166 two-letter codes such as US, CN, GB, KR, JP")
+    c = code.strip().upper()
+    known = _country_codes()
+    if c in known:
+        return c
+    found = None
+    try:
+        found = pycountry.countries.lookup(code.strip())
+    except LookupError:
+        pass
+    hint = f" (did you mean {found.alpha_2}?)" if found else ""
+    if not found:
+        names = {c.name.lower(): c.alpha_2 for c in pycountry.countries}
+        near = difflib.get_close_matches(code.strip().lower(), list(names), n=3, cutoff=0.6)
+        near_codes = difflib.get_close_matches(c, sorted(known), n=3, cutoff=0.5)
+        options = [f"{names[n]} ({n.title()})" for n in near] + near_codes
+        hint = f"; near matches: {', '.join(dict.fromkeys(options))}" if options else ""
+    raise BadParameter(f"unknown country code {code!r}: use ISO 3166 two-letter codes{hint}")
+
+
+def check_rule(unit: str = "family", country_by: str = "applicant", year_by: str = "priority") -> None:
+    if unit not in UNITS:
+        raise BadParameter(f"unsupported counting unit {unit!r}: use one of {', '.join(UNITS)}")
+    if country_by not in COUNTRY_BASES:
+        raise BadParameter(f"unsupported country basis {country_by!r}: use one of {', '.join(COUNTRY_BASES)}")
+    if year_by not in YEAR_BASES:
+        raise BadParameter(f"unsupported year basis {year_by!r}: use one of {', '.join(YEAR_BASES)}")
+
+
+def check_years(years) -> tuple[int, int]:
+    try:
+        start, end = (int(years[0]), int(years[1]))
+    except (TypeError, ValueError, IndexError):
+        raise BadParameter(f"years must be [start, end], e.g. [2010, 2023], not {years!r}") from None
+    if start > end:
+        raise BadParameter(f"reversed years: start {start} is after end {end}")
+    if start < 1900 or end > 2100:
+        raise BadParameter(f"years {start}-{end} are outside 1900-2100")
+    return start, end
+
+
+def validate_parameters(query: str = DEFAULT_QUERY, source: str = "lens", countries=DEFAULT_COUNTRIES, years=DEFAULT_YEARS,
+                        unit: str = "family", country_by: str = "applicant", year_by: str = "priority",
+                        lang: str = "zh") -> dict:
+    """Check the notebook's parameters; raise BadParameter naming the bad value."""
+    if not isinstance(query, str) or not query.strip():
+        raise BadParameter("empty query: give the search words (default: exosome(s) / extracellular vesicle(s))")
+    if not isinstance(source, str) or not source.strip():
+        raise BadParameter("empty source: use 'lens', 'epo' or the path of an imported Lens/EPO file")
+    src = source.strip()
+    if src.lower() not in SOURCE_CHOICES:
+        p = Path(src)
+        if p.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".json", ".xml"):
+            near = difflib.get_close_matches(src.lower(), SOURCE_CHOICES, n=2, cutoff=0.5)
+            raise BadParameter(f"unsupported source {source!r}: use 'lens', 'epo' or an imported file "
+                               f"(.csv, .jsonl, .json, .xml)" + (f"; did you mean {' or '.join(near)}?" if near else ""))
+    if isinstance(countries, str):
+        countries = [countries]
+    if not countries:
+        raise BadParameter("no countries given (default: US, CN, GB, KR, JP)")
+    codes = [check_country(c) for c in countries]
+    start, end = check_years(years)
+    check_rule(unit, country_by, year_by)
+    if lang not in ("zh", "en"):
+        raise BadParameter(f"unsupported lang {lang!r}: use 'zh' or 'en'")
+    return {"query": query, "source": src, "countries": codes, "years": (start, end), "unit": unit,
+            "country_by": country_by, "year_by": year_by, "lang": lang}
+
+
+# --------------------------------------------------------------------------- counting
+def units(docs: pd.DataFrame, unit: str = "family") -> pd.DataFrame:
+    """Collapse documents to counting units: one row per family or application.
+
+    Columns: ``dataset``, ``unit_id``, ``priority_date``, ``pub_date`` (earliest),
+    ``priority_office`` (of the earliest priority), ``applicant_countries`` (union),
+    ``pub_offices`` (all offices that published a member).
+    """
+    check_rule(unit)
+    d = docs.copy().fillna("")
+    if unit == "family":
+        d["unit_id"] = d["family_id"].where(d["family_id"] != "", "doc:" + d["doc_id"])
+    else:
+        d["unit_id"] = d["app_id"].where(d["app_id"] != "", "doc:" + d["doc_id"])
+    rows = []
+    for (ds, uid), g in d.groupby(["dataset", "unit_id"], sort=True):
+        pri = g[g["priority_date"] != ""].sort_values(["priority_date", "priority_office"])
+        pubs = sorted(x for x in g["pub_date"] if x)
+        countries = sorted({c for cell in g["applicant_countries"] for c in cell.split(";") if c})
+        rows.append({
+            "dataset": ds,
+            "unit_id": uid,
+            "priority_date": pri["priority_date"].iloc[0] if len(pri) else "",
+            "priority_office": next((o for o in pri["priority_office"] if o), ""),
+            "pub_date": pubs[0] if pubs else "",
+            "applicant_countries": ";".join(countries),
+            "pub_offices": ";".join(sorted({o for o in g["pub_office"] if o})),
+        })
+    return pd.DataFrame(rows, columns=["dataset", "unit_id", "priority_date", "priority_office", "pub_date",
+                                       "applicant_countries", "pub_offices"])
+
+
+def count_patents(docs: pd.DataFrame, unit: str = "family", country_by: str = "applicant", year_by: str = "priority",
+                  ) -> pd.DataFrame:
+    """Counts per dataset, country and year under one counting rule.
+
+    Units with no country or no year under the rule are counted as country ``unknown``
+    or left out of the years (year 0 is never invented); the ``unknown`` rows say how many.
+    """
+    check_rule(unit, country_by, year_by)
+    u = units(docs, unit)
+    if u.empty:
+        return pd.DataFrame(columns=["dataset", "country", "year", "count"])
+    date = u["priority_date"] if year_by == "priority" else u["pub_date"]
+    u = u.assign(year=pd.to_numeric(date.str[:4], errors="coerce"))
+    if country_by == "applicant":
+        u["country"] = u["applicant_countries"].str.split(";")
+    elif country_by == "priority":
+        u["country"] = u["priority_office"].map(lambda x: [x] if x else [""])
+    else:
+        u["country"] = u["pub_offices"].str.split(";")
+    e = u.explode("country")
+    e["country"] = e["country"].fillna("").replace("", "unknown")
+    e = e[e["year"].notna()]
+    out = e.groupby(["dataset", "country", "year"], sort=True).size().rename("count").reset_index()
+    out["year"] = out["year"].astype(int)
+    return out
+
+
+def yearly_counts(counts: pd.DataFrame, countries=DEFAULT_COUNTRIES, years=DEFAULT_YEARS) -> pd.DataFrame:
+    """A full country x year grid (zeros where nothing was counted) for one series.
+
+    ``counts`` has columns country, year, count (one dataset or already summed).
+    """
+    start, end = check_years(years)
+    cs = [check_country(c) for c in countries]
+    grid = pd.MultiIndex.from_product([cs, range(start, end + 1)], names=["country", "year"])
+    s = counts.groupby(["country", "year"])["count"].sum()
+    out = s.reindex(grid, fill_value=0).rename("count").reset_index()
+    out["count"] = out["count"].astype(int)
+    return out
+
+
+def cumulative_ranking(yearly: pd.DataFrame) -> pd.DataFrame:
+    """Adds the cumulative count since the first year and each country's rank in each year
+    (1 = most; ties share the best rank), for annual and cumulative counts."""
+    y = yearly.sort_values(["country", "year"]).copy()
+    y["cumulative"] = y.groupby("country")["count"].cumsum().astype(int)
+    y["rank_year"] = y.groupby("year")["count"].rank(method="min", ascending=False).astype(int)
+    y["rank_cumulative"] = y.groupby("year")["cumulative"].rank(method="min", ascending=False).astype(int)
+    return y.sort_values(["year", "rank_cumulative", "country"]).reset_index(drop=True)
+
+
+def first_passing_year(ranked: pd.DataFrame, leader: str = "CN", other: str = "GB", basis: str = "count") -> dict:
+    """The first year in which ``leader``'s count (``basis`` = count or cumulative) exceeds ``other``'s.
+
+    Returns ``{"other", "basis", "year", "ahead_from_start", "ahead_at_end"}``; ``year`` is
+    None if the leader never passes. ``ahead_from_start`` says the leader was already ahead
+    in the first year of the series (then that first year is not a "passing" in time).
+    """
+    if basis not in ("count", "cumulative"):
+        raise BadParameter(f"basis must be 'count' or 'cumulative', not {basis!r}")
+    p = ranked.pivot_table(index="year", columns="country", values=basis, aggfunc="sum").sort_index()
+    for c in (leader, other):
+        if c not in p.columns:
+            raise BadParameter(f"country {c!r} is not in the series (countries: {', '.join(map(str, p.columns))})")
+    ahead = p[leader] > p[other]
+    year = int(ahead.idxmax()) if ahead.any() else None
+    return {"other": other, "basis": basis, "year": year, "ahead_from_start": bool(ahead.iloc[0]) if len(ahead) else False,
+            "ahead_at_end": bool(ahead.iloc[-1]) if len(ahead) else False}
+
+
+def crossings(ranked: pd.DataFrame, leader: str = "CN", others=("GB", "KR", "JP", "US")) -> pd.DataFrame:
+    """For each other country and basis, the first year ``leader`` passes it."""
+    rows = []
+    present = set(ranked["country"])
+    for o in others:
+        if o not in present or leader not in present:
+            continue
+        for basis in ("count", "cumulative"):
+            r = first_passing_year(ranked, leader, o, basis)
+            rows.append({"leader": leader, **r})
+    return pd.DataFrame(rows, columns=["leader", "other", "basis", "year", "ahead_from_start", "ahead_at_end"])
+
+
+def standing(ranked: pd.DataFrame, leader: str = "CN", against: str = "US") -> dict:
+    """Where ``leader`` stands against ``against`` in the last year of the series."""
+    last = ranked[ranked["year"] == ranked["year"].max()].set_index("country")
+    if leader not in last.index or against not in last.index:
+        raise BadParameter(f"{leader} and {against} must both be in the series")
+    a, b = last.loc[leader], last.loc[against]
+    return {
+        "year": int(ranked["year"].max()),
+        "leader_count": int(a["count"]), "against_count": int(b["count"]),
+        "leader_cumulative": int(a["cumulative"]), "against_cumulative": int(b["cumulative"]),
+        "leader_rank_cumulative": int(a["rank_cumulative"]), "leader_rank_year": int(a["rank_year"]),
+        "ratio_cumulative": (float(a["cumulative"]) / float(b["cumulative"])) if b["cumulative"] else math.inf,
+    }
+
+
+def country_basis_for(docs: pd.DataFrame, default: str = "applicant") -> str:
+    """The default country basis, unless the documents carry (almost) no applicant
+    countries — a Lens CSV export gives none — then the first-filing office."""
+    if default != "applicant" or docs.empty:
+        return default
+    share = (docs["applicant_countries"].fillna("") != "").mean()
+    return "applicant" if share >= 0.5 else "priority"
+
+
+# --------------------------------------------------------------------------- datasets
+def _dataset_info(entries) -> pd.DataFrame:
+    rows = []
+    for e in entries:
+        p = e.provenance
+        slice_ = p.kind == "neurocell_epo_csv"
+        complete = p.query.get("complete", True) if isinstance(p.query, dict) else True
+        rows.append({
+            "dataset": e.name, "source": p.source, "kind": p.kind, "route": p.route,
+            "original_name": p.original_name or "",
+            "scope": "slice" if slice_ else "series",
+            "complete": bool(complete) and not (p.notes or "").startswith("incomplete"),
+            "notes": p.notes or "",
+        })
+    return pd.DataFrame(rows, columns=["dataset", "source", "kind", "route", "original_name", "scope", "complete", "notes"])
+
+
+def series_group(info: pd.DataFrame) -> pd.Series:
+    """Which stored files form one series: the live pages of one source together; each import alone."""
+    return info.apply(lambda r: f"{r['source']} live" if r["route"] == "live" else f"{r['source']} import {r['dataset']}", axis=1)
+
+
+def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFAULT_YEARS) -> Claim:
+    """The ``patents.rank`` claim. ``series`` maps a series name to (counts, complete, country basis)."""
+    start, end = check_years(years)
+    nb = NOTEBOOK
+    statement = "按专利申请量，中国已超过英国、韩国和日本，仅次于美国"
+    statement_en = "By patent applications China has passed the UK, Korea and Japan and is second only to the US"
+    refs_note = (
+        f"Published figures: {PONCE_POLO_2022.citation} ({PONCE_POLO_2022.url}) report {PONCE_POLO_2022.what}; "
+        "this disagrees with the paper's 'second only to the US' for the stem-cell EV subset. "
+        f"{OPRETZKA_2024.citation} ({OPRETZKA_2024.url}) count {int(OPRETZKA_2024.value)} {OPRETZKA_2024.unit} "
+        f"({OPRETZKA_2024.what})."
+    )
+    usable = {k: v for k, v in series.items() if len(v[0])}
+    if not usable:
+        mirror_txt = ""
+        if mirror is not None and len(mirror):
+            by = mirror.groupby("country")["count"].sum().sort_values(ascending=False)
+            top = ", ".join(f"{c} {int(n)}" for c, n in by.head(6).items())
+            mirror_txt = (f" The offline mirror holds only a CNS-use slice of 60 exosome/EV patent publications from an "
+                          f"EPO search (NeuroCell_Intel); by applicant country, approximate families: {top}. It is "
+                          "filtered by topic and relevance score, so it cannot rank countries.")
+        return Claim(
+            claim_id="patents.rank", section="2.2.2", statement=statement, statement_en=statement_en,
+            paper_value="CN 2nd after US; ahead of GB, KR, JP",
+            reproduced_value="no country series offline",
+            unit="rank by exosome patent count",
+            verdict="not checkable offline",
+            reason="no exosome patent series by country offline; needs Lens or EPO OPS live; Ponce-Polo 2022 finds China leading (stem-cell EVs)",
+            source="offline: NeuroCell_Intel EPO slice (60 CNS publications) and published figures; live: Lens Patent API / EPO OPS",
+            note=("The paper's Figure 3 rests on a patent database query the paper does not give. No offline file holds "
+                  "exosome patents by country." + mirror_txt + " " + refs_note +
+                  " To check the claim, run with a network:\n" + LIVE_COMMANDS),
+            notebook=nb,
+        )
+    # prefer a complete series, then the largest
+    name, (counts, complete, basis) = sorted(usable.items(), key=lambda kv: (not kv[1][1], -int(kv[1][0]["count"].sum()), kv[0]))[0]
+    basis_txt = {"applicant": "applicant country", "priority": "first-filing office", "publication": "publication office"}[basis]
+    ranked = cumulative_ranking(yearly_counts(counts, PAPER_ORDER, (start, end)))
+    st = standing(ranked, "CN", "US")
+    last = ranked[ranked["year"] == end].set_index("country")
+    cum = last["cumulative"]
+    passed = {c: bool(cum["CN"] > cum[c]) for c in ("GB", "KR", "JP")}
+    above_cn = [c for c in cum.index if cum[c] > cum["CN"]]
+    annual_ok = bool(all(last.loc["CN", "count"] > last.loc[c, "count"] for c in ("GB", "KR", "JP"))
+                     and last.loc["US", "count"] > last.loc["CN", "count"])
+    cross = crossings(ranked, "CN", ("GB", "KR", "JP"))
+    cross_txt = "; ".join(
+        f"{r.other}: {'ahead from ' + str(start) if r.ahead_from_start else (r.year if r.year else 'never')}"
+        for r in cross[cross["basis"] == "cumulative"].itertuples())
+    if all(passed.values()) and above_cn == ["US"]:
+        verdict = "reproduced" if (complete and annual_ok) else "reproduced with caveat"
+    else:
+        verdict = "contradicted"
+    order = " > ".join(f"{c} {int(cum[c])}" for c in cum.sort_values(ascending=False).index)
+    why = []
+    if not all(passed.values()):
+        why.append("China is below " + ", ".join(c for c, ok in passed.items() if not ok))
+    if "US" not in above_cn:
+        why.append("China is ahead of the US (first, not second)")
+    if not complete:
+        why.append("the series is incomplete (OPS serves at most 2,000 hits per query)")
+    if all(passed.values()) and above_cn == ["US"] and not annual_ok:
+        why.append(f"the order holds cumulatively but not in the {end} counts alone")
+    return Claim(
+        claim_id="patents.rank", section="2.2.2", statement=statement, statement_en=statement_en,
+        paper_value="CN 2nd after US; ahead of GB, KR, JP",
+        reproduced_value=f"CN rank {st['leader_rank_cumulative']} cumulative {start}-{end} ({order})",
+        unit=f"patent families by {basis_txt}, priority year",
+        verdict=verdict,
+        reason=(f"{name}: cumulative {start}-{end} {order}" + (f"; {'; '.join(why)}" if why else "")),
+        source=f"{name} (counted as simple families, {basis_txt}, priority year)",
+        note=(f"Series used: {name}. Cumulative counts {start}-{end}: {order}. China first passes (cumulative) {cross_txt}. "
+              f"In {st['year']} China has {st['leader_count']} against the US's {st['against_count']} "
+              f"(cumulative ratio CN/US {st['ratio_cumulative']:.2f}). " + ("; ".join(why) + ". " if why else "") + refs_note),
+        notebook=nb,
+    )
+
+
+# --------------------------------------------------------------------------- process
+def references_table() -> pd.DataFrame:
+    return pd.DataFrame([{"key": r.key, "value": r.value, "unit": r.unit, "what": r.what, "citation": r.citation,
+                          "url": r.url} for r in REFERENCES])
+
+
+def process(store: RawStore) -> Result:
+    epo_docs, epo_entries = epo_ops.load_documents(store)
+    lens_docs, lens_entries, defects = lens.load_documents(store)
+    agg, agg_entries = lens.load_aggregates(store)
+    entries = epo_entries + lens_entries
+    if not entries and not agg_entries:
+        raise MissingData("no patent documents in the raw store",
+                          hint="`exo-industry import epo_ops --mirror` (offline slice) or " + LIVE_COMMANDS.splitlines()[0])
+    docs = pd.concat([epo_docs, lens_docs], ignore_index=True)
+    info = _dataset_info(entries + agg_entries)
+    info["series"] = series_group(info) if len(info) else []
+    docs = docs.merge(info[["dataset", "series"]], on="dataset", how="left")
+    # default-rule counts per series (live pages form one series; each import is its own)
+    frames, series = [], {}
+    for name, g in docs.groupby("series", sort=True):
+        basis = country_basis_for(g)
+        c = count_patents(g, country_by=basis)
+        scope = info.loc[info["series"] == name, "scope"].iloc[0]
+        frames.append(c.groupby(["country", "year"], sort=True)["count"].sum().reset_index()
+                      .assign(series=name, scope=scope, country_by=basis))
+        if scope == "series":
+            complete = bool(info.loc[info["series"] == name, "complete"].all())
+            series[name] = (frames[-1][["country", "year", "count"]], complete, basis)
+    by_series = (pd.concat(frames, ignore_index=True) if frames else
+                 pd.DataFrame(columns=["country", "year", "count", "series", "scope", "country_by"]))
+    by_series = by_series[["series", "scope", "country_by", "country", "year", "count"]]
+    if len(agg):  # Lens aggregations: families per applicant country and priority year when asked for that
+        ok = agg[(agg["country_by"] == "applicant") & (agg["year_by"] == "priority")]
+        for ds, g in ok.groupby("dataset"):
+            series[f"lens aggregate {ds}"] = (g.rename(columns={"families": "count"})[["country", "year", "count"]], True, "applicant")
+    slice_docs = docs[docs["dataset"].isin(info.loc[info["scope"] == "slice", "dataset"])]
+    mirror_counts = count_patents(slice_docs) if len(slice_docs) else pd.DataFrame(columns=["dataset", "country", "year", "count"])
+    offices = (slice_docs.assign(year=slice_docs["pub_date"].str[:4].astype(int))
+               .groupby(["pub_office", "year"]).size().rename("publications").reset_index()
+               if len(slice_docs) else pd.DataFrame(columns=["pub_office", "year", "publications"]))
+    claim = check_rank(series, mirror_counts if len(mirror_counts) else None)
+    ranking_frames = []
+    for name, (c, complete, _basis) in sorted(series.items()):
+        r = cumulative_ranking(yearly_counts(c, PAPER_ORDER, DEFAULT_YEARS))
+        ranking_frames.append(r.assign(series=name, complete=complete))
+    ranking = (pd.concat(ranking_frames, ignore_index=True) if ranking_frames else
+               pd.DataFrame(columns=["country", "year", "count", "cumulative", "rank_year", "rank_cumulative", "series", "complete"]))
+    tables = {
+        "patents_documents": Table(docs[["series", *[c for c in docs.columns if c != "series"]]],
+                                   ["series", "dataset", "doc_id"], description="patent documents, tidy, all sources"),
+        "patents_datasets": Table(info, ["dataset"], description="stored patent files: source, route, series or slice"),
+        "patents_counts": Table(by_series, ["series", "country", "year"],
+                                description="counts under the default rule (families, applicant country, priority year); "
+                                            "country by first-filing office where a file gives no applicant countries"),
+        "patents_ranking": Table(ranking, ["series", "year", "rank_cumulative", "country"],
+                                 description="yearly and cumulative counts and ranks, paper's five countries"),
+        "patents_mirror_offices": Table(offices, ["pub_office", "year"], description="mirror slice: publications by office and year"),
+        "patents_references": Table(references_table(), ["key"], description="published figures (cited constants)"),
+        "patents_input_defects": Table(pd.DataFrame(defects, columns=["source", "file", "line", "problem"]),
+                                       ["source", "file", "line"], description="defective records found on import"),
+    }
+    if len(agg):
+        tables["patents_lens_aggregates"] = Table(agg, ["dataset", "country", "year"], description="Lens aggregations")
+    notes = []
+    if not series:
+        notes.append("no country series: only the mirror's CNS slice; patents.rank is not checkable offline")
+    return Result(tables=tables, claims=[claim], inputs=entries + agg_entries, notes=notes)
