@@ -74,5 +74,5 @@ def join(values) -> str:
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=DOC_COLUMNS)
+    df = pd.DataFrame(rows, columns=DOC_COLUMNS, dtype=object)
     return df.fillna("").astype(str)
