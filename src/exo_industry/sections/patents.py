@@ -142,26 +142,37 @@ def _country_codes() -> set[str]:
     return {c.alpha_2 for c in pycountry.countries} | set(REGIONAL)
 
 
+ALIASES = {"UK": "GB", "BRITAIN": "GB", "GREAT BRITAIN": "GB", "ENGLAND": "GB", "USA": "US", "AMERICA": "US",
+           "KOREA": "KR", "SOUTH KOREA": "KR", "CHINA": "CN", "PRC": "CN", "JAPAN": "JP", "TAIWAN": "TW",
+           "RUSSIA": "RU", "EPO": "EP", "PCT": "WO", "WIPO": "WO"}
+
+
 def check_country(code: str) -> str:
+    """An ISO 3166 alpha-2 code (or EP/WO for regional and PCT filings), upper-cased.
+
+    Anything else is refused with the likely code(s) named."""
     if not isinstance(code, str) or not code.strip():
         raise BadParameter(f"empty country code {code!r}: use ISO 3166 two-letter codes such as US, CN, GB, KR, JP")
-    c = code.strip().upper()
+    text = code.strip()
+    c = text.upper()
     known = _country_codes()
     if c in known:
         return c
-    found = None
+    guesses = []
+    if c in ALIASES:
+        guesses.append(ALIASES[c])
     try:
-        found = pycountry.countries.lookup(code.strip())
+        guesses.append(pycountry.countries.lookup(text).alpha_2)
     except LookupError:
         pass
-    hint = f" (did you mean {found.alpha_2}?)" if found else ""
-    if not found:
-        names = {c.name.lower(): c.alpha_2 for c in pycountry.countries}
-        near = difflib.get_close_matches(code.strip().lower(), list(names), n=3, cutoff=0.6)
-        near_codes = difflib.get_close_matches(c, sorted(known), n=3, cutoff=0.5)
-        options = [f"{names[n]} ({n.title()})" for n in near] + near_codes
-        hint = f"; near matches: {', '.join(dict.fromkeys(options))}" if options else ""
-    raise BadParameter(f"unknown country code {code!r}: use ISO 3166 two-letter codes{hint}")
+    if len(c) > 2:
+        names = {k: v for k, v in ALIASES.items()} | {x.name.upper(): x.alpha_2 for x in pycountry.countries}
+        guesses += [names[n] for n in difflib.get_close_matches(c, list(names), n=3, cutoff=0.7)]
+    else:
+        guesses += difflib.get_close_matches(c, sorted(known), n=3, cutoff=0.5)
+    guesses = list(dict.fromkeys(guesses))
+    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
+    raise BadParameter(f"unknown country code {code!r}: use ISO 3166 two-letter codes (EP, WO for regional/PCT){hint}")
 
 
 def check_rule(unit: str = "family", country_by: str = "applicant", year_by: str = "priority") -> None:
