@@ -74,7 +74,7 @@ PAPER_ORDER = ("US", "CN", "GB", "KR", "JP")  # the order the paper states (US f
 
 LIVE_COMMANDS = (
     "exo-industry fetch lens --mode records --start 2000 --end 2023   # needs LENS_API_TOKEN\n"
-    "exo-industry fetch epo_ops --start 2000 --end 2023                # needs EPO_OPS_KEY and EPO_OPS_SECRET\n"
+    "exo-industry fetch epo_ops --start 2000 --end 2023   # needs EPO_OPS_KEY and EPO_OPS_SECRET\n"
     "exo-industry process --section patents"
 )
 
@@ -102,15 +102,49 @@ OPRETZKA_2024 = Reference(
 )
 REFERENCES = (PONCE_POLO_2022, OPRETZKA_2024)
 
+KEY_FIGURE = "patents_country_years"
+DATA_NOTE = {
+    "zh": "离线镜像中没有按国家统计的外泌体专利序列：只有一份经过筛选的中枢神经系统用途专利公开清单（60件，EPO检索）。"
+          "国家排名需要在线运行 Lens 或 EPO OPS 检索（见下方命令）。",
+    "en": "The offline mirror holds no country series of exosome patents, only a filtered list of 60 CNS-use patent "
+          "publications (EPO search). Ranking countries needs a live Lens or EPO OPS query (commands below).",
+}
+
 LABELS = {
     "zh": {
-        "title_yearly": "外泌体专利年度数量（{unit}，按{country_by}国家、{year_by}年份）",
+        "title": "# 外泌体专利趋势（论文第2.2.2节、图3）",
+        "intro": "论文称，按专利申请量，中国已超过英国、韩国和日本，仅次于美国。本节按可选的计数规则"
+                 "（专利族或申请；国家按申请人、首次申请局或公开局；年份按优先权或公开日）统计各国逐年数量、累计排名，"
+                 "以及中国数量首次超过英国、韩国、日本的年份和与美国的对比。",
+        "series_heading": "## 各国逐年数量与累计排名",
+        "slice_heading": "## 离线镜像中的专利（仅为一小部分）",
+        "refs_heading": "## 已发表的专利分析数据",
+        "claims_heading": "## 论文论断核验",
+        "crossing_table": "中国首次超过各国的年份",
+        "standing_table": "中国与美国（最后一年）",
+        "slice_table": "镜像中的专利（{unit}，按{country_by}国家）",
+        "refs_table": "引用的已发表数据",
+        "other": "对比国家",
+        "basis": "口径",
+        "first_year": "首次超过的年份",
+        "ahead_from_start": "起始年已领先",
+        "ahead_at_end": "最后一年领先",
+        "country": "国家/局",
+        "rank": "累计排名",
+        "no_series_source": "所选来源（{source}）在原始数据库中没有按国家的专利序列。",
+        "live": "联网时可运行：\n{commands}",
+        "unknown_note": "无国家信息的计数单位：{n}（未计入各国）。",
+        "fallback": "该序列没有申请人国家信息，改按首次申请局统计。",
+        "standing": "{year}年：中国 {leader_count}，美国 {against_count}；{start}年以来累计：中国 {leader_cumulative}，美国 {against_cumulative}；中国累计排名第 {leader_rank_cumulative}。",
+        "slice_note": "以下仅为镜像中的一小部分专利（中枢神经系统用途，经相关性筛选），不能用于国家排名。",
+        "title_yearly": "专利年度数量（{unit}，国家按{country_by}，年份按{year_by}）",
         "title_cum": "累计专利数量与排名",
         "title_mirror": "离线镜像：60 件中枢神经系统相关外泌体专利公开（按公开局和公开年份）",
         "year": "年份",
         "count": "数量",
         "cumulative": "累计数量",
         "office": "公开局",
+        "other_offices": "其他",
         "family": "专利族",
         "application": "专利申请",
         "applicant": "申请人",
@@ -119,13 +153,42 @@ LABELS = {
         "no_series": "离线数据中没有按国家划分的外泌体专利序列；下图仅为镜像中的一小部分（中枢神经系统用途）。",
     },
     "en": {
-        "title_yearly": "Exosome patents per year ({unit}, country by {country_by}, year by {year_by})",
+        "title": "# Exosome patent trends (paper, section 2.2.2 and Figure 3)",
+        "intro": "The paper says that by patent applications China has passed the UK, Korea and Japan and is second only "
+                 "to the US. This section counts patents per country and year under a chosen rule (families or "
+                 "applications; country by applicant, first-filing office or publication office; year by priority or "
+                 "publication), ranks countries cumulatively, and finds the year China's count first passes GB, KR and JP "
+                 "and where it stands against the US.",
+        "series_heading": "## Yearly counts per country and cumulative ranking",
+        "slice_heading": "## Patents in the offline mirror (a narrow slice)",
+        "refs_heading": "## Published patent-landscape figures",
+        "claims_heading": "## Checking the paper's claim",
+        "crossing_table": "Year China's count first passes each country",
+        "standing_table": "China against the US (last year)",
+        "slice_table": "Mirror patents ({unit}, country by {country_by})",
+        "refs_table": "Published figures cited",
+        "other": "Other country",
+        "basis": "Basis",
+        "first_year": "First year ahead",
+        "ahead_from_start": "Ahead in first year",
+        "ahead_at_end": "Ahead in last year",
+        "country": "Country / office",
+        "rank": "Cumulative rank",
+        "no_series_source": "The raw store holds no country series of patents from the chosen source ({source}).",
+        "live": "With a network, run:\n{commands}",
+        "unknown_note": "Counting units without a country: {n} (not in any country's count).",
+        "fallback": "This series gives no applicant countries; it is counted by first-filing office instead.",
+        "standing": "{year}: China {leader_count}, US {against_count}; cumulative since {start}: China {leader_cumulative}, "
+                    "US {against_cumulative}; China's cumulative rank: {leader_rank_cumulative}.",
+        "slice_note": "What follows is a narrow slice of the mirror (CNS uses, filtered by relevance): it cannot rank countries.",
+        "title_yearly": "Patents per year ({unit}, country by {country_by}, year by {year_by})",
         "title_cum": "Cumulative patent counts and rank",
         "title_mirror": "Offline mirror: 60 exosome patent publications for CNS uses, by office and publication year",
         "year": "Year",
         "count": "Count",
         "cumulative": "Cumulative count",
         "office": "Publication office",
+        "other_offices": "other",
         "family": "patent families",
         "application": "applications",
         "applicant": "applicant",
@@ -461,6 +524,47 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
               f"(cumulative ratio CN/US {st['ratio_cumulative']:.2f}). " + ("; ".join(why) + ". " if why else "") + refs_note),
         notebook=nb,
     )
+
+
+# --------------------------------------------------------------------------- notebook helpers
+def terms_from_query(query: str) -> list[str]:
+    """``exosome OR "extracellular vesicle"`` -> ['exosome', 'extracellular vesicle'] (a parenthesised remark is ignored)."""
+    import re
+
+    text = re.sub(r"\([^)]*\)", " ", query)
+    parts = [p.strip().strip('"').strip("'").strip() for p in re.split(r"\s+OR\s+|,", text)]
+    return [p for p in parts if p]
+
+
+def live_commands(query: str = DEFAULT_QUERY, source: str = "lens", years=DEFAULT_YEARS) -> str:
+    """The commands a reader with a network runs to get a country series for this query."""
+    start, end = check_years(years)
+    terms = terms_from_query(query)
+    if source == "epo":
+        words = [t for t in terms if " " not in t]
+        phrases = [t for t in terms if " " in t]
+        cql = " or ".join(([f'ta any "{" ".join(words)}"'] if words else []) + [f'ta="{p}"' for p in phrases])
+        fetch = f"exo-industry fetch epo_ops --cql '{cql}' --start {start} --end {end}   # needs EPO_OPS_KEY, EPO_OPS_SECRET"
+    elif source == "lens":
+        fetch = ("exo-industry fetch lens --mode records " + " ".join(f"--term '{t}'" for t in terms)
+                 + f" --start {start} --end {end}   # needs LENS_API_TOKEN")
+    else:
+        fetch = f"exo-industry import lens {source}   # or: exo-industry import epo_ops {source}"
+    return fetch + "\nexo-industry process --section patents"
+
+
+def select_series(docs: pd.DataFrame, datasets: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The documents of the country series that ``source`` names: all live/imported series of a
+    source (``lens``, ``epo``) or the one imported file with that name. The mirror's slice is never a series."""
+    ds = datasets[datasets["scope"] == "series"]
+    if source == "lens":
+        ds = ds[ds["source"] == "lens"]
+    elif source == "epo":
+        ds = ds[ds["source"] == "epo_ops"]
+    else:
+        name = Path(source).name
+        ds = ds[(ds["original_name"] == name) | (ds["dataset"] == name)]
+    return docs[docs["dataset"].isin(ds["dataset"])]
 
 
 # --------------------------------------------------------------------------- process
