@@ -375,3 +375,17 @@ def test_lens_bad_parameters(iso_env, monkeypatch):
         lens.fetch(RawStore(), mode="everything")
     with pytest.raises(BadParameter, match="reversed"):
         epo_ops.fetch(RawStore(), start=2020, end=2010)
+
+
+def test_lens_api_page_defects_reported_by_position(iso_env, tmp_path):
+    """A saved search page (built from the real records) with one record lacking its lens_id."""
+    res = lens.read_jsonl(_jsonl("biopoly_broken1.jsonl").read_bytes(), "b1")
+    recs = [dict(r) for _, r in res.records[:3]]
+    del recs[1]["lens_id"]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"total": 3, "data": recs, "results": 3}), encoding="utf-8")
+    store = RawStore()
+    entries = lens.import_files(store, [page])
+    assert entries[0].kind == "lens_api_search" and "data[] record 2" in entries[0].provenance.notes
+    docs, _, defects = lens.load_documents(store)
+    assert len(docs) == 2 and [d["line"] for d in defects] == [2]

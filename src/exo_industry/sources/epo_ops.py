@@ -8,9 +8,11 @@ Live route (needs a registered OPS application: consumer key and secret in
    (valid about 20 minutes) is sent as a bearer header; on a 401 during the run the
    token is fetched again once. That exchange never goes through the HTTP cache.
 2. CQL search with the ``biblio`` constituent:
-   ``GET {base}/rest-services/published-data/search/biblio?q=<CQL>&Range=1-100``.
+   ``GET {base}/rest-services/published-data/search/biblio?q=<CQL>&Range=1-100`` (the range
+   as a URL parameter, as in the recorded request of the mirror's fixtures, so that each page
+   has its own cache key).
    OPS returns at most 100 documents per request and serves ranges only up to 2,000;
-   the query is therefore split by publication year (``pd within "YYYY"``), and a year
+   the query is therefore split by publication year (``pd within "YYYY0101 YYYY1231"``), and a year
    with more than 2,000 hits is flagged incomplete (stored, and said so in provenance).
    A 404 with ``SERVER.EntityNotFound`` means "no hits" and gives an empty year.
 3. Every answer carries ``X-Throttling-Control``, e.g.
@@ -416,7 +418,7 @@ class OPSClient:
 
 
 def year_query(cql: str, year: int) -> str:
-    return f'({cql}) and pd within "{year}"'
+    return f'({cql}) and pd within "{year}0101 {year}1231"'
 
 
 def add_fetch_arguments(parser) -> None:

@@ -27,7 +27,8 @@ Import route, detected from the content:
   instead of stopping at the first or dropping it silently. A file with at least one
   good record is stored unedited, its defects listed in the provenance notes; a file
   with none is rejected;
-- a saved API answer (``search`` page or ``aggregate`` answer, JSON).
+- a saved API answer (``search`` page or ``aggregate`` answer, JSON). Defective records in
+  a page (live or saved) are left out and reported by their position in ``data[]``.
 
 The mirror's Lens files (``patents/fixtures_lens_*``) are format fixtures about bio-oil
 and jet engines, not exosomes, so ``mirror_files`` takes none of them: importing them
@@ -291,10 +292,19 @@ def check_search_page(body, where: str) -> tuple[int, list, str | None]:
         raise SourceError(f"Lens API refused {where}: {str(msg)[:300]}", hint="check the query JSON and the token")
     if not isinstance(body, dict) or not isinstance(body.get("data"), list) or "total" not in body:
         raise SourceError(f"Lens API: unexpected answer for {where}: {str(body)[:200]}")
-    bad = [f"record {i}: {'; '.join(p)}" for i, r in enumerate(body["data"]) if (p := record_problems(r))]
-    if bad:
-        raise SourceError(f"Lens API: defective records in {where}: {' | '.join(bad[:5])}")
     return int(body["total"]), body["data"], body.get("scroll_id")
+
+
+def page_records(records: list) -> tuple[list[dict], list[Defect]]:
+    """Good records of an API page, and the defective ones by position (1-based) in ``data[]``."""
+    good, bad = [], []
+    for i, r in enumerate(records, start=1):
+        problems = record_problems(r)
+        if problems:
+            bad.append(Defect(i, "data[] record " + str(i) + ": " + "; ".join(problems)))
+        else:
+            good.append(r)
+    return good, bad
 
 
 def aggregate_rows(body: dict, where: str) -> pd.DataFrame:
@@ -358,7 +368,8 @@ def parse(kind: str, data: bytes, name: str) -> Parsed:
     body = json.loads(text_of(data, name, encodings=("utf-8-sig",)))
     if kind == "lens_api_search":
         total, records, _ = check_search_page(body, name)
-        return Parsed(kind, P.frame([record_to_row(r, name) for r in records]), meta={"total": total})
+        good, bad = page_records(records)
+        return Parsed(kind, P.frame([record_to_row(r, name) for r in good]), bad, meta={"total": total})
     if kind == "lens_api_aggregate":
         agg = aggregate_rows(body, name)
         return Parsed(kind, P.frame([]), aggregate=agg, meta={"total": body.get("total"), **(body.get("_exo_query") or {})})
@@ -520,6 +531,8 @@ def fetch(store: RawStore, term=None, mode: str = "records", country_by: str = "
             total = total_now if total is None else total
             if not data:
                 break
+            for d in page_records(data)[1]:
+                log.warning("Lens page %d: defective record left out: %s", len(pages) + 1, d.reason)
             pages.append(resp.content)
             got += len(data)
             bar.update(len(data))
