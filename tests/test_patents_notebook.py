@@ -58,6 +58,9 @@ def test_notebook_offline_shows_slice_claim_and_live_command(mirror_processed, t
         f = figures / f"patents_mirror_offices.zh.{ext}"
         assert f.exists() and f.stat().st_size > 5000
     assert not (figures / "patents_country_years.zh.png").exists()  # no series, no series chart
+    first = {f.name: f.read_bytes() for f in figures.glob("patents_*")}
+    run_notebook(STEM, {}, output_dir=tmp_path / "nb2", lang="zh")
+    assert {f.name: f.read_bytes() for f in figures.glob("patents_*")} == first  # same data, same bytes
 
 
 def test_notebook_with_imported_series_english(mirror_processed, tmp_path):

@@ -121,7 +121,7 @@ def test_verdict_rules():
 
 def test_references_cited():
     for r in S.REFERENCES:
-        assert r.url.startswith("https://") and r.citation
+        assert r.url.startswith(("https://", "http://")) and r.citation
     assert "Recent Pat Biotechnol" in S.PONCE_POLO_2022.citation and "35240977" in S.PONCE_POLO_2022.url
 
 

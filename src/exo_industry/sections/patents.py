@@ -38,7 +38,9 @@ Verdict rules for ``patents.rank`` (applied in :func:`check_rank`):
 - without a series: ``not checkable offline``. The note then sets out what the mirror's
   slice shows and the published figures (cited constants below), including
   Ponce-Polo et al. 2022, who found Asia — China in particular — leading patent
-  publications on stem-cell EVs, which disagrees with "second only to the US".
+  publications on stem-cell EVs, which disagrees with "second only to the US", and the
+  paper's own source for the sentence (its reference [18], Liu, Wu and Liu 2022, a
+  stem-cell exosome patent analysis whose counts are not available offline).
 """
 
 from __future__ import annotations
@@ -100,7 +102,19 @@ OPRETZKA_2024 = Reference(
              "Biotechnol Lett. 2024;46(5):907-924. doi:10.1007/s10529-024-03506-y",
     url="https://doi.org/10.1007/s10529-024-03506-y",
 )
-REFERENCES = (PONCE_POLO_2022, OPRETZKA_2024)
+LIU_2022 = Reference(
+    key="liu_wu_liu_2022_stem_cell_exosome_patents",
+    value=math.nan,
+    unit="no figure available offline",
+    what="the paper's own source for its patent sentence (its reference [18]): a patent analysis of stem-cell exosomes "
+         "(application counts, technology life cycle, markets, applicants, China-US comparison), co-authored by the "
+         "paper's first author (Wu Shuxia); its counts could not be read here",
+    citation="Liu W, Wu SX, Liu H. Analysis on the development trend and competition pattern of stem cell exosomes from "
+             "the perspective of patents. Chin Med Biotechnol. 2022;17(5):453-461 (in Chinese; 刘伟, 吴曙霞, 刘慧. "
+             "专利视角的干细胞外泌体发展趋势和竞争格局分析. 中国医药生物技术)",
+    url="http://m.jizihe.com/page/2022/1013/13534580.shtml",
+)
+REFERENCES = (PONCE_POLO_2022, OPRETZKA_2024, LIU_2022)
 
 KEY_FIGURE = "patents_country_years"
 DATA_NOTE = {
@@ -458,7 +472,9 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
         f"Published figures: {PONCE_POLO_2022.citation} ({PONCE_POLO_2022.url}) report {PONCE_POLO_2022.what}; "
         "this disagrees with the paper's 'second only to the US' for the stem-cell EV subset. "
         f"{OPRETZKA_2024.citation} ({OPRETZKA_2024.url}) count {int(OPRETZKA_2024.value)} {OPRETZKA_2024.unit} "
-        f"({OPRETZKA_2024.what})."
+        f"({OPRETZKA_2024.what}). The paper's own source for the sentence is its reference [18], {LIU_2022.citation}, "
+        "a stem-cell exosome patent analysis co-authored by the paper's first author; its country counts are not "
+        "available offline (a copy of its text: " + LIU_2022.url + ")."
     )
     usable = {k: v for k, v in series.items() if len(v[0])}
     if not usable:
