@@ -389,3 +389,28 @@ def test_lens_api_page_defects_reported_by_position(iso_env, tmp_path):
     assert entries[0].kind == "lens_api_search" and "data[] record 2" in entries[0].provenance.notes
     docs, _, defects = lens.load_documents(store)
     assert len(docs) == 2 and [d["line"] for d in defects] == [2]
+
+
+def test_cli_fetch_routes(iso_env, monkeypatch, replay, capsys):
+    """`exo-industry fetch lens|epo_ops` pass their options through to the clients."""
+    from exo_industry.cli import main
+
+    monkeypatch.delenv("LENS_API_TOKEN", raising=False)
+    assert main(["fetch", "lens", "--base-url", replay.url]) == 2
+    assert "LENS_API_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("LENS_API_TOKEN", "lens-token-visible-789")
+    p1, p2, n = _lens_pages()
+    replay.add("POST", "/patent/search", p1, times=1)
+    replay.add("POST", "/patent/search", p2)
+    assert main(["fetch", "lens", "--term", "exosome", "--start", "2015", "--end", "2016", "--year-by", "publication",
+                 "--base-url", replay.url]) == 0
+    sent = json.loads(replay.log[0].body)
+    assert json.dumps(sent["query"]).count("match_phrase") == 3  # one term x title, abstract, claims
+    assert {"range": {"date_published": {"gte": "2015-01-01", "lte": "2016-12-31"}}} in sent["query"]["bool"]["must"]
+    out = capsys.readouterr().out
+    assert "stored 2 file(s)" in out and "lens-token-visible-789" not in out
+    _ops_env(monkeypatch, replay)
+    replay.add("POST", "/auth/accesstoken", AUTH_ERROR, status=401)
+    assert main(["fetch", "epo_ops", "--start", "2020", "--end", "2020", "--base-url", replay.url]) == 2
+    err = capsys.readouterr().err
+    assert "authentication failed" in err and "secret-visible-456" not in err
