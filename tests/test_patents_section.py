@@ -197,3 +197,11 @@ def test_section_with_imported_series(iso_env, shared):
     assert defects[["file", "line"]].values.tolist() == [["biopoly_broken1.jsonl", 4]]
     ranking = pd.read_csv(proc / "patents_ranking.csv")
     assert {"lens import lens-export.csv", "lens import biopoly_broken1.jsonl"} <= set(ranking["series"])
+
+
+def test_claim_has_chinese_reason_and_note():
+    off = S.check_rank({}, None)
+    assert "离线" in off.reason_zh and "exo-industry fetch lens" in off.note_zh and "参考文献[18]" in off.note_zh
+    ok = _grid({"US": [10, 10, 10], "CN": [1, 6, 9], "GB": [3, 3, 3], "KR": [2, 2, 2], "JP": [4, 4, 4]})
+    c = S.check_rank({"s": (ok, False, "applicant")}, None, (2010, 2012))
+    assert "序列不完整" in c.reason_zh and "申请人国家" in c.note_zh

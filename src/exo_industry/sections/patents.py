@@ -476,15 +476,24 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
         "a stem-cell exosome patent analysis co-authored by the paper's first author; its country counts are not "
         "available offline (a copy of its text: " + LIU_2022.url + ")."
     )
+    refs_note_zh = (
+        "已发表数据：Ponce-Polo 等 2022 年（Recent Pat Biotechnol，PMID 35240977）对间充质干细胞来源细胞外囊泡"
+        "专利的全球分析发现，亚洲（尤其是中国）在专利公开数量上领先——这与论文“仅次于美国”的说法不一致"
+        "（该研究仅限干细胞外泌体）。Opretzka 等 2024 年（Biotechnol Lett）在 Derwent 数据库中检出 "
+        f"{int(OPRETZKA_2024.value)} 个间充质干细胞无细胞产品专利族，但摘要未给出国家排名。论文此句的出处是其参考文献[18]"
+        "（刘伟、吴曙霞、刘慧 2022，《中国医药生物技术》17(5):453-461），论文第一作者为该文作者之一；其各国数字离线无法获取。"
+    )
     usable = {k: v for k, v in series.items() if len(v[0])}
     if not usable:
-        mirror_txt = ""
+        mirror_txt = mirror_txt_zh = ""
         if mirror is not None and len(mirror):
             by = mirror.groupby("country")["count"].sum().sort_values(ascending=False)
             top = ", ".join(f"{c} {int(n)}" for c, n in by.head(6).items())
             mirror_txt = (f" The offline mirror holds only a CNS-use slice of 60 exosome/EV patent publications from an "
                           f"EPO search (NeuroCell_Intel); by applicant country, approximate families: {top}. It is "
                           "filtered by topic and relevance score, so it cannot rank countries.")
+            mirror_txt_zh = (f"离线镜像中只有一份来自 EPO 检索的中枢神经系统用途外泌体/细胞外囊泡专利公开清单（60 件，"
+                             f"NeuroCell_Intel）；按申请人国家、近似专利族计：{top}。该清单按主题和相关性评分筛选过，不能用于国家排名。")
         return Claim(
             claim_id="patents.rank", section="2.2.2", statement=statement, statement_en=statement_en,
             paper_value="CN 2nd after US; ahead of GB, KR, JP",
@@ -497,10 +506,14 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
                   "exosome patents by country." + mirror_txt + " " + refs_note +
                   " To check the claim, run with a network:\n" + LIVE_COMMANDS),
             notebook=nb,
+            reason_zh="离线数据中没有按国家统计的外泌体专利序列，需联网使用 Lens 或 EPO OPS；Ponce-Polo 2022 发现中国领先（干细胞外泌体）",
+            note_zh=("论文图 3 所依据的专利数据库检索式未在文中给出，离线文件中也没有按国家统计的外泌体专利。" + mirror_txt_zh
+                     + refs_note_zh + "联网时可运行：\n" + LIVE_COMMANDS),
         )
     # prefer a complete series, then the largest
     name, (counts, complete, basis) = sorted(usable.items(), key=lambda kv: (not kv[1][1], -int(kv[1][0]["count"].sum()), kv[0]))[0]
     basis_txt = {"applicant": "applicant country", "priority": "first-filing office", "publication": "publication office"}[basis]
+    basis_zh = {"applicant": "申请人国家", "priority": "首次申请局", "publication": "公开局"}[basis]
     ranked = cumulative_ranking(yearly_counts(counts, PAPER_ORDER, (start, end)))
     st = standing(ranked, "CN", "US")
     last = ranked[ranked["year"] == end].set_index("country")
@@ -518,7 +531,15 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
     else:
         verdict = "contradicted"
     order = " > ".join(f"{c} {int(cum[c])}" for c in cum.sort_values(ascending=False).index)
-    why = []
+    why, why_zh = [], []
+    if not all(passed.values()):
+        why_zh.append("中国低于" + "、".join(c for c, ok in passed.items() if not ok))
+    if "US" not in above_cn:
+        why_zh.append("中国领先美国（居第一而非第二）")
+    if not complete:
+        why_zh.append("序列不完整（OPS 每个检索最多返回 2000 条）")
+    if all(passed.values()) and above_cn == ["US"] and not annual_ok:
+        why_zh.append(f"累计排名成立，但仅看 {end} 年数量不成立")
     if not all(passed.values()):
         why.append("China is below " + ", ".join(c for c, ok in passed.items() if not ok))
     if "US" not in above_cn:
@@ -539,6 +560,10 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
               f"In {st['year']} China has {st['leader_count']} against the US's {st['against_count']} "
               f"(cumulative ratio CN/US {st['ratio_cumulative']:.2f}). " + ("; ".join(why) + ". " if why else "") + refs_note),
         notebook=nb,
+        reason_zh=f"{name}：{start}–{end} 年累计 {order}" + (f"；{'；'.join(why_zh)}" if why_zh else ""),
+        note_zh=(f"所用序列：{name}（简单专利族，国家按{basis_zh}，年份按优先权年）。{start}–{end} 年累计：{order}。"
+                 f"{st['year']} 年中国 {st['leader_count']} 件，美国 {st['against_count']} 件（累计中美之比 "
+                 f"{st['ratio_cumulative']:.2f}）。" + ("；".join(why_zh) + "。" if why_zh else "") + refs_note_zh),
     )
 
 
