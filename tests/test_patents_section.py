@@ -205,3 +205,32 @@ def test_claim_has_chinese_reason_and_note():
     ok = _grid({"US": [10, 10, 10], "CN": [1, 6, 9], "GB": [3, 3, 3], "KR": [2, 2, 2], "JP": [4, 4, 4]})
     c = S.check_rank({"s": (ok, False, "applicant")}, None, (2010, 2012))
     assert "序列不完整" in c.reason_zh and "申请人国家" in c.note_zh
+
+
+def test_family_spanning_live_pages_counts_once(iso_env):
+    """Two live Lens pages, each with one member of the same simple family (hand-written records
+    in the Lens patent record schema): the family is counted once for the series."""
+    import json
+
+    def rec(lens_id, office, number, other):
+        return {"lens_id": lens_id, "jurisdiction": office, "doc_number": number, "kind": "A1",
+                "date_published": "2021-06-01",
+                "biblio": {"priority_claims": {"claims": [{"jurisdiction": "CN", "doc_number": "2020100", "date": "2020-02-01"}],
+                                               "earliest_claim": {"date": "2020-02-01"}},
+                           "parties": {"applicants": [{"residence": "CN", "extracted_name": {"value": "A UNIV"}}]}},
+                "families": {"simple_family": {"members": [{"lens_id": lens_id}, {"lens_id": other}], "size": 2}}}
+
+    store = RawStore()
+    for i, r in enumerate((rec("000-000-000-000-001", "CN", "1", "000-000-000-000-002"),
+                           rec("000-000-000-000-002", "US", "2", "000-000-000-000-001")), start=1):
+        body = json.dumps({"total": 2, "data": [r], "scroll_id": f"s{i}"}).encode()
+        store.put("lens", f"api_search_p{i:04d}.json", body, kind="lens_api_search", route="live", licence="test",
+                  query={"complete": True})
+    row = _run(store)
+    counts = pd.read_csv(paths().processed / "patents_counts.csv")
+    assert counts[["series", "country", "year", "count"]].values.tolist() == [["lens live", "CN", 2020, 1]]
+    assert "lens live" in row["source"]
+    docs = pd.read_csv(paths().processed / "patents_documents.csv", dtype=str, keep_default_na=False)
+    datasets = pd.read_csv(paths().processed / "patents_datasets.csv", dtype=str, keep_default_na=False)
+    sel = S.select_series(docs, datasets, "lens")
+    assert len(sel) == 2 and S.count_patents(sel)["count"].tolist() == [1]

@@ -596,7 +596,8 @@ def live_commands(query: str = DEFAULT_QUERY, source: str = "lens", years=DEFAUL
 
 def select_series(docs: pd.DataFrame, datasets: pd.DataFrame, source: str) -> pd.DataFrame:
     """The documents of the country series that ``source`` names: all live/imported series of a
-    source (``lens``, ``epo``) or the one imported file with that name. The mirror's slice is never a series."""
+    source (``lens``, ``epo``) or the one imported file with that name, merged into one set (a
+    publication counts once). The mirror's slice is never a series."""
     ds = datasets[datasets["scope"] == "series"]
     if source == "lens":
         ds = ds[ds["source"] == "lens"]
@@ -605,7 +606,9 @@ def select_series(docs: pd.DataFrame, datasets: pd.DataFrame, source: str) -> pd
     else:
         name = Path(source).name
         ds = ds[(ds["original_name"] == name) | (ds["dataset"] == name)]
-    return docs[docs["dataset"].isin(ds["dataset"])]
+    out = docs[docs["dataset"].isin(ds["dataset"])]
+    # one set of documents: families span files (the pages of a live run); a publication counts once
+    return out.assign(dataset=str(source)).drop_duplicates("doc_id", keep="first").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- process
@@ -629,6 +632,8 @@ def process(store: RawStore) -> Result:
     # default-rule counts per series (live pages form one series; each import is its own)
     frames, series = [], {}
     for name, g in docs.groupby("series", sort=True):
+        # a series is counted as one set of documents: families span the pages of a live run
+        g = g.assign(dataset=name).drop_duplicates("doc_id", keep="first")
         basis = country_basis_for(g)
         c = count_patents(g, country_by=basis)
         scope = info.loc[info["series"] == name, "scope"].iloc[0]

@@ -54,7 +54,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..config import secret
-from ..errors import BadParameter, MalformedFile, MissingData, SourceError
+from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore
 from . import _patents as P
 from ._files import csv_frame, first_line, read_bytes, require_columns, text_of

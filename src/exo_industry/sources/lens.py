@@ -37,7 +37,6 @@ would put off-topic counts into the patent section.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -51,7 +50,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..config import secret
-from ..errors import BadParameter, MalformedFile, MissingData, SourceError
+from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore
 from . import _patents as P
 from ._files import read_bytes, text_of
