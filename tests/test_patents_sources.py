@@ -414,3 +414,19 @@ def test_cli_fetch_routes(iso_env, monkeypatch, replay, capsys):
     assert main(["fetch", "epo_ops", "--start", "2020", "--end", "2020", "--base-url", replay.url]) == 2
     err = capsys.readouterr().err
     assert "authentication failed" in err and "secret-visible-456" not in err
+
+
+def test_ops_slows_down_when_throttled(iso_env, monkeypatch, replay):
+    _ops_env(monkeypatch, replay)
+    body = need_shared(*OPS, "get_biblio", "response.xml").read_bytes()
+    replay.add("GET", "/rest-services/published-data/publication/docdb/EP.2400812.A1/biblio", body,
+               headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK})
+    slept = []
+    ops = epo_ops.OPSClient(replay.url, sleep=slept.append)
+    ops.token = "already-have-one"
+    ops.client.min_interval = 0.0
+    ops.throttle = epo_ops.parse_throttling("busy (retrieval=yellow:60, search=green:30)")
+    ops.biblio("EP.2400812.A1")
+    assert slept == [pytest.approx(60 / 60 * 2 * 2)]  # yellow doubles, busy doubles again
+    assert ops.client.min_interval == pytest.approx(4.0)
+    assert ops.throttle.services["retrieval"] == ("green", 200)  # the answer's header replaces the old state

@@ -352,7 +352,7 @@ class OPSClient:
             self.authenticate()
         if self.throttle is not None:
             wait = self.throttle.interval(service)
-            self.client.min_interval = max(self.client.min_interval, wait)
+            self.client.min_interval = wait  # follows the latest state, down as well as up
             if self.throttle.services.get(service, ("green", 0))[0] in ("yellow", "red"):
                 self.sleep(wait)
         for attempt in (1, 2):
