@@ -521,6 +521,39 @@ def _row_status(paper: set, registry: set) -> str:
     return "differs"
 
 
+TABLE1_STATUS = {
+    "zh": {"not in records": "记录中未见", "agrees": "一致", "registry shows more": "注册库所示更多", "differs": "不一致"},
+    "en": {k: k for k in ("not in records", "agrees", "registry shows more", "differs")},
+}
+
+
+def china_therapeutic(sel: pd.DataFrame) -> pd.DataFrame:
+    """The selected therapeutic studies whose sponsor or sites are in China, for display."""
+    rows = sel[(sel["country_group"] == "China") & (sel["ev_kind"] == "therapeutic")]
+    cols = ["nct_id", "title", "lead_sponsor", "phase_label", "overall_status", "start_year"]
+    return rows[cols].rename(columns={"title": "study_title", "phase_label": "phase"}).sort_values("nct_id").reset_index(drop=True)
+
+
+def table1_records(audit: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """One row per registry record matched to a Table 1 product: ID, phase, status, last update.
+
+    Records from other registries (no NCT ID) keep the description the audit gives them.
+    """
+    by_id = studies.set_index("nct_id") if len(studies) else pd.DataFrame()
+    rows = []
+    for _, a in audit.iterrows():
+        ids = [i for i in str(a["registry_records"]).split("|") if i]
+        for i in ids:
+            if i in by_id.index:
+                st = by_id.loc[i]
+                rows.append({"company": a["company"], "record": i, "phase": st["phase_label"], "overall_status": st["overall_status"],
+                             "last_update": st["last_update"], "conditions": st["conditions"]})
+            else:
+                rows.append({"company": a["company"], "record": i, "phase": a["registry_phases"], "overall_status": "",
+                             "last_update": "", "conditions": a["registry_detail"]})
+    return pd.DataFrame(rows, columns=["company", "record", "phase", "overall_status", "last_update", "conditions"])
+
+
 def table1_audit(studies: list[ctgov.Study]) -> pd.DataFrame:
     rows = []
     for p in TABLE1:
@@ -791,6 +824,11 @@ LABELS = {
         "source_live": "数据来源：美国国家医学图书馆 ClinicalTrials.gov（API v2 实时检索）；分类规则见 exo_industry.sections.trials",
         "company": "公司", "product": "产品（论文）", "paper_indications": "适应证（论文）", "paper_phases": "分期（论文）",
         "registry_records": "注册号", "registry_phases": "分期（注册库）", "registry_detail": "注册记录详情", "status": "核对结果",
+        "record": "注册号", "phase": "分期", "overall_status": "招募状态", "last_update": "最后更新", "conditions": "疾病/说明",
+        "table1_records": "与各产品匹配的注册记录",
+        "china_heading": "## 在中国开展的治疗性外泌体/胞外囊泡研究（注册记录）",
+        "china_none": "所选记录中没有在中国开展的治疗性研究。",
+        "nct_id": "注册号", "study_title": "研究题目（原文）", "lead_sponsor": "申办方", "start_year": "开始年份",
         "file": "文件", "kind": "类型", "route": "途径", "n_studies": "研究数", "ev_studies": "其中EV研究",
         "key": "编号", "what": "检索式", "citation": "出处",
     },
@@ -815,6 +853,11 @@ LABELS = {
         "source_live": "Source: US National Library of Medicine, ClinicalTrials.gov (API v2, live); rules in exo_industry.sections.trials",
         "company": "Company", "product": "Product (paper)", "paper_indications": "Indications (paper)", "paper_phases": "Phases (paper)",
         "registry_records": "NCT IDs", "registry_phases": "Phases (registry)", "registry_detail": "Registry records", "status": "Finding",
+        "record": "Record", "phase": "Phase", "overall_status": "Status", "last_update": "Last update", "conditions": "Conditions / note",
+        "table1_records": "Registry records matched to each product",
+        "china_heading": "## Therapeutic exosome/EV studies in China (registry records)",
+        "china_none": "No therapeutic study in China among the selected records.",
+        "nct_id": "Record", "study_title": "Title", "lead_sponsor": "Lead sponsor", "start_year": "Start year",
         "file": "File", "kind": "Kind", "route": "Route", "n_studies": "Studies", "ev_studies": "EV studies",
         "key": "Key", "what": "Query", "citation": "Source",
     },
