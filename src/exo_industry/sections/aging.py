@@ -105,14 +105,10 @@ def _at_end_2022(annual: pd.DataFrame, older: pd.DataFrame, threshold: int) -> t
     return float(c), float(100 * c * 1000 / t), {"basis": "5-year interpolation 2020-2025"}
 
 
-def _first_year_over(annual: pd.DataFrame, level: float) -> str:
+def _first_year_over(annual: pd.DataFrame, level: float) -> int | None:
+    """The first year (1 July) in the annual series when China's 60+ share reaches ``level``."""
     a = annual[(annual.location_code == CHINA) & (annual.threshold == 60) & (annual.share >= level)]
-    return f"; the UN share passes {level:g}% in {int(a.year.min())} (1 July)" if len(a) else ""
-
-
-def _first_year_over_zh(annual: pd.DataFrame, level: float) -> str:
-    a = annual[(annual.location_code == CHINA) & (annual.threshold == 60) & (annual.share >= level)]
-    return f"；{int(a.year.min())}年（7月1日）超过{level:g}%" if len(a) else ""
+    return int(a.year.min()) if len(a) else None
 
 
 def _grade(diff: float, exact: float, close: float) -> str:
@@ -123,15 +119,22 @@ def _grade(diff: float, exact: float, close: float) -> str:
     return "contradicted"
 
 
-def _total_gap(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
-    """How far the UN's total population for China in 2022 is from the World Bank's (national) series."""
+def _totals_2022(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> tuple[float, float] | None:
+    """China's 2022 total population in millions: (UN, 1 July; World Bank SP.POP.TOTL, national series)."""
     if wdi is None or wdi.empty:
-        return ""
+        return None
     w = wdi[(wdi.indicator == "SP.POP.TOTL") & (wdi.country_code == "CHN") & (wdi.year == 2022)]
     a = annual[(annual.location_code == CHINA) & (annual.year == 2022) & (annual.threshold == 60)]
     if w.empty or a.empty:
+        return None
+    return float(a.total_pop.iloc[0]) / 1000, float(w.value.iloc[0]) / 1e6
+
+
+def _total_gap(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
+    totals = _totals_2022(annual, wdi)
+    if totals is None:
         return ""
-    un, wb = float(a.total_pop.iloc[0]) / 1000, float(w.value.iloc[0]) / 1e6
+    un, wb = totals
     return (
         f" For 2022 the UN puts China's total population at {un:,.1f} million (1 July), while the World Bank's "
         f"SP.POP.TOTL, which follows the national statistics for China, gives {wb:,.1f} million; a larger "
@@ -140,13 +143,10 @@ def _total_gap(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
 
 
 def _total_gap_zh(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
-    if wdi is None or wdi.empty:
+    totals = _totals_2022(annual, wdi)
+    if totals is None:
         return ""
-    w = wdi[(wdi.indicator == "SP.POP.TOTL") & (wdi.country_code == "CHN") & (wdi.year == 2022)]
-    a = annual[(annual.location_code == CHINA) & (annual.year == 2022) & (annual.threshold == 60)]
-    if w.empty or a.empty:
-        return ""
-    un, wb = float(a.total_pop.iloc[0]) / 1000, float(w.value.iloc[0]) / 1e6
+    un, wb = totals
     return f"联合国估计2022年中国总人口为{un:,.1f}百万（7月1日），世界银行采用国家统计口径的SP.POP.TOTL为{wb:,.1f}百万；分母更大，比例因而更低。"
 
 
@@ -187,6 +187,7 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
            f"仅参照时点相差半年，人数就相差约{6 * (j23[0] - j22[0]) / 12:.0f}百万人。" if basis["basis"] == "annual" else "")
     )
     share_verdict = _grade(share - 20.0, 0.5, 2.0)
+    passes = _first_year_over(annual, 20.0)
     count_rel = (count - 280.0) / 280.0 * 100
     count_verdict = _grade(count_rel, 2.0, 10.0)
 
@@ -211,11 +212,13 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             reproduced_value=f"{share:.1f}",
             unit="% of total population",
             verdict=share_verdict,
-            reason=f"UN WPP 2024 gives {share:.1f}% at the end of 2022 (national figure {nat_s.value}%)" + _first_year_over(annual, 20.0),
+            reason=f"UN WPP 2024 gives {share:.1f}% at the end of 2022 (national figure {nat_s.value}%)"
+            + (f"; the UN share passes 20% in {passes} (1 July)" if passes else ""),
             source=src,
             note=gap_note,
             notebook=nb,
-            reason_zh=f"联合国《世界人口展望2024》2022年末为{share:.1f}%（国家数字{nat_s.value}%）" + _first_year_over_zh(annual, 20.0),
+            reason_zh=f"联合国《世界人口展望2024》2022年末为{share:.1f}%（国家数字{nat_s.value}%）"
+            + (f"；{passes}年（7月1日）超过20%" if passes else ""),
             note_zh=gap_note_zh,
         ),
         Claim(
