@@ -86,7 +86,8 @@ def parse_esearch(data: bytes, where: str = "esearch answer") -> dict:
     count = root.find("Count")  # direct child only: TranslationStack holds per-term counts
     if count is None or not (count.text or "").strip().isdigit():
         raise SourceError(f"{where}: no Count in the eSearchResult")
-    errors = {e.tag: [x.text for x in root.iter(e.tag)] for e in (root.find("ErrorList") or [])}
+    error_list = root.find("ErrorList")
+    errors = {} if error_list is None else {e.tag: [x.text for x in error_list.iter(e.tag)] for e in error_list}
     warnings = [w.text for w in root.iter("OutputMessage")]
     return {
         "count": int(count.text),
