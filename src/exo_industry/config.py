@@ -10,6 +10,7 @@ unusual layout) never have to touch the working tree:
 - ``EXO_BUILD``: executed notebooks and briefings (default ``<root>/build``)
 - ``EXO_SHARED_DATA``: the offline mirror (default ``<root>/../shared/data``)
 - ``EXO_CACHE``: HTTP cache for the live clients (default ``<root>/.cache/http``)
+- ``EXO_NOTEBOOKS``: the notebooks to execute (default ``<root>/notebooks``)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-KERNEL_NAME = "python3"  # papermill is always told this name; see execute.py
+KERNEL_NAME = "exo-industry"  # papermill is always told this name; execute.py registers it
 
 
 def _find_root() -> Path:
@@ -66,7 +67,7 @@ def paths() -> Paths:
         processed=pick("EXO_PROCESSED", root / "data" / "processed"),
         figures=pick("EXO_FIGURES", root / "figures"),
         build=pick("EXO_BUILD", root / "build"),
-        notebooks=root / "notebooks",
+        notebooks=pick("EXO_NOTEBOOKS", root / "notebooks"),
         shared_data=pick("EXO_SHARED_DATA", (root.parent / "shared" / "data")),
         cache=pick("EXO_CACHE", root / ".cache" / "http"),
     )

@@ -59,6 +59,9 @@ def input_record(entry: Entry) -> dict:
         "sha256": p.sha256,
         "route": p.route,
         "release": p.release,
+        "licence": p.licence,
+        "retrieved_at": p.retrieved_at,
+        "origin": p.url or p.original_name,
     }
 
 

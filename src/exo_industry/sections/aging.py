@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import references as refs
 from ..claims import Claim
+from ..errors import MissingData
 from ..sources import wpp, worldbank
 from ..store import RawStore
 from . import Result, Table
@@ -104,6 +105,11 @@ def _at_end_2022(annual: pd.DataFrame, older: pd.DataFrame, threshold: int) -> t
     return float(c), float(100 * c * 1000 / t), {"basis": "5-year interpolation 2020-2025"}
 
 
+def _first_year_over(annual: pd.DataFrame, level: float) -> str:
+    a = annual[(annual.location_code == CHINA) & (annual.threshold == 60) & (annual.share >= level)]
+    return f"; the UN share passes {level:g}% in {int(a.year.min())} (1 July)" if len(a) else ""
+
+
 def _grade(diff: float, exact: float, close: float) -> str:
     if abs(diff) <= exact:
         return "reproduced"
@@ -112,26 +118,48 @@ def _grade(diff: float, exact: float, close: float) -> str:
     return "contradicted"
 
 
-def check_claims(older: pd.DataFrame, annual: pd.DataFrame) -> list[Claim]:
+def _total_gap(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
+    """How far the UN's total population for China in 2022 is from the World Bank's (national) series."""
+    if wdi is None or wdi.empty:
+        return ""
+    w = wdi[(wdi.indicator == "SP.POP.TOTL") & (wdi.country_code == "CHN") & (wdi.year == 2022)]
+    a = annual[(annual.location_code == CHINA) & (annual.year == 2022) & (annual.threshold == 60)]
+    if w.empty or a.empty:
+        return ""
+    un, wb = float(a.total_pop.iloc[0]) / 1000, float(w.value.iloc[0]) / 1e6
+    return (
+        f" For 2022 the UN puts China's total population at {un:,.1f} million (1 July), while the World Bank's "
+        f"SP.POP.TOTL, which follows the national statistics for China, gives {wb:,.1f} million; a larger "
+        "denominator lowers the UN share."
+    )
+
+
+def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | None = None) -> list[Claim]:
     count, share, basis = _at_end_2022(annual, older, 60)
     nat_c, nat_s = refs.CHINA_AGED60_END2022, refs.CHINA_AGED60_SHARE_END2022
     if basis["basis"] == "annual":
         j22, j23 = basis["jul2022"], basis["jul2023"]
         detail_c = f"1 July 2022: {j22[0]:.1f} million; 1 July 2023: {j23[0]:.1f} million"
         detail_s = f"1 July 2022: {j22[1]:.1f}%; 1 July 2023: {j23[1]:.1f}%"
+        monthly = (j23[0] - j22[0]) / 12
+        growth = (
+            f" Between 1 July 2022 and 1 July 2023 the UN's 60+ population grew by {j23[0] - j22[0]:.1f} million "
+            f"(about {monthly:.1f} million a month), so a half-year shift in the reference date alone moves the count by "
+            f"about {6 * monthly:.0f} million."
+        )
         src = "UN WPP 2024, annual population by age for China (1 July), 2022 and 2023"
     else:
         detail_c = detail_s = "interpolated between the 2020 estimate and the 2025 medium projection"
+        growth = ""
         src = "UN WPP 2024, population by 5-year age group (1 July)"
     gap_note = (
         f"The paper's figures are the national ones for the end of 2022 ({nat_c.value:.2f} million, {nat_s.value}%; "
         f"{nat_c.citation}). The UN estimate for the same date, taken as the midpoint of its 1 July 2022 and "
         f"1 July 2023 values, is {count:.1f} million and {share:.1f}% ({detail_c}; {detail_s}). The gap has known "
         "causes: the UN reports 1 July populations and revises the whole series from all censuses and surveys, "
-        "while the national figure is a year-end estimate from the annual population sample survey; the UN also "
-        "puts China's total population higher than the national statistics do, which lowers the share. "
-        "The 60+ population was growing fast in 2022-2023 (about 1 million a month), so a half-year shift "
-        "alone moves the count by several million."
+        "while the national figure is a year-end estimate from the annual population sample survey."
+        + _total_gap(annual, wdi)
+        + growth
     )
     share_verdict = _grade(share - 20.0, 0.5, 2.0)
     count_rel = (count - 280.0) / 280.0 * 100
@@ -158,7 +186,7 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame) -> list[Claim]:
             reproduced_value=f"{share:.1f}",
             unit="% of total population",
             verdict=share_verdict,
-            reason=f"UN WPP 2024 gives {share:.1f}% at the end of 2022 (national figure {nat_s.value}%); 20% is passed in 2024",
+            reason=f"UN WPP 2024 gives {share:.1f}% at the end of 2022 (national figure {nat_s.value}%)" + _first_year_over(annual, 20.0),
             source=src,
             note=gap_note,
             notebook=nb,
@@ -220,10 +248,137 @@ def process(store: RawStore) -> Result:
         "aging_annual": Table(annual, ["location_code", "threshold", "year"], description="annual 60+ / 65+ for China"),
     }
     notes = []
+    wdi = None
     try:
         wdi, wdi_entries = worldbank.load_indicators(store, WDI_CODES)
         tables["wdi_population"] = Table(wdi, ["indicator", "country_code", "year"], decimals=3, description="WDI cross-check")
         inputs += wdi_entries
-    except Exception as exc:  # the WDI cross-check is optional for this section
+    except MissingData as exc:  # the WDI cross-check is optional for this section
         notes.append(f"World Bank cross-check not built: {exc}")
-    return Result(tables=tables, claims=check_claims(older, annual), inputs=inputs, notes=notes)
+    return Result(tables=tables, claims=check_claims(older, annual, wdi), inputs=inputs, notes=notes)
+
+
+# --------------------------------------------------------------------------- notebook helpers
+VARIANTS = ("medium", "low", "high")
+DATA_NOTE = {
+    "zh": "人口数据来自联合国《世界人口展望2024》（5岁年龄组，1950–2100）及中国2015–2025年逐年数据；离线数据完整。",
+    "en": "Population data: UN World Population Prospects 2024 (5-year age groups, 1950–2100) and China's annual 2015–2025 series; complete offline.",
+}
+
+LABELS = {
+    "zh": {
+        "title": "# 人口老龄化（论文第1.1节）",
+        "intro": "论文称，中国60岁及以上人口约占总人口的20%，高达2.8亿，且这一比例将在未来几十年持续上升。"
+        "本节用联合国《世界人口展望2024》重建这些数字：1950–2020年的估计值、至2100年的预测（中、低、高方案）、"
+        "国际比较、2015–2025年的逐年细节，以及占比何时见顶。",
+        "claims_heading": "## 论文论断核验",
+        "share_title": "{name}：{t}岁及以上人口占比",
+        "count_title": "{name}：{t}岁及以上人口数量",
+        "share_axis": "占总人口比例（%）",
+        "count_axis": "人口（百万）",
+        "year": "年份",
+        "estimates": "估计值",
+        "projection": "预测（{variant}方案）",
+        "band": "低–高方案区间",
+        "comparators_title": "{t}岁及以上人口占比：国际比较",
+        "annual_title": "中国{t}岁及以上人口，2015–2025年（逐年，7月1日）",
+        "national": "国家统计数据（2022年末）",
+        "peak_table": "{name}：{t}岁及以上人口占比的峰值",
+        "variant": "方案",
+        "peak_year": "峰值年份",
+        "peak_share": "峰值占比（%）",
+        "medium": "中",
+        "low": "低",
+        "high": "高",
+        "no_annual": "逐年数据仅覆盖中国2015–2025年；所选国家/地区只显示5年间隔数据。",
+        "source": "数据来源：联合国经济和社会事务部人口司，《世界人口展望2024》（CC BY 3.0 IGO）",
+    },
+    "en": {
+        "title": "# Population aging (paper, section 1.1)",
+        "intro": "The paper says people aged 60 and over are about 20% of China's population, as many as 280 million, "
+        "and that the share will keep rising for decades. This section rebuilds those numbers from the UN World Population "
+        "Prospects 2024: estimates for 1950–2020, projections to 2100 (medium, low and high variants), comparisons with other "
+        "countries, an annual close-up of 2015–2025, and when the share peaks.",
+        "claims_heading": "## Checking the paper's claims",
+        "share_title": "{name}: share of population aged {t}+",
+        "count_title": "{name}: population aged {t}+",
+        "share_axis": "Share of total population (%)",
+        "count_axis": "People (millions)",
+        "year": "Year",
+        "estimates": "Estimates",
+        "projection": "Projection ({variant} variant)",
+        "band": "Low–high variant range",
+        "comparators_title": "Share of population aged {t}+: comparison",
+        "annual_title": "China, population aged {t}+, 2015–2025 (annual, 1 July)",
+        "national": "National statistics (end of 2022)",
+        "peak_table": "{name}: peak of the {t}+ share",
+        "variant": "Variant",
+        "peak_year": "Peak year",
+        "peak_share": "Peak share (%)",
+        "medium": "medium",
+        "low": "low",
+        "high": "high",
+        "no_annual": "Annual data cover China 2015–2025 only; for the chosen location only 5-year steps are shown.",
+        "source": "Source: United Nations, DESA, Population Division, World Population Prospects 2024 (CC BY 3.0 IGO)",
+    },
+}
+
+
+# Chinese names for the locations a reader is most likely to pick; others keep the UN's English name.
+ZH_NAMES = {156: "中国", 392: "日本", 410: "韩国", 840: "美国", 900: "世界", 826: "英国", 276: "德国", 250: "法国",
+            643: "俄罗斯", 356: "印度", 344: "中国香港", 446: "中国澳门", 158: "中国台湾"}
+
+
+def display_name(loc, lang: str) -> str:
+    return ZH_NAMES.get(loc.code, loc.name) if lang == "zh" else loc.name
+
+
+def validate_parameters(country, comparators, threshold, start_year, end_year, variant, lang, locations=None):
+    """Check the notebook's parameters; return the resolved (country, [comparators])."""
+    from ..locations import resolve
+    from ..processed import read_table
+    from ..theme import check_lang
+    from ..errors import BadParameter
+
+    check_lang(lang)
+    if threshold not in THRESHOLDS:
+        raise BadParameter(f"age threshold {threshold!r} is not supported; use one of {THRESHOLDS}")
+    if not (isinstance(start_year, int) and isinstance(end_year, int)):
+        raise BadParameter(f"years must be whole numbers, got {start_year!r} and {end_year!r}")
+    if start_year > end_year:
+        raise BadParameter(f"reversed years: start_year {start_year} is after end_year {end_year}")
+    if start_year < 1950 or end_year > 2100:
+        raise BadParameter(f"years {start_year}-{end_year} are outside WPP 2024's range 1950-2100")
+    if variant not in VARIANTS:
+        raise BadParameter(f"projection variant {variant!r} is not one of {VARIANTS}")
+    if isinstance(comparators, str):
+        comparators = [comparators]
+    table = locations if locations is not None else read_table("wpp_locations")
+    return resolve(country, table), [resolve(c, table) for c in comparators]
+
+
+def series(older: pd.DataFrame, code: int, threshold: int, variant: str, start: int, end: int) -> pd.DataFrame:
+    """One location's estimates and chosen projection, with the low–high band, in years [start, end]."""
+    o = older[(older.location_code == code) & (older.threshold == threshold) & older.year.between(start, end)]
+    est = o[o.variant == "estimates"][["year", "older_pop", "share"]].assign(kind="estimates")
+    proj = o[o.variant == variant][["year", "older_pop", "share"]].assign(kind="projection")
+    band = o[o.variant.isin(["low", "high"])].pivot_table(index="year", columns="variant", values=["share", "older_pop"])
+    band.columns = [f"{a}_{b}" for a, b in band.columns]
+    if len(est) and len(proj):
+        # the projection line (and band) starts from the last estimate, so the two join up
+        last = est.iloc[[-1]].assign(kind="projection")
+        proj = pd.concat([last, proj], ignore_index=True)
+        y, v = int(last.year.iloc[0]), last.iloc[0]
+        band = pd.concat([band, pd.DataFrame({"share_low": [v.share], "share_high": [v.share], "older_pop_low": [v.older_pop],
+                                              "older_pop_high": [v.older_pop]}, index=pd.Index([y], name="year"))])
+    out = pd.concat([est, proj], ignore_index=True).merge(band.reset_index(), on="year", how="left")
+    out["older_pop_m"] = out["older_pop"] / 1000
+    return out.sort_values("year").reset_index(drop=True)
+
+
+def peaks(older: pd.DataFrame, code: int, threshold: int) -> pd.DataFrame:
+    rows = []
+    for v in VARIANTS:
+        year, share = peak(older, code, threshold, v)
+        rows.append({"variant": v, "peak_year": year, "peak_share": round(share, 1)})
+    return pd.DataFrame(rows)

@@ -226,20 +226,32 @@ def validate_query(indicators: list[str], countries: list[str], start: int, end:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
 
 
-def fetch_pages(client, indicator: str, countries: list[str], start: int, end: int, per_page: int = 1000):
-    """Yield (url, body bytes, meta, rows) for every page of one indicator query."""
-    path = f"country/{';'.join(countries)}/indicator/{indicator}"
-    page_no, pages = 1, 1
-    while page_no <= pages:
-        params = {"format": "json", "date": f"{start}:{end}", "per_page": per_page, "page": page_no}
-        resp = client.get(path, params=params)
-        from ..http import parse_json
+def fetch_pages_raw(client, path: str, params: dict):
+    """Yield (url, body bytes, meta, rows) for each page of any API v2 path, following ``pages``.
 
-        body = parse_json(resp.content, f"World Bank {indicator} page {page_no}")
-        meta, rows = check_api_body(body, f"{indicator} for {';'.join(countries)}")
+    The first request goes out with ``params`` as given; later ones add ``page=N``.
+    """
+    from ..http import parse_json
+
+    page_no, pages = int(params.get("page", 1)), 1
+    query = dict(params)
+    while True:
+        resp = client.get(path, params=query)
+        body = parse_json(resp.content, f"World Bank {path} page {page_no}")
+        meta, rows = check_api_body(body, path)
         pages = int(meta["pages"] or 0)
         yield resp.url, resp.content, meta, rows
         page_no += 1
+        if page_no > pages:
+            return
+        query = dict(params, page=page_no)
+
+
+def fetch_pages(client, indicator: str, countries: list[str], start: int, end: int, per_page: int = 1000):
+    """Every page of one indicator for some countries and years."""
+    path = f"country/{';'.join(countries)}/indicator/{indicator}"
+    params = {"format": "json", "date": f"{start}:{end}", "per_page": per_page, "page": 1}
+    yield from fetch_pages_raw(client, path, params)
 
 
 def fetch(store: RawStore, indicator=None, country=None, start: int = 1960, end: int = 2024, per_page: int = 1000,
@@ -247,7 +259,7 @@ def fetch(store: RawStore, indicator=None, country=None, start: int = 1960, end:
     from ..http import Client
     from ..redact import redact_url
 
-    indicators = indicator or ["SP.POP.65UP.TO.ZS", "SP.POP.TOTL"]
+    indicators = list(indicator) if indicator is not None else ["SP.POP.65UP.TO.ZS", "SP.POP.TOTL"]
     countries = [c.upper() if c.lower() != "all" else "all" for c in (country or ["all"])]
     validate_query(indicators, countries, start, end)
     client = client or Client(base_url, name="World Bank API")

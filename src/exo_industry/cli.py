@@ -1,0 +1,248 @@
+"""``exo-industry``: fetch, import, process, run, report, build, sources.
+
+Errors the user can fix are printed as one message (with a hint) and exit status 2;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import BadParameter, ExoError
+
+
+def _parse_value(text: str):
+    """``-p NAME VALUE``: VALUE is read as YAML, so 65, [JPN, KOR] and true work; else a string."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return text if value is None else value
+
+
+def _print_table(rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    print("  ".join(c.ljust(widths[c]) for c in cols))
+    for r in rows:
+        print("  ".join(str(r[c]).ljust(widths[c]) for c in cols))
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_sources(args) -> int:
+    from .store import RawStore, describe
+
+    store = RawStore()
+    rows = describe(store.entries(args.source))
+    if not rows:
+        print(f"the raw store at {store.root} is empty; `exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`")
+        return 0
+    if args.verify:
+        for e in store.entries(args.source):
+            store.verify(e)
+        print(f"all {len(rows)} files match their recorded sha256")
+    _print_table(rows)
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    from . import sources
+    from .store import RawStore
+
+    module = sources.get(args.source)
+    options = {k: v for k, v in vars(args).items() if k not in ("func", "source", "verbose", "command")}
+    entries = module.fetch(RawStore(), **options)
+    print(f"{module.TITLE}: stored {len(entries)} file(s)")
+    for e in entries:
+        print(f"  {e.path}  sha256 {e.provenance.sha256[:12]}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from . import sources
+    from .config import paths
+    from .store import RawStore
+
+    module = sources.get(args.source)
+    files = [Path(f) for f in args.files]
+    if args.mirror:
+        shared = paths().shared_data
+        mirror = module.mirror_files(shared)
+        missing = [p for p in mirror if not p.exists()]
+        if not mirror or missing:
+            raise ExoError(
+                f"the offline mirror is not complete at {shared} (missing: {', '.join(str(m) for m in missing[:3]) or 'everything'})",
+                hint="set EXO_SHARED_DATA to the folder that holds the mirror's data/",
+            )
+        files += mirror
+    if not files:
+        raise BadParameter("no files given", hint=f"`exo-industry import {args.source} FILE...` or `--mirror`")
+    entries = module.import_files(RawStore(), files)
+    print(f"{module.TITLE}: imported {len(entries)} file(s)")
+    for e in entries:
+        print(f"  {e.name:60s} {e.kind:22s} sha256 {e.provenance.sha256[:12]}")
+    return 0
+
+
+def cmd_process(args) -> int:
+    from .pipeline import process
+
+    for o in process(args.section or None, force=args.force):
+        print(f"{o.section:12s} {o.status:11s} {o.detail}")
+    return 0
+
+
+def _langs(value: str) -> list[str]:
+    return ["zh", "en"] if value == "both" else [value]
+
+
+def _run(args, stems: list[str]) -> list:
+    from .execute import run_many
+
+    params = {name: _parse_value(value) for name, value in (args.param or [])}
+    langs = _langs(args.lang)
+
+    def done(r):
+        state = f"ok  {r.seconds:5.1f} s  {r.path}" if r.error is None else f"FAILED after {r.seconds:.1f} s\n    {r.error}"
+        print(f"  {r.stem} [{r.lang}] {state}", flush=True)
+
+    print(f"executing {len(stems) * len(langs)} notebook run(s), {args.jobs or 'auto'} at a time", flush=True)
+    results = run_many(stems, langs, params, jobs=args.jobs, cell_timeout=args.cell_timeout, on_done=done)
+    failed = [r for r in results if r.error]
+    if failed:
+        raise ExoError(f"{len(failed)} notebook run(s) failed: " + ", ".join(f"{r.stem} [{r.lang}]" for r in failed))
+    return results
+
+
+def cmd_run(args) -> int:
+    from .execute import notebook_stems, resolve_stem
+
+    stems = [resolve_stem(args.notebook)] if args.notebook else notebook_stems()
+    _run(args, stems)
+    return 0
+
+
+def _report(executed: list[Path], langs: list[str]) -> list[Path]:
+    from . import report
+
+    out = [report.export_notebook(p) for p in executed]
+    out += [report.export_overview(lang) for lang in langs]
+    return out
+
+
+def cmd_report(args) -> int:
+    from .config import paths
+
+    langs = _langs(args.lang)
+    executed = sorted(p for p in (paths().build / "notebooks").glob("*.ipynb") if p.stem.rsplit(".", 1)[-1] in langs)
+    if not executed:
+        raise ExoError("no executed notebooks in build/notebooks", hint="run `exo-industry run` first (or `exo-industry build`)")
+    for p in _report(executed, langs):
+        print(f"  {p}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .execute import notebook_stems
+    from .pipeline import process, stale_sections
+
+    timings = {}
+    t0 = time.perf_counter()
+    stale = stale_sections()
+    if stale:
+        print("processing: " + ", ".join(f"{k} ({v})" for k, v in stale.items()), flush=True)
+        for o in process(list(stale)):
+            print(f"  {o.section:12s} {o.status:11s} {o.detail}")
+    else:
+        print("processing: nothing to do (no raw inputs changed; using committed data/processed)")
+    timings["process"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    results = _run(args, notebook_stems())
+    timings["execute"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    paths_ = _report([r.path for r in results], _langs(args.lang))
+    timings["export"] = time.perf_counter() - t2
+    print(f"briefings: {len(paths_)} file(s) in {paths_[0].parent}")
+    print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    from . import sources
+
+    p = argparse.ArgumentParser(prog="exo-industry", description="Rebuild the exosome-industry paper's numbers from public data.")
+    p.add_argument("--version", action="version", version=f"exo_industry {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests and steps")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("sources", help="what data/raw holds, with provenance")
+    s.add_argument("source", nargs="?", help="only this source")
+    s.add_argument("--verify", action="store_true", help="check every file against its sha256")
+    s.set_defaults(func=cmd_sources)
+
+    f = sub.add_parser("fetch", help="live route: download from a source's API into data/raw")
+    fsub = f.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    for name in sources.names():
+        mod = sources.get(name)
+        sp = fsub.add_parser(name, help=mod.TITLE)
+        mod.add_fetch_arguments(sp)
+        sp.set_defaults(func=cmd_fetch)
+
+    i = sub.add_parser("import", help="import route: files downloaded from a source (or the offline mirror)")
+    i.add_argument("source", help="source name: " + ", ".join(sources.names()))
+    i.add_argument("files", nargs="*", help="files to import")
+    i.add_argument("--mirror", action="store_true", help="import this source's files from the offline mirror (EXO_SHARED_DATA)")
+    i.set_defaults(func=cmd_import)
+
+    pr = sub.add_parser("process", help="derive data/processed from data/raw")
+    pr.add_argument("--section", action="append", help="only this section (repeatable)")
+    pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
+    pr.set_defaults(func=cmd_process)
+
+    def run_options(sp):
+        sp.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), help="notebook parameter (VALUE read as YAML)")
+        sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+        sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
+        sp.add_argument("--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped")
+
+    r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
+    r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
+    run_options(r)
+    r.set_defaults(func=cmd_run)
+
+    rp = sub.add_parser("report", help="export executed notebooks and the overview as HTML briefings")
+    rp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    rp.set_defaults(func=cmd_report)
+
+    b = sub.add_parser("build", help="process (if inputs changed), run every notebook, export the briefings")
+    run_options(b)
+    b.set_defaults(func=cmd_build)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except ExoError as exc:
+        print(f"exo-industry: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("exo-industry: interrupted; the raw store and processed data keep their last good state", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""Run notebooks with papermill: explicit kernel, per-cell timeout, notebook folder as cwd.
+
+Each run writes ``build/notebooks/<stem>.<lang>.ipynb``. Several notebooks run as
+separate processes (papermill and its kernel client are not thread-safe), up to
+``jobs`` at a time.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import KERNEL_NAME, paths
+from .errors import BadParameter, ExoError
+from .redact import redact, secret_values
+
+DEFAULT_CELL_TIMEOUT = 600  # seconds, per cell
+
+
+class NotebookFailed(ExoError):
+    pass
+
+
+def ensure_kernel() -> str:
+    """Register this environment's Python as the ``exo-industry`` kernel if it is not yet known.
+
+    The kernelspec goes into ``sys.prefix`` (the venv or conda env), with the full path
+    of this interpreter, so papermill never picks another Python that happens to be
+    called ``python3`` in the user's Jupyter folders.
+    """
+    import json
+    import tempfile
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    ksm = KernelSpecManager()
+    try:
+        spec = ksm.get_kernel_spec(KERNEL_NAME)
+        if spec.argv and Path(spec.argv[0]).exists():
+            return KERNEL_NAME
+    except NoSuchKernel:
+        pass
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp) / KERNEL_NAME
+        d.mkdir()
+        (d / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python (exo-industry)",
+            "language": "python",
+            "metadata": {"debugger": True},
+        }, indent=1))
+        ksm.install_kernel_spec(str(d), KERNEL_NAME, prefix=sys.prefix, replace=True)
+    return KERNEL_NAME
+
+
+def notebook_stems() -> list[str]:
+    return sorted(p.stem for p in paths().notebooks.glob("[0-9][0-9]_*.ipynb"))
+
+
+def resolve_stem(name: str) -> str:
+    stems = notebook_stems()
+    name = Path(name).stem
+    if name in stems:
+        return name
+    matches = [s for s in stems if s.startswith(name) or s.split("_", 1)[1].startswith(name)]
+    if len(matches) == 1:
+        return matches[0]
+    raise BadParameter(f"unknown notebook {name!r}; notebooks: {', '.join(stems)}")
+
+
+def notebook_defaults(stem: str) -> dict:
+    """Default values of the notebook's ``parameters`` cell."""
+    import papermill
+
+    info = papermill.inspect_notebook(str(paths().notebooks / f"{stem}.ipynb"))
+    out = {}
+    for name, spec in info.items():
+        try:
+            out[name] = ast.literal_eval(spec["default"])
+        except (ValueError, SyntaxError):
+            out[name] = spec["default"]
+    return out
+
+
+def check_parameters(stem: str, parameters: dict) -> dict:
+    """Reject unknown parameter names and (through the section) bad values, before a kernel starts."""
+    defaults = notebook_defaults(stem)
+    unknown = sorted(set(parameters) - set(defaults))
+    if unknown:
+        raise BadParameter(f"{stem} has no parameter {', '.join(map(repr, unknown))}; parameters: {', '.join(defaults)}")
+    secrets = secret_values()
+    for key, value in parameters.items():
+        if any(s in str(value) for s in secrets):
+            raise BadParameter(f"parameter {key!r} holds a credential; credentials are read from the environment only")
+    merged = {**defaults, **parameters}
+    from .sections import by_notebook
+
+    section = by_notebook(stem)
+    if section is not None and hasattr(section, "validate_parameters"):
+        import inspect
+
+        accepted = inspect.signature(section.validate_parameters).parameters
+        section.validate_parameters(**{k: v for k, v in merged.items() if k in accepted})
+    return merged
+
+
+def output_path(stem: str, lang: str, out_dir: Path | None = None) -> Path:
+    out_dir = Path(out_dir) if out_dir else paths().build / "notebooks"
+    return out_dir / f"{stem}.{lang}.ipynb"
+
+
+def _failing_cell(nb_path: Path) -> str:
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:
+        return "unknown cell"
+    for i, cell in enumerate(nb.cells):
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if status in ("running", "failed") or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            return f"cell {i} ({first[:80]!r})"
+    return "unknown cell"
+
+
+def _scrub_secrets(nb_path: Path) -> None:
+    secrets = secret_values()
+    if not secrets or not nb_path.exists():
+        return
+    text = nb_path.read_text(encoding="utf-8")
+    cleaned = redact(text)
+    if cleaned != text:
+        nb_path.write_text(cleaned, encoding="utf-8")
+
+
+def run_notebook(stem: str, parameters: dict | None = None, output_dir: Path | None = None, lang: str | None = None,
+                 cell_timeout: int = DEFAULT_CELL_TIMEOUT, progress: bool | None = None) -> Path:
+    """Execute one notebook; return the executed copy's path. Errors name the failing cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    stem = resolve_stem(stem)
+    params = dict(parameters or {})
+    if lang is not None:
+        params["lang"] = lang
+    check_parameters(stem, params)
+    ensure_kernel()
+    lang = params.get("lang") or notebook_defaults(stem).get("lang", "zh")
+    src = paths().notebooks / f"{stem}.ipynb"
+    out = output_path(stem, lang, output_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if progress is None:
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+    try:
+        papermill.execute_notebook(
+            str(src),
+            str(out),
+            parameters=params,
+            kernel_name=KERNEL_NAME,
+            cwd=str(src.parent),
+            execution_timeout=cell_timeout,
+            progress_bar=progress,
+            log_output=False,
+            report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        _scrub_secrets(out)
+        raise NotebookFailed(
+            f"{stem} ({lang}) failed in cell {exc.exec_count} : {exc.ename}: {redact(str(exc.evalue))[:500]}",
+            hint=f"open {out} to see the failing cell",
+        ) from None
+    except Exception as exc:  # timeouts and kernel deaths surface here
+        _scrub_secrets(out)
+        kind = "timed out" if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower() else "failed"
+        raise NotebookFailed(
+            f"{stem} ({lang}) {kind} in {_failing_cell(out)} (per-cell limit {cell_timeout} s): {type(exc).__name__}: {redact(str(exc))[:300]}",
+            hint=f"open {out} to see the cell",
+        ) from None
+    _scrub_secrets(out)
+    return out
+
+
+@dataclass
+class RunResult:
+    stem: str
+    lang: str
+    path: Path | None
+    seconds: float
+    error: str | None = None
+
+
+def _worker(stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int) -> RunResult:
+    t0 = time.perf_counter()
+    try:
+        path = run_notebook(stem, params, Path(output_dir) if output_dir else None, lang=lang, cell_timeout=cell_timeout, progress=False)
+        return RunResult(stem, lang, path, time.perf_counter() - t0)
+    except ExoError as exc:
+        return RunResult(stem, lang, None, time.perf_counter() - t0, str(exc))
+
+
+def run_many(stems: list[str], langs: list[str], parameters: dict | None = None, jobs: int | None = None,
+             output_dir: Path | None = None, cell_timeout: int = DEFAULT_CELL_TIMEOUT, on_done=None) -> list[RunResult]:
+    """Run every (notebook, language) pair, ``jobs`` processes at a time."""
+    params = dict(parameters or {})
+    for stem in stems:  # validate everything before starting any kernel
+        check_parameters(stem, {k: v for k, v in params.items()})
+    jobs = jobs or max(1, min(len(stems) * len(langs), os.cpu_count() or 1))
+    tasks = [(s, params, lang, str(output_dir) if output_dir else None, cell_timeout) for s in stems for lang in langs]
+    results = []
+    if jobs == 1:
+        for t in tasks:
+            r = _worker(*t)
+            results.append(r)
+            if on_done:
+                on_done(r)
+        return results
+    import multiprocessing as mp
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(_worker, *t) for t in tasks]
+        for fut in as_completed(futures):
+            r = fut.result()
+            results.append(r)
+            if on_done:
+                on_done(r)
+    return sorted(results, key=lambda r: (r.stem, r.lang))

@@ -1,0 +1,83 @@
+"""The raw store: provenance beside every file, checksums on read, atomic refresh."""
+
+import json
+import os
+
+import pytest
+
+from exo_industry.errors import IntegrityError, MissingData
+from exo_industry.store import RawStore, sha256_bytes
+
+
+def put(store, data=b"a,b\n1,2\n", name="t.csv", **kw):
+    args = dict(kind="table", route="import", licence="CC BY 4.0", release="r1", original_name=name)
+    args.update(kw)
+    return store.put("demo", name, data, **args)
+
+
+def test_put_writes_file_and_provenance(tmp_path):
+    store = RawStore(tmp_path)
+    e = put(store)
+    assert e.path.read_bytes() == b"a,b\n1,2\n"
+    prov = json.loads((tmp_path / "demo" / "t.csv.provenance.json").read_text())
+    assert prov["sha256"] == sha256_bytes(b"a,b\n1,2\n")
+    assert prov["size"] == 8 and prov["route"] == "import" and prov["licence"] == "CC BY 4.0"
+    assert prov["retrieved_at"].endswith("Z")
+    assert [x.name for x in store.entries()] == ["t.csv"]
+
+
+def test_tampered_file_is_refused(tmp_path):
+    store = RawStore(tmp_path)
+    e = put(store)
+    e.path.write_bytes(b"a,b\n1,3\n")
+    with pytest.raises(IntegrityError, match="does not match its provenance"):
+        store.read_bytes(store.entries()[0])
+
+
+def test_failed_refresh_keeps_last_good_snapshot(tmp_path, monkeypatch):
+    store = RawStore(tmp_path)
+    put(store, b"old\n")
+    real_replace = os.replace
+    calls = []
+
+    def crash_on_sidecar(src, dst):
+        calls.append(dst)
+        if str(dst).endswith(".provenance.json"):
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_sidecar)
+    with pytest.raises(OSError):
+        put(store, b"new\n")
+    monkeypatch.setattr(os, "replace", real_replace)
+    [e] = store.entries()
+    assert store.read_bytes(e) == b"old\n"
+    assert not list(tmp_path.glob("demo/*.new"))
+
+
+def test_interrupted_rename_is_completed_on_next_read(tmp_path, monkeypatch):
+    store = RawStore(tmp_path)
+    put(store, b"old\n")
+    real_replace = os.replace
+
+    def crash_on_data(src, dst):
+        if str(dst).endswith("t.csv"):
+            raise KeyboardInterrupt  # stopped between the two renames
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_data)
+    with pytest.raises(KeyboardInterrupt):
+        put(store, b"new\n")
+    monkeypatch.setattr(os, "replace", real_replace)
+    [e] = store.entries()  # reading finishes the rename
+    assert store.read_bytes(e) == b"new\n"
+
+
+def test_latest_names_what_to_do_when_missing(tmp_path):
+    with pytest.raises(MissingData, match="exo-industry fetch wpp"):
+        RawStore(tmp_path).latest("wpp", "popAge5dt")
+
+
+def test_file_names_are_made_safe(tmp_path):
+    e = put(RawStore(tmp_path), name="../../etc/passwd")
+    assert e.path.parent == tmp_path / "demo"
