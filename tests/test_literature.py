@@ -434,7 +434,7 @@ def test_offline_claims_rest_on_published_figures(iso_env):
 
 # --------------------------------------------------------------------------- parameters
 @pytest.mark.parametrize("params,match", [
-    ({"start": 2024, "end": 2010}, "reversed years"),
+    ({"start_year": 2024, "end_year": 2010}, "reversed years"),
     ({"countries": ["CN", "Chna"]}, "unknown country 'Chna'"),
     ({"counting": "frist"}, "unknown counting rule"),
     ({"source": "openalx"}, "unknown source"),

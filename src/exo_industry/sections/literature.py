@@ -49,7 +49,7 @@ lit.topics, on world topic series (live, or records with titles and abstracts):
 - ``reproduced with caveat`` when both hold (topic queries are keyword proxies, not the
   paper's unstated method); ``contradicted`` when the stem-cell series shrinks;
   otherwise ``reproduced with caveat`` naming the part that fails;
-- ``not checkable offline`` when no topic series exists.
+- ``not checkable offline`` when no topic series of at least three complete years exists.
 
 A year counts as complete when it is before the year of the newest input's retrieval.
 """
@@ -74,7 +74,8 @@ TITLE = {"zh": "外泌体研究文献趋势", "en": "Exosome literature trends"}
 SOURCES = ("openalex", "pubmed", "bibexport")
 SERIES_COLUMNS = ["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"]
 SOURCE_PREFERENCE = ("wos", "scopus", "openalex", "pubmed", "pubmed_medline", "openalex_records")
-SOURCE_CHOICES = ("openalex", "pubmed", "wos", "scopus", "pubmed_medline", "openalex_records", "auto")
+SOURCE_CHOICES = ("auto", "openalex", "pubmed", "import", "wos", "scopus", "pubmed_medline", "openalex_records")
+IMPORTED = ("wos", "scopus", "pubmed_medline")
 SINCE = 2020
 TOP_RANK_FRONT = 3
 TOPIC_MIN_SHARE = 5.0  # % of all exosome papers
@@ -150,6 +151,34 @@ LABELS = {
         "no_series": "离线镜像中没有按国家划分的外泌体论文年度数据；下表为已发表的文献计量数字（均注明出处）。",
         "live_hint": "联网读者可运行以下命令获取按国家划分的年度数据：",
         "published": "已发表的文献计量数字",
+        "title": "## 外泌体研究文献：中国与美国（论文 2.2.1 节，图 2）",
+        "intro": "论文称（Web of Science 数据）我国外泌体研究起步晚于美国但发展迅猛，自 2020 年以来每年发表的论文数量位居国际前列；"
+                 "并称干细胞外泌体、工程化外泌体和药物载体是主要研究方向。本节用 OpenAlex、PubMed 或用户导入的 "
+                 "Web of Science / Scopus 记录按年份和作者国家计数，并与已发表的文献计量结果对照。",
+        "series_heading": "### 按国家的年度论文数",
+        "topics_heading": "### 研究方向",
+        "mirror_heading": "### 离线镜像中的 PubMed 数据",
+        "claims_heading": "### 论文论断的核验",
+        "rank_table": "各国每年排名（1 = 论文最多；仅在所取国家之间排名）",
+        "crossover": "中国论文数首次超过美国的年份：{year}",
+        "no_crossover": "在该数据序列中，中国论文数没有出现由落后到超过美国的年份。",
+        "series_used": "所用数据：{source}；{counting}；{scope}",
+        "no_topics": "没有研究方向的年度序列（需联网获取或导入含标题/摘要的记录）。",
+        "mirror_topics_title": "镜像中 271 篇 PubMed 记录（中枢神经系统外泌体，2025–2026）与各研究方向检索词的匹配比例",
+        "share_axis": "占记录的百分比",
+        "topic": "研究方向",
+        "records": "记录数",
+        "share": "比例（%）",
+        "value": "数值",
+        "unit": "单位",
+        "what": "内容",
+        "period": "时间范围",
+        "database": "数据库",
+        "citation": "出处",
+        "url": "链接",
+        "country": "国家/地区",
+        "rank": "排名",
+        "tie": "持平",
     },
     "en": {
         "title_country": "Exosome-related papers: China and the United States",
@@ -172,13 +201,57 @@ LABELS = {
                      "published bibliometric figures, each with its source.",
         "live_hint": "A reader with a network gets the country series with:",
         "published": "Published bibliometric figures",
+        "title": "## Exosome literature: China and the United States (paper §2.2.1, Figure 2)",
+        "intro": "The paper says (Web of Science) that China's exosome research started later than the US's but grew fast, "
+                 "and since 2020 has ranked at the front internationally each year; and that stem-cell exosomes, engineered "
+                 "exosomes and drug carriers are the main research directions. This section counts papers by year and "
+                 "author country from OpenAlex, PubMed or imported Web of Science / Scopus records, and sets them beside "
+                 "published bibliometric results.",
+        "series_heading": "### Papers per year by country",
+        "topics_heading": "### Research directions",
+        "mirror_heading": "### PubMed data in the offline mirror",
+        "claims_heading": "### The paper's claims, checked",
+        "rank_table": "Rank of each country per year (1 = most papers; among the countries fetched)",
+        "crossover": "First year China's papers outnumber the US's: {year}",
+        "no_crossover": "In this series China never moves from behind the US to ahead of it.",
+        "series_used": "Series: {source}; {counting}; {scope}",
+        "no_topics": "No yearly topic series (fetch them live, or import records with titles and abstracts).",
+        "mirror_topics_title": "The mirror's 271 PubMed records (exosomes for CNS disorders, 2025–26) matching each topic query",
+        "share_axis": "% of records",
+        "topic": "Topic",
+        "records": "Records",
+        "share": "Share (%)",
+        "value": "Value",
+        "unit": "Unit",
+        "what": "What",
+        "period": "Period",
+        "database": "Database",
+        "citation": "Citation",
+        "url": "URL",
+        "country": "Country",
+        "rank": "Rank",
+        "tie": "tie",
     },
 }
 
 
+KEY_FIGURE = "literature_china_us"
+DATA_NOTE = {
+    "zh": "离线镜像没有按国家划分的外泌体论文年度数据：图 2 的核验需要联网（OpenAlex 或 PubMed）或导入 Web of Science / Scopus 导出文件。"
+          "镜像中的 PubMed 数据只涉及三个疾病领域和中枢神经系统方向，仅作增长趋势参考。",
+    "en": "The offline mirror holds no yearly exosome paper counts by country: checking Figure 2 needs the live route (OpenAlex "
+          "or PubMed) or an imported Web of Science / Scopus export. The mirror's PubMed data cover three disease contexts "
+          "and CNS work only, a growth reference, not Figure 2.",
+}
+SOURCE_LABEL = {
+    "openalex": "OpenAlex", "openalex_records": "OpenAlex (records)", "pubmed": "PubMed (esearch, [ad])",
+    "pubmed_medline": "PubMed MEDLINE export", "wos": "Web of Science export", "scopus": "Scopus export",
+}
+
+
 # --------------------------------------------------------------------------- parameters
-def validate_parameters(terms=bib.DEFAULT_TERMS, source: str = "auto", countries=("CN", "US"), start: int = 2007,
-                        end: int = 2024, counting: str = "whole", china_scope: str = "mainland", lang: str = "zh",
+def validate_parameters(terms=bib.DEFAULT_TERMS, source: str = "auto", countries=("CN", "US"), start_year: int = 2007,
+                        end_year: int = 2024, counting: str = "whole", china_scope: str = "mainland", lang: str = "zh",
                         top: int = 5, **extra) -> dict:
     """Check the notebook's parameters; raise BadParameter naming the bad value."""
     if extra:
@@ -191,18 +264,18 @@ def validate_parameters(terms=bib.DEFAULT_TERMS, source: str = "auto", countries
         raise BadParameter(f"unknown source {source!r}; use one of {', '.join(SOURCE_CHOICES)}",
                            hint=f"did you mean {near[0]!r}?" if near else None)
     codes = bib.normalise_country_list(countries)
-    for name, y in (("start", start), ("end", end)):
+    for name, y in (("start_year", start_year), ("end_year", end_year)):
         if not isinstance(y, int) or not 1950 <= y <= 2100:
-            raise BadParameter(f"{name} year {y!r} is not a year between 1950 and 2100")
-    if start > end:
-        raise BadParameter(f"reversed years: start {start} is after end {end}")
+            raise BadParameter(f"{name} {y!r} is not a year between 1950 and 2100")
+    if start_year > end_year:
+        raise BadParameter(f"reversed years: start_year {start_year} is after end_year {end_year}")
     bib.check_rule(counting)
     bib.check_scope(china_scope)
     if lang not in ("zh", "en"):
         raise BadParameter(f"unsupported language {lang!r}; use zh or en")
     if not isinstance(top, int) or not 0 <= top <= 20:
         raise BadParameter(f"top {top!r} must be an integer from 0 to 20")
-    return {"terms": terms, "source": source, "countries": codes, "start": start, "end": end, "counting": counting,
+    return {"terms": terms, "source": source, "countries": codes, "start": start_year, "end": end_year, "counting": counting,
             "china_scope": china_scope, "lang": lang, "top": top}
 
 
@@ -364,7 +437,7 @@ def pick_series(series: pd.DataFrame, source: str = "auto", counting: str | None
     """The series to judge by: (source, counting, scope, counts) or None when none has CN and US."""
     if not len(series):
         return None
-    sources = SOURCE_PREFERENCE if source == "auto" else (source,)
+    sources = SOURCE_PREFERENCE if source == "auto" else IMPORTED if source == "import" else (source,)
     rules = (counting,) if counting else bib.COUNTING_RULES
     scopes = (china_scope,) if china_scope else bib.CHINA_SCOPES
     for src in sources:
@@ -460,7 +533,7 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
             continue
         w = sub.pivot_table(index="year", columns="topic", values="papers", aggfunc="sum", fill_value=0).sort_index()
         years = _complete_years(w.index, retrieved.get(src))
-        if len(years) < 2:
+        if len(years) < 3:
             continue
         w = w.loc[years]
         stem = w["stem_cell"].tail(GROWTH_YEARS + 1)
@@ -605,3 +678,48 @@ def process(store: RawStore) -> Result:
     ctx_for_claims = context.rename(columns={"papers": "count"}) if len(context) else None
     claims = check_claims(series, topics, retrieved, ctx_for_claims)
     return Result(tables=tables, claims=claims, inputs=inputs, notes=notes)
+
+
+# --------------------------------------------------------------------------- notebook views
+def notebook_view(series: pd.DataFrame, params: dict) -> dict | None:
+    """What the notebook shows for its parameters: the picked series limited to the chosen
+    countries plus the next ``top`` countries, the years asked for, the China/US table,
+    the ranks and the crossover year. None when no series has both China and the US."""
+    picked = pick_series(series, params["source"], params["counting"], params["china_scope"])
+    if picked is None:
+        return None
+    src, rule, scope, counts = picked
+    counts = counts[(counts["year"] >= params["start"]) & (counts["year"] <= params["end"])]
+    if not len(counts) or not {"CN", "US"} <= set(counts["country"]):
+        return None
+    ranks = rank_by_year(counts)  # ranks among every country in the series
+    chosen = list(params["countries"])
+    for c in top_countries(counts, len(counts["country"].unique())):
+        if len(chosen) >= len(params["countries"]) + params["top"]:
+            break
+        if c not in chosen:
+            chosen.append(c)
+    shown = counts[counts["country"].isin(chosen)]
+    return {"source": src, "counting": rule, "china_scope": scope, "counts": shown.reset_index(drop=True),
+            "countries": [c for c in chosen if c in set(counts["country"])], "china_us": china_us(counts),
+            "ranks": ranks[ranks["country"].isin(chosen)].reset_index(drop=True),
+            "first_year_ahead": first_year_ahead(counts)}
+
+
+def series_caption(view: dict, lang: str) -> str:
+    lab = LABELS[lang]["series_used"]
+    return lab.format(source=SOURCE_LABEL.get(view["source"], view["source"]),
+                      counting=bib.COUNTING_LABEL[lang][view["counting"]],
+                      scope=bib.CHINA_SCOPE_LABEL[lang][view["china_scope"]])
+
+
+def country_name(code: str, lang: str) -> str:
+    zh = {"CN": "中国", "US": "美国", "GB": "英国", "DE": "德国", "JP": "日本", "KR": "韩国", "IT": "意大利", "FR": "法国",
+          "CA": "加拿大", "AU": "澳大利亚", "IN": "印度", "ES": "西班牙", "NL": "荷兰", "HK": "中国香港", "TW": "中国台湾",
+          "MO": "中国澳门", "IR": "伊朗", "BR": "巴西", "CH": "瑞士", "SE": "瑞典"}
+    if lang == "zh" and code in zh:
+        return zh[code]
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    return getattr(c, "common_name", None) or (c.name if c else code)
