@@ -460,3 +460,42 @@ def test_unknown_country_hint():
     with pytest.raises(BadParameter) as exc:
         L.validate_parameters(countries=["Germny"])
     assert "Germany" in str(exc.value)
+
+
+def works_body(works: list[dict], total: int, next_cursor) -> bytes:
+    """A hand-written /works results page in the published Work schema (ids, year, authorships)."""
+    return json.dumps({"meta": {"count": total, "page": None, "per_page": 200, "next_cursor": next_cursor},
+                       "results": works, "group_by": []}).encode()
+
+
+def work(wid: str, year: int, *authors) -> dict:
+    return {"id": f"https://openalex.org/{wid}", "publication_year": year, "display_name": f"Exosome study {wid}",
+            "authorships": [{"author_position": pos, "countries": cs, "is_corresponding": corr} for pos, cs, corr in authors]}
+
+
+def test_openalex_record_paging_first_author(replay, iso_env):
+    page1 = works_body([work("W1", 2020, ("first", ["CN"], False), ("last", ["US"], True)),
+                        work("W2", 2020, ("first", ["US"], True))], 3, "cursor-two")
+    page2 = works_body([work("W3", 2021, ("first", ["HK"], True), ("middle", ["CN"], False))], 3, None)
+    common = {"select": [openalex.RECORD_SELECT], "per_page": ["200"]}
+    filt = openalex.works_filter(bib.DEFAULT_TERMS, "exosomes", 2020, 2021)
+    replay.add("GET", "/works", page1, query={**common, "filter": [filt], "cursor": ["*"]})
+    replay.add("GET", "/works", page2, query={**common, "filter": [filt], "cursor": ["cursor-two"]})
+    replay.add("GET", "/works", year_body({2020: 5, 2021: 6, 2022: 7}))  # topic series (group_by)
+    store = RawStore()
+    entries = openalex.fetch(store, country=["CN", "US"], top=0, start=2020, end=2021, counting="first",
+                             client=_client(replay))
+    assert sorted(e.kind for e in entries).count("works_page") == 2
+    assert [q.query.get("cursor") for q in replay.log[:2]] == [["*"], ["cursor-two"]]
+    recs = openalex.load_records(store).set_index("record_id")
+    assert recs.loc["W1", "first_country"] == "CN" and recs.loc["W1", "corresponding_country"] == "US"
+    assert recs.loc["W3", "countries"] == "CN;HK"
+    cy = L.process(store).tables["literature_country_year"].frame
+    first = cy[(cy.source == "openalex_records") & (cy.counting == "first") & (cy.china_scope == "mainland")]
+    assert first.set_index(["country", "year"])["papers"].to_dict() == {("CN", 2020): 1, ("HK", 2021): 1, ("US", 2020): 1}
+
+
+def test_openalex_record_limit(replay, iso_env):
+    replay.add("GET", "/works", works_body([work("W1", 2020, ("first", ["CN"], True))], 50000, "c2"))
+    with pytest.raises(SourceError, match="more than --max-records"):
+        list(openalex.record_pages(_client(replay), "x", max_records=100))

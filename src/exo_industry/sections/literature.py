@@ -148,7 +148,7 @@ LABELS = {
         "cardiac_repair": "心脏修复",
         "partial": "（2026 年数据不完整）",
         "source_note": "数据来源",
-        "no_series": "离线镜像中没有按国家划分的外泌体论文年度数据；下表为已发表的文献计量数字（均注明出处）。",
+        "no_series": "离线镜像中没有按国家划分的外泌体论文年度数据；本页下方列出已发表的文献计量数字（均注明出处）。",
         "live_hint": "联网读者可运行以下命令获取按国家划分的年度数据：",
         "published": "已发表的文献计量数字",
         "title": "## 外泌体研究文献：中国与美国（论文 2.2.1 节，图 2）",
@@ -197,8 +197,8 @@ LABELS = {
         "cardiac_repair": "cardiac repair",
         "partial": "(2026 is partial)",
         "source_note": "Source",
-        "no_series": "The offline mirror holds no yearly series of exosome papers by country; the table below gives "
-                     "published bibliometric figures, each with its source.",
+        "no_series": "The offline mirror holds no yearly series of exosome papers by country; published bibliometric "
+                     "figures, each with its source, are listed further down.",
         "live_hint": "A reader with a network gets the country series with:",
         "published": "Published bibliometric figures",
         "title": "## Exosome literature: China and the United States (paper §2.2.1, Figure 2)",
@@ -236,6 +236,8 @@ LABELS = {
 
 
 KEY_FIGURE = "literature_china_us"
+PUBMED_CAVEAT = (" PubMed [ad] counts match affiliation text: before 2014 only the first author's affiliation was "
+                 "indexed, and 'China[ad]' also matches affiliations written 'Hong Kong, China'.")
 DATA_NOTE = {
     "zh": "离线镜像没有按国家划分的外泌体论文年度数据：图 2 的核验需要联网（OpenAlex 或 PubMed）或导入 Web of Science / Scopus 导出文件。"
           "镜像中的 PubMed 数据只涉及三个疾病领域和中枢神经系统方向，仅作增长趋势参考。",
@@ -474,9 +476,10 @@ def series_tables(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def published_table() -> pd.DataFrame:
-    return pd.DataFrame([{"key": r.key, "what": r.what, "value": r.value, "unit": r.unit, "period": period,
+    """The cited figures, in the order of :data:`PUBLISHED` (values printed as published)."""
+    return pd.DataFrame([{"n": i, "key": r.key, "what": r.what, "value": f"{r.value:g}", "unit": r.unit, "period": period,
                           "database": db, "field": field, "citation": r.citation, "url": r.url}
-                         for r, period, db, field in PUBLISHED])
+                         for i, (r, period, db, field) in enumerate(PUBLISHED, start=1)])
 
 
 def mirror_topic_table(records: pd.DataFrame) -> pd.DataFrame:
@@ -585,7 +588,7 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
             note=(f"Country series from {picked[0]}, {picked[1]} counting; {bib.CHINA_SCOPE_LABEL['en'][picked[2]]}. "
                   f"Ranks are among the countries in the series. The paper used Web of Science and does not state its "
                   f"query, document types or counting rule; a different database or rule can shift the crossover "
-                  f"year. {published_txt}"),
+                  f"year.{PUBMED_CAVEAT if picked[0] == 'pubmed' else ''} {published_txt}"),
             notebook=nb)
     else:
         c1 = Claim(
@@ -673,7 +676,7 @@ def process(store: RawStore) -> Result:
         "literature_pubmed_context": Table(context[["year", "context", "papers", "query"]], ["context", "year"], 0,
                                            "PubMed EV papers per year in three disease contexts (mirror)"),
         "literature_mirror_topics": Table(mirror_topics, ["dataset", "topic"], 1, "topic matches in the mirror's PubMed records"),
-        "literature_published": Table(published_table(), ["key"], 2, "published bibliometric figures, cited"),
+        "literature_published": Table(published_table(), ["n"], 2, "published bibliometric figures, cited"),
     }
     ctx_for_claims = context.rename(columns={"papers": "count"}) if len(context) else None
     claims = check_claims(series, topics, retrieved, ctx_for_claims)

@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import bibliometrics as bib
-from ..errors import MalformedFile, MissingData, SourceError
+from ..errors import MalformedFile, SourceError
 from ..store import Entry, RawStore
 from ._files import read_bytes
 

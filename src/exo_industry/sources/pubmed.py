@@ -28,7 +28,6 @@ Import routes:
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
