@@ -499,3 +499,34 @@ def test_openalex_record_limit(replay, iso_env):
     replay.add("GET", "/works", works_body([work("W1", 2020, ("first", ["CN"], True))], 50000, "c2"))
     with pytest.raises(SourceError, match="more than --max-records"):
         list(openalex.record_pages(_client(replay), "x", max_records=100))
+
+
+def test_openalex_import_saved_answers(tmp_path, iso_env):
+    cn = tmp_path / "exosome_years_country-CN.json"
+    cn.write_bytes(year_body({2020: 30, 2021: 40}))
+    us = tmp_path / "exosome_years_country-US.json"
+    us.write_bytes(year_body({2020: 35, 2021: 33}))
+    store = RawStore()
+    entries = openalex.import_files(store, [cn, us])
+    assert [e.kind for e in entries] == ["group_by_year", "group_by_year"]
+    series = openalex.load_series(store)
+    assert series.set_index(["country", "year"])["papers"].to_dict() == {("CN", 2020): 30, ("CN", 2021): 40,
+                                                                         ("US", 2020): 35, ("US", 2021): 33}
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"meta": {"count": 1}, "group_by": [{"key": "https://openalex.org/types/article", "count": 1}]}')
+    with pytest.raises(MalformedFile, match="wrong.json is not an OpenAlex answer"):
+        openalex.import_files(store, [wrong])
+
+
+def test_process_is_deterministic(iso_env):
+    from exo_industry import pipeline
+    from exo_industry.config import paths
+
+    store = RawStore()
+    bibexport.import_files(store, [WOS, SCOPUS])
+    pubmed.import_files(store, [MEDLINE])
+    pipeline.process(["literature"], store, force=True)
+    first = {p.name: p.read_bytes() for p in sorted(paths().processed.glob("literature_*.csv"))}
+    pipeline.process(["literature"], store, force=True)
+    second = {p.name: p.read_bytes() for p in sorted(paths().processed.glob("literature_*.csv"))}
+    assert first == second and len(first) == 7

@@ -19,6 +19,12 @@ The polite pool: ``mailto`` is read from ``EXO_MAILTO`` or ``OPENALEX_MAILTO``; 
 key, if the user has one, from ``OPENALEX_API_KEY`` (``api_key`` is never written to
 provenance or logs, and ``mailto`` is left out of stored URLs).
 
+The query goes in the ``title_and_abstract.search`` filter with upper-case AND/OR and
+quoted phrases (OpenAlex stems words, so ``exosome`` also finds ``exosomes``). OpenAlex's
+newer documentation marks ``.search`` filters as deprecated in favour of the ``search``
+parameter, which also searches full texts; the recorded answers of March 2026 show the
+filter still answered. Search requests are billed higher than plain filters by OpenAlex.
+
 Errors: HTTP 400 with ``{"error", "message"}`` (an unknown filter field, for example)
 becomes a :class:`SourceError` quoting the message; a body that is not a group_by or
 results page is refused. Every page is validated before any is stored.
