@@ -599,7 +599,9 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
             paper_value="China at the front each year since 2020",
             reproduced_value="no country series offline; published: US 38.8% (2007–2016, China 2nd); China 56.36% of MSC-EV papers (2009–2021)",
             unit="rank / share of papers", verdict="not checkable offline",
-            reason="no yearly series by country in the offline mirror; published figures agree with a later start, not tested since 2020",
+            reason=("the country series has no complete year from 2020 on; published figures agree with a later start"
+                    if picked else
+                    "no yearly series by country in the offline mirror; published figures agree with a later start, not tested since 2020"),
             source="published bibliometric figures (cited); live route: OpenAlex or PubMed",
             note=(f"{published_txt} These show the US ahead in 2007–2016 and China first in the stem-cell-EV subfield up "
                   f"to 2021, consistent with the paper's 'started later, grew fast', but none gives yearly country ranks "
