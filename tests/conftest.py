@@ -56,3 +56,42 @@ def replay():
 
     with ReplayServer() as server:
         yield server
+
+
+def make_notebook(folder: Path, stem: str, code: str, params: str = 'lang = "en"') -> Path:
+    """A small notebook (parameters cell + one code cell) for tests of the execution machinery."""
+    import nbformat
+
+    from exo_industry.config import KERNEL_NAME
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (exo-industry)", "language": "python"}
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell(code)]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Every notebook executed in both languages on a copy of the committed data, and every
+    briefing exported, once per test session, in a temporary build folder."""
+    from exo_industry import report
+    from exo_industry.execute import notebook_stems, run_many
+
+    base = tmp_path_factory.mktemp("built")
+    env = {"EXO_PROCESSED": base / "processed", "EXO_FIGURES": base / "figures", "EXO_BUILD": base / "build",
+           "EXO_CACHE": base / "cache", "EXO_RAW": base / "raw"}
+    shutil.copytree(ROOT / "data" / "processed", env["EXO_PROCESSED"])
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            Path(v).mkdir(parents=True, exist_ok=True)
+            mp.setenv(k, str(v))
+        results = run_many(notebook_stems(), ["zh", "en"], jobs=2)
+        failed = [f"{r.stem}[{r.lang}]: {r.error}" for r in results if r.error]
+        assert not failed, failed
+        html = [report.export_notebook(r.path) for r in results] + [report.export_overview(l) for l in ("zh", "en")]
+        yield {"env": env, "results": results, "html": html, "base": base}

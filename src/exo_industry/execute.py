@@ -105,7 +105,9 @@ def check_parameters(stem: str, parameters: dict) -> dict:
         import inspect
 
         accepted = inspect.signature(section.validate_parameters).parameters
-        section.validate_parameters(**{k: v for k, v in merged.items() if k in accepted})
+        required = {n for n, p in accepted.items() if p.default is inspect.Parameter.empty}
+        if required <= set(merged):  # a notebook without the section's parameters validates itself
+            section.validate_parameters(**{k: v for k, v in merged.items() if k in accepted})
     return merged
 
 

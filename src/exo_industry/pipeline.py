@@ -26,12 +26,9 @@ class Outcome:
     detail: str
 
 
-def _section_inputs_recorded(manifest: dict, section: str) -> set[tuple[str, str]]:
-    recorded = set()
-    for out in manifest.get("outputs", {}).values():
-        if out.get("section") == section:
-            recorded |= {(i["source"], i["sha256"]) for i in out.get("inputs", [])}
-    return recorded
+def _considered(store: RawStore, section) -> list[str]:
+    """Every raw file a section could read (all entries of its sources), as source/file@sha256."""
+    return sorted(f"{e.source}/{e.name}@{e.provenance.sha256}" for src in section.SOURCES for e in store.entries(src))
 
 
 def _outputs_intact(manifest: dict, section: str) -> bool:
@@ -50,17 +47,20 @@ def _outputs_intact(manifest: dict, section: str) -> bool:
 
 
 def stale_sections(store: RawStore | None = None) -> dict[str, str]:
-    """Sections whose stored raw inputs differ from those the committed outputs were made from."""
+    """Sections whose raw inputs differ from those the current outputs were made from.
+
+    Sections with no raw data at all are not stale: their committed outputs stand.
+    """
     store = store or RawStore()
     manifest = processed.read_manifest()
     stale = {}
     for sec in all_sections():
-        present = {(e.source, e.provenance.sha256) for src in sec.SOURCES for e in store.entries(src)}
-        if not present:
+        considered = _considered(store, sec)
+        if not considered:
             continue
         if not _outputs_intact(manifest, sec.NAME):
             stale[sec.NAME] = "outputs missing or changed"
-        elif not _section_inputs_recorded(manifest, sec.NAME) <= present or not present <= _section_inputs_recorded(manifest, sec.NAME):
+        elif manifest.get("sections", {}).get(sec.NAME, {}).get("considered") != considered:
             stale[sec.NAME] = "raw inputs changed"
     return stale
 
@@ -83,12 +83,12 @@ def process(sections: list[str] | None = None, store: RawStore | None = None, fo
         except MissingData as exc:
             outcomes.append(Outcome(sec.NAME, "skipped", f"{exc}; committed outputs kept"))
             continue
-        save(sec.NAME, result)
+        save(sec.NAME, result, _considered(store, sec))
         outcomes.append(Outcome(sec.NAME, "processed", f"{len(result.tables)} tables, {len(result.claims)} claims"))
     return outcomes
 
 
-def save(section: str, result) -> None:
+def save(section: str, result, considered: list[str] | None = None) -> None:
     """Write a section's tables and claims, then the manifest (all atomic)."""
     out_dir = paths().processed
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,4 +103,5 @@ def save(section: str, result) -> None:
     atomic_write_text(paths().claims, claims_mod.ledger_csv(ledger))
     own = claims_mod.ledger_csv(claims_mod.to_frame(result.claims))
     processed.record_output(manifest, f"claims:{section}", own, section, result.inputs)
+    manifest.setdefault("sections", {})[section] = {"considered": considered or []}
     processed.write_manifest(manifest)

@@ -66,7 +66,10 @@ def input_record(entry: Entry) -> dict:
 
 
 def write_manifest(manifest: dict) -> None:
-    manifest = {"outputs": dict(sorted(manifest.get("outputs", {}).items()))}
+    manifest = {
+        "outputs": dict(sorted(manifest.get("outputs", {}).items())),
+        "sections": dict(sorted(manifest.get("sections", {}).items())),
+    }
     atomic_write_text(paths().manifest, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
 
 

@@ -35,4 +35,36 @@ def redact(text: str) -> str:
 def redact_url(url: str) -> str:
     parts = urlsplit(url)
     query = [(k, MASK if k.lower() in SECRET_PARAMS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return redact(urlunsplit(parts._replace(query=urlencode(query, safe=":;,"))))
+    return redact(urlunsplit(parts._replace(query=urlencode(query, safe=":;,*"))))
+
+
+_installed = False
+
+
+def install_log_redaction() -> None:
+    """Redact secrets from every log record, whichever logger or handler it goes through.
+
+    A record factory (rather than a filter) is used because filters on a logger do not
+    see records that propagate from other loggers, such as papermill's kernel messages.
+    """
+    global _installed
+    if _installed:
+        return
+    import logging
+
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        secrets = secret_values()
+        if secrets:
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed record: leave it to logging to report
+                return record
+            if any(s in message for s in secrets):
+                record.msg, record.args = redact(message), ()
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True

@@ -113,10 +113,11 @@ def _clean(nb) -> None:
         cell.get("metadata", {}).pop("execution", None)
 
 
-def _exporter():
+def _exporter(lang: str):
     from nbconvert import HTMLExporter
 
     exp = HTMLExporter(
+        language_code=lang,  # nbconvert takes ISO 639-1 only; the region is added after export
         template_name="briefing",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -193,7 +194,8 @@ def export_notebook(executed: Path, out_dir: Path | None = None) -> Path:
             "footer_html": provenance_footer(names, lang, notes),
         },
     }
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
+    body = body.replace(f'<html lang="{lang}">', f'<html lang="{LANG_CODES[lang]}">', 1)
     out_dir = Path(out_dir) if out_dir else briefings_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     return _write(out_dir / f"{stem}.{lang}.html", body)

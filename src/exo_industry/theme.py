@@ -104,3 +104,27 @@ def save_figure(fig, name: str, formats=("png", "svg"), folder: Path | None = No
         atomic_write_bytes(path, figure_bytes(fig, fmt))
         out[fmt] = path
     return out
+
+
+def alt_text(fig) -> str:
+    """A description for screen readers: the figure's titles and axis labels."""
+    parts = []
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        parts.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        bits = [ax.get_title(), ax.get_ylabel() and f"y: {ax.get_ylabel()}", ax.get_xlabel() and f"x: {ax.get_xlabel()}"]
+        parts.append(", ".join(b for b in bits if b))
+    return "; ".join(p for p in parts if p) or "figure"
+
+
+def publish(fig, name: str, alt: str | None = None) -> dict[str, Path]:
+    """Save the figure (PNG and SVG) and show exactly the saved PNG, with alt text, then close it."""
+    out = save_figure(fig, name)
+    try:
+        from IPython.display import Image, display
+
+        display(Image(data=out["png"].read_bytes(), format="png"), metadata={"image/png": {"alt": alt or alt_text(fig)}})
+    except ImportError:  # outside IPython: the files are enough
+        pass
+    plt.close(fig)
+    return out

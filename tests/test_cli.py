@@ -1,0 +1,84 @@
+"""The command line: clear errors for bad input, and the main commands on small data."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import need_shared
+
+from exo_industry.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_sources_on_empty_store(iso_env, capsys):
+    code, out, _ = run(capsys, "sources")
+    assert code == 0 and "is empty" in out
+
+
+def test_import_wrong_file(iso_env, tmp_path, capsys):
+    bad = tmp_path / "savedrecs.txt"
+    bad.write_text("PT J\nAU Smith\n")
+    code, _, err = run(capsys, "import", "wpp", str(bad))
+    assert code == 2 and "savedrecs.txt is not a WPP file" in err
+
+
+def test_import_missing_file(iso_env, tmp_path, capsys):
+    code, _, err = run(capsys, "import", "worldbank", str(tmp_path / "nope.csv"))
+    assert code == 2 and "no such file" in err and "nope.csv" in err
+
+
+def test_unknown_source(iso_env, capsys):
+    code, _, err = run(capsys, "import", "gallup", "x.csv")
+    assert code == 2 and "unknown source 'gallup'" in err
+
+
+def test_import_mirror_then_sources_then_process(iso_env, capsys):
+    need_shared("demography")
+    assert run(capsys, "import", "wpp", "--mirror")[0] == 0
+    code, out, _ = run(capsys, "sources", "wpp", "--verify")
+    assert code == 0 and "match their recorded sha256" in out and "popAge5dt.csv" in out and "CC BY 3.0 IGO" in out
+    code, out, _ = run(capsys, "process", "--section", "aging")
+    assert code == 0 and "aging" in out and "processed" in out
+    code, out, _ = run(capsys, "process", "--section", "aging")
+    assert "up to date" in out
+
+
+def test_run_rejects_bad_parameter_without_starting_a_kernel(iso_env, capsys):
+    code, _, err = run(capsys, "run", "01", "-p", "threshold", "70")
+    assert code == 2 and "age threshold 70" in err
+
+
+def test_run_rejects_reversed_years(iso_env, capsys):
+    code, _, err = run(capsys, "run", "01_aging", "-p", "start_year", "2050", "-p", "end_year", "2000")
+    assert code == 2 and "reversed years" in err
+
+
+def test_run_unknown_notebook(iso_env, capsys):
+    code, _, err = run(capsys, "run", "07_space")
+    assert code == 2 and "unknown notebook" in err
+
+
+def test_fetch_reversed_years_before_network(iso_env, capsys):
+    code, _, err = run(capsys, "fetch", "worldbank", "--start", "2024", "--end", "1960", "--base-url", "http://127.0.0.1:9")
+    assert code == 2 and "reversed years" in err
+
+
+def test_fetch_http_failure_is_reported(iso_env, capsys):
+    # nothing listens on port 9 of the loopback address: connection refused, reported clearly
+    code, _, err = run(capsys, "fetch", "worldbank", "--indicator", "SP.POP.TOTL", "--country", "CHN", "--base-url", "http://127.0.0.1:9")
+    assert code == 2 and "World Bank API" in err
+
+
+def test_report_without_runs(iso_env, capsys):
+    code, _, err = run(capsys, "report")
+    assert code == 2 and "no executed notebooks" in err
+
+
+def test_console_script_and_module_entry_points():
+    out = subprocess.run([sys.executable, "-m", "exo_industry", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and "exo_industry" in out.stdout

@@ -1,0 +1,120 @@
+"""Every notebook runs with its defaults under papermill (as CI and `make all` run them), and
+the execution machinery names failing and stuck cells."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_notebook
+
+from exo_industry.errors import BadParameter
+from exo_industry.execute import NotebookFailed, check_parameters, notebook_stems, run_notebook
+
+pytestmark = pytest.mark.notebook
+
+
+def outputs_text(path: Path) -> str:
+    nb = json.loads(path.read_text())
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            for key, value in out.get("data", {}).items():
+                if key.startswith("text/"):
+                    parts.append("".join(value) if isinstance(value, list) else value)
+            text = out.get("text", "")
+            parts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(parts)
+
+
+def test_every_notebook_ran_in_both_languages(built):
+    done = {(r.stem, r.lang) for r in built["results"] if r.error is None}
+    assert done == {(s, l) for s in notebook_stems() for l in ("zh", "en")}
+
+
+def test_aging_notebook_outputs(built):
+    zh = next(r.path for r in built["results"] if r.stem == "01_aging_demographics" and r.lang == "zh")
+    text = outputs_text(zh)
+    for claim in ("aging.share60", "aging.count60", "aging.rising"):
+        assert claim in text
+    assert "有保留地复现" in text or "已复现" in text  # verdict words in Chinese
+    nb = json.loads(zh.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "exo-industry"
+    assert not any(o.get("output_type") == "error" for c in nb["cells"] for o in c.get("outputs", []))
+    figures = Path(built["env"]["EXO_FIGURES"])
+    for lang in ("zh", "en"):
+        for kind in ("trend", "comparators", "annual"):
+            for ext in ("png", "svg"):
+                f = figures / f"aging_{kind}_CHN_60.{lang}.{ext}"
+                assert f.exists() and f.stat().st_size > 5000, f
+
+
+def test_figures_are_reproducible_byte_for_byte(built):
+    """The committed figures equal the ones this run drew from the committed data."""
+    root = Path(__file__).resolve().parents[1] / "figures"
+    fresh = Path(built["env"]["EXO_FIGURES"])
+    committed = sorted(root.glob("aging_*"))
+    assert committed
+    for f in committed:
+        assert (fresh / f.name).read_bytes() == f.read_bytes(), f"{f.name} differs from a fresh run"
+
+
+def test_no_missing_glyph_warnings(built):
+    for r in built["results"]:
+        text = outputs_text(r.path)
+        assert "missing from font" not in text and "Glyph" not in text, r.path
+        assert "findfont" not in text, r.path
+
+
+def test_parameters_change_the_run(iso_env, committed_processed):
+    out = run_notebook("01_aging_demographics", {"country": "JPN", "threshold": 65, "comparators": ["World"]}, lang="en")
+    figures = Path(os.environ["EXO_FIGURES"])
+    assert (figures / "aging_trend_JPN_65.en.png").exists()
+    assert "Annual data cover China" in outputs_text(out)  # no annual series for Japan: said plainly
+
+
+def test_bad_parameter_rejected_before_a_kernel_starts(iso_env, committed_processed):
+    with pytest.raises(BadParameter, match="age threshold 70"):
+        check_parameters("01_aging_demographics", {"threshold": 70})
+    with pytest.raises(BadParameter, match="no parameter 'colour'"):
+        check_parameters("01_aging_demographics", {"colour": "red"})
+
+
+def test_bad_parameter_fails_in_the_first_cells(iso_env, committed_processed):
+    """Run papermill directly (bypassing the pre-check) to show the notebook itself refuses it."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from exo_industry.config import KERNEL_NAME, paths
+    from exo_industry.execute import ensure_kernel
+
+    ensure_kernel()
+    src = paths().notebooks / "01_aging_demographics.ipynb"
+    with pytest.raises(PapermillExecutionError) as err:
+        papermill.execute_notebook(str(src), str(iso_env / "out.ipynb"), parameters={"country": "Atlantis"},
+                                   kernel_name=KERNEL_NAME, cwd=str(src.parent), progress_bar=False)
+    assert "unknown location 'Atlantis'" in str(err.value)
+    assert err.value.exec_count <= 3
+
+
+def test_stuck_cell_is_named(iso_env, monkeypatch):
+    nbdir = iso_env / "nbs"
+    make_notebook(nbdir, "99_sleepy", "import time\ntime.sleep(60)")
+    monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
+    with pytest.raises(NotebookFailed) as err:
+        run_notebook("99_sleepy", cell_timeout=3)
+    msg = str(err.value)
+    assert "timed out" in msg and "import time" in msg and "3 s" in msg
+
+
+def test_failing_cell_is_named(iso_env, monkeypatch):
+    nbdir = iso_env / "nbs"
+    make_notebook(nbdir, "98_broken", "raise ValueError('bad data in row 7')")
+    monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
+    with pytest.raises(NotebookFailed, match="ValueError: bad data in row 7"):
+        run_notebook("98_broken")
+
+
+def test_unknown_notebook(iso_env):
+    with pytest.raises(BadParameter, match="unknown notebook 'nope'"):
+        run_notebook("nope")

@@ -1,0 +1,55 @@
+"""Credentials come from the environment and never reach a notebook, a briefing, provenance or a log."""
+
+import logging
+
+import pytest
+from conftest import make_notebook
+
+from exo_industry.errors import BadParameter
+from exo_industry.redact import redact, redact_url
+
+TOKEN = "lens-test-token-7f3a9c2e"
+
+
+def test_redact_url_and_text(monkeypatch):
+    monkeypatch.setenv("LENS_API_TOKEN", TOKEN)
+    assert TOKEN not in redact(f"Authorization: Bearer {TOKEN}")
+    assert "api_key=***" in redact_url("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?db=pubmed&api_key=abcdef123456")
+
+
+@pytest.mark.notebook
+def test_secret_never_in_executed_notebook_or_html(iso_env, monkeypatch, caplog):
+    from exo_industry import report
+    from exo_industry.execute import run_notebook
+
+    monkeypatch.setenv("LENS_API_TOKEN", TOKEN)
+    nbdir = iso_env / "nbs"
+    make_notebook(nbdir, "95_leaky", "import os, logging\nprint('token is', os.environ['LENS_API_TOKEN'])\n"
+                                      "logging.getLogger('x').warning('header Bearer %s', os.environ['LENS_API_TOKEN'])")
+    monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
+    with caplog.at_level(logging.DEBUG):
+        executed = run_notebook("95_leaky")
+        html = report.export_notebook(executed)
+    assert TOKEN not in executed.read_text() and "***" in executed.read_text()
+    assert TOKEN not in html.read_text()
+    assert TOKEN not in caplog.text
+
+
+def test_secret_refused_as_parameter(iso_env, monkeypatch):
+    from exo_industry.execute import check_parameters
+
+    monkeypatch.setenv("LENS_API_TOKEN", TOKEN)
+    with pytest.raises(BadParameter, match="holds a credential"):
+        check_parameters("01_aging_demographics", {"country": TOKEN})
+
+
+def test_http_errors_do_not_echo_the_key(replay, monkeypatch, iso_env):
+    from exo_industry.errors import SourceError
+    from exo_industry.http import Client
+
+    monkeypatch.setenv("NCBI_API_KEY", "ncbi-key-0123456789")
+    replay.add("GET", "/esearch.fcgi", b"bad key ncbi-key-0123456789", status=400)
+    c = Client(replay.url, name="NCBI", cache=False, retries=0)
+    with pytest.raises(SourceError) as err:
+        c.get("esearch.fcgi", params={"db": "pubmed", "api_key": "ncbi-key-0123456789"})
+    assert "ncbi-key-0123456789" not in str(err.value)
