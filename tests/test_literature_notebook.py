@@ -75,3 +75,12 @@ def test_notebook_rejects_bad_parameters(iso_env):
         run_notebook(STEM, {"start_year": 2024, "end_year": 2000}, output_dir=iso_env / "build")
     with pytest.raises(BadParameter, match="no parameter 'colour'"):
         run_notebook(STEM, {"colour": "red"}, output_dir=iso_env / "build")
+
+
+@pytest.mark.notebook
+def test_notebook_before_processing(iso_env):
+    """With no literature tables yet, the notebook says what to run and still shows the cited figures."""
+    out = run_notebook(STEM, {"lang": "en"}, output_dir=iso_env / "build")
+    text = outputs_text(out)
+    assert "processed tables are not there yet" in text and "exo-industry process --section literature" in text
+    assert "10.18632/oncotarget.17223" in text

@@ -151,6 +151,14 @@ LABELS = {
         "no_series": "离线镜像中没有按国家划分的外泌体论文年度数据；本页下方列出已发表的文献计量数字（均注明出处）。",
         "live_hint": "联网读者可运行以下命令获取按国家划分的年度数据：",
         "published": "已发表的文献计量数字",
+        "title_published": "已发表的文献计量研究：领先国家的论文占比",
+        "share_papers": "占论文的百分比",
+        "wang2017_us_share": "美国：外泌体论文，2007–2016（Wang 等，2017）",
+        "zhang2022_china_share": "中国：间充质干细胞细胞外囊泡论文，2009–2021（Zhang 等，2022）",
+        "pub_source": "两项研究均检索 Web of Science；出处见下文",
+        "no_context": "尚未导入镜像中的 PubMed 数据：exo-industry import pubmed --mirror",
+        "sources_heading": "出处：",
+        "not_processed": "尚未生成本节的处理后数据表（{tables}）。请运行：{command}",
         "title": "## 外泌体研究文献：中国与美国（论文 2.2.1 节，图 2）",
         "intro": "论文称（Web of Science 数据）我国外泌体研究起步晚于美国但发展迅猛，自 2020 年以来每年发表的论文数量位居国际前列；"
                  "并称干细胞外泌体、工程化外泌体和药物载体是主要研究方向。本节用 OpenAlex、PubMed 或用户导入的 "
@@ -201,6 +209,14 @@ LABELS = {
                      "figures, each with its source, are listed further down.",
         "live_hint": "A reader with a network gets the country series with:",
         "published": "Published bibliometric figures",
+        "title_published": "Published bibliometric studies: the leading country's share of papers",
+        "share_papers": "% of papers",
+        "wang2017_us_share": "United States: exosome papers, 2007–2016 (Wang et al. 2017)",
+        "zhang2022_china_share": "China: MSC-derived EV papers, 2009–2021 (Zhang et al. 2022)",
+        "pub_source": "Both studies searched Web of Science; citations below",
+        "no_context": "The mirror's PubMed data are not imported: exo-industry import pubmed --mirror",
+        "sources_heading": "Sources:",
+        "not_processed": "This section's processed tables are not there yet ({tables}). Run: {command}",
         "title": "## Exosome literature: China and the United States (paper §2.2.1, Figure 2)",
         "intro": "The paper says (Web of Science) that China's exosome research started later than the US's but grew fast, "
                  "and since 2020 has ranked at the front internationally each year; and that stem-cell exosomes, engineered "
@@ -254,10 +270,8 @@ SOURCE_LABEL = {
 # --------------------------------------------------------------------------- parameters
 def validate_parameters(terms=bib.DEFAULT_TERMS, source: str = "auto", countries=("CN", "US"), start_year: int = 2007,
                         end_year: int = 2024, counting: str = "whole", china_scope: str = "mainland", lang: str = "zh",
-                        top: int = 5, **extra) -> dict:
+                        top: int = 5) -> dict:
     """Check the notebook's parameters; raise BadParameter naming the bad value."""
-    if extra:
-        raise BadParameter(f"unknown parameter(s) {', '.join(sorted(extra))}")
     terms = bib.check_terms(terms)
     if source not in SOURCE_CHOICES:
         import difflib
@@ -473,6 +487,15 @@ def series_tables(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rk = pd.concat(rank_frames, ignore_index=True) if rank_frames else pd.DataFrame(
         columns=keys + ["country", "year", "papers", "rank"])
     return cu, rk
+
+
+PUBLISHED_SHARES = ("wang2017_us_share", "zhang2022_china_share")
+
+
+def published_shares() -> pd.DataFrame:
+    """The two published country shares drawn in the notebook (key, value)."""
+    refs = {r.key: r for r, *_ in PUBLISHED}
+    return pd.DataFrame({"key": list(PUBLISHED_SHARES), "value": [refs[k].value for k in PUBLISHED_SHARES]})
 
 
 def published_table() -> pd.DataFrame:
@@ -728,3 +751,31 @@ def country_name(code: str, lang: str) -> str:
 
     c = pycountry.countries.get(alpha_2=code)
     return getattr(c, "common_name", None) or (c.name if c else code)
+
+
+TABLE_COLUMNS = {
+    "literature_country_year": SERIES_COLUMNS,
+    "literature_topics": SERIES_COLUMNS,
+    "literature_china_us": ["source", "counting", "china_scope", "year", "cn", "us", "ratio", "leader"],
+    "literature_rank": ["source", "counting", "china_scope", "country", "year", "papers", "rank"],
+    "literature_pubmed_context": ["year", "context", "papers", "query"],
+    "literature_mirror_topics": ["dataset", "topic", "records", "of_records", "share"],
+    "literature_published": ["n", "key", "what", "value", "unit", "period", "database", "field", "citation", "url"],
+}
+PROCESS_COMMAND = "exo-industry import pubmed --mirror && exo-industry process --section literature"
+
+
+def load_tables() -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The section's processed tables for the notebook, and the names of those not yet
+    processed (given as empty tables; the cited figures come from this module)."""
+    from ..errors import MissingData
+    from ..processed import read_table
+
+    tables, missing = {}, []
+    for name, cols in TABLE_COLUMNS.items():
+        try:
+            tables[name] = read_table(name)
+        except MissingData:
+            missing.append(name)
+            tables[name] = published_table() if name == "literature_published" else pd.DataFrame(columns=cols)
+    return tables, missing
