@@ -95,3 +95,27 @@ def built(tmp_path_factory):
         assert not failed, failed
         html = [report.export_notebook(r.path) for r in results] + [report.export_overview(l) for l in ("zh", "en")]
         yield {"env": env, "results": results, "html": html, "base": base}
+
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        p = shutil.which(name)
+        if p:
+            return p
+    pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium; install it to run browser checks)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, args=BROWSER_ARGS, headless=True)
+        yield b
+        b.close()
+
+

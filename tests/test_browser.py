@@ -1,7 +1,6 @@
 """Every briefing in a real headless Chromium: no console error, no broken image, nothing
 executed from hostile text; a screenshot of each goes to build/screenshots/."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,26 +8,6 @@ from conftest import make_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        p = shutil.which(name)
-        if p:
-            return p
-    pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium; install it to run browser checks)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def visit(browser, path: Path, shot: Path | None = None) -> dict:

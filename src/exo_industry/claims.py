@@ -48,6 +48,8 @@ class Claim:
     source: str  # which data the reproduced value rests on
     note: str  # the full explanation
     notebook: str  # the notebook that shows the evidence
+    reason_zh: str = ""  # the reason in Chinese, for the zh briefings (English is used where empty)
+    note_zh: str = ""  # the note in Chinese
 
     def __post_init__(self):
         if self.claim_id not in CLAIM_IDS:
@@ -66,7 +68,20 @@ def to_frame(claims: list[Claim]) -> pd.DataFrame:
 def read_ledger(path: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in COLUMNS:  # ledgers written before a column existed
+        if col not in df:
+            df[col] = ""
+    return df[COLUMNS]
+
+
+def localized(row, field: str, lang: str) -> str:
+    """``reason`` / ``note`` / ``statement`` of a ledger row in the briefing's language."""
+    if field == "statement":
+        return row["statement"] if lang == "zh" else row["statement_en"]
+    if lang == "zh" and row.get(f"{field}_zh"):
+        return row[f"{field}_zh"]
+    return row[field]
 
 
 def sort_ledger(df: pd.DataFrame) -> pd.DataFrame:

@@ -38,10 +38,13 @@ def ensure_kernel() -> str:
 
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+    # log level ERROR: ipykernel otherwise warns on every start that its local TCP sockets are
+    # unencrypted, which buries real messages in `make all`'s output.
+    argv = [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"]
     ksm = KernelSpecManager()
     try:
         spec = ksm.get_kernel_spec(KERNEL_NAME)
-        if spec.argv and Path(spec.argv[0]).exists():
+        if spec.argv == argv:
             return KERNEL_NAME
     except NoSuchKernel:
         pass
@@ -49,12 +52,12 @@ def ensure_kernel() -> str:
         d = Path(tmp) / KERNEL_NAME
         d.mkdir()
         (d / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "argv": argv,
             "display_name": "Python (exo-industry)",
             "language": "python",
             "metadata": {"debugger": True},
         }, indent=1))
-        ksm.install_kernel_spec(str(d), KERNEL_NAME, prefix=sys.prefix, replace=True)
+        ksm.install_kernel_spec(str(d), KERNEL_NAME, prefix=sys.prefix)
     return KERNEL_NAME
 
 
@@ -212,6 +215,7 @@ def run_many(stems: list[str], langs: list[str], parameters: dict | None = None,
     params = dict(parameters or {})
     for stem in stems:  # validate everything before starting any kernel
         check_parameters(stem, {k: v for k, v in params.items()})
+    ensure_kernel()  # once, before workers start, so they never race to install it
     jobs = jobs or max(1, min(len(stems) * len(langs), os.cpu_count() or 1))
     tasks = [(s, params, lang, str(output_dir) if output_dir else None, cell_timeout) for s in stems for lang in langs]
     results = []

@@ -21,7 +21,7 @@ VERDICT_WORDS = {
 }
 CLAIM_HEADERS = {
     "zh": {"claim_id": "编号", "statement": "论文原文", "paper_value": "论文数值", "reproduced_value": "复现数值",
-           "unit": "单位", "verdict": "结论", "reason": "理由（英文）"},
+           "unit": "单位", "verdict": "结论", "reason": "理由"},
     "en": {"claim_id": "Claim", "statement": "Paper's statement", "paper_value": "Paper's value",
            "reproduced_value": "Reproduced value", "unit": "Unit", "verdict": "Verdict", "reason": "Reason"},
 }
@@ -66,8 +66,8 @@ def claims_table(section_prefix: str, lang: str = "zh") -> pd.DataFrame:
     check_lang(lang)
     ledger = claims_mod.read_ledger(paths().claims)
     rows = ledger[ledger["claim_id"].str.startswith(section_prefix + ".")].copy()
-    if lang == "en":
-        rows["statement"] = rows["statement_en"]
+    rows["statement"] = [claims_mod.localized(r, "statement", lang) for _, r in rows.iterrows()]
+    rows["reason"] = [claims_mod.localized(r, "reason", lang) for _, r in rows.iterrows()]
     rows["verdict"] = rows["verdict"].map(VERDICT_WORDS[lang])
     cols = list(CLAIM_HEADERS[lang])
     return rows[cols].rename(columns=CLAIM_HEADERS[lang]).reset_index(drop=True)
@@ -87,4 +87,4 @@ def claim_notes(section_prefix: str, lang: str = "zh") -> None:
     ledger = claims_mod.read_ledger(paths().claims)
     for _, row in ledger[ledger["claim_id"].str.startswith(section_prefix + ".")].iterrows():
         verdict = VERDICT_WORDS[check_lang(lang)][row["verdict"]]
-        notice(f"{row['claim_id']} — {verdict}\n{row['note']}")
+        notice(f"{row['claim_id']} — {verdict}\n{claims_mod.localized(row, 'note', lang)}")

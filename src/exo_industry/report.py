@@ -239,7 +239,7 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "ours": f"{r['reproduced_value']} {r['unit']}".strip(),
                 "verdict": VERDICT_WORDS[lang][r["verdict"]],
                 "verdict_class": "verdict-" + r["verdict"].replace(" ", "-"),
-                "reason": r["reason"],
+                "reason": claims_mod.localized(r, "reason", lang),
                 "href": f"{r['notebook']}.{lang}.html" if r["notebook"] else "",
             }
         )

@@ -105,9 +105,10 @@ def _at_end_2022(annual: pd.DataFrame, older: pd.DataFrame, threshold: int) -> t
     return float(c), float(100 * c * 1000 / t), {"basis": "5-year interpolation 2020-2025"}
 
 
-def _first_year_over(annual: pd.DataFrame, level: float) -> str:
+def _first_year_over(annual: pd.DataFrame, level: float) -> int | None:
+    """The first year (1 July) in the annual series when China's 60+ share reaches ``level``."""
     a = annual[(annual.location_code == CHINA) & (annual.threshold == 60) & (annual.share >= level)]
-    return f"; the UN share passes {level:g}% in {int(a.year.min())} (1 July)" if len(a) else ""
+    return int(a.year.min()) if len(a) else None
 
 
 def _grade(diff: float, exact: float, close: float) -> str:
@@ -118,20 +119,35 @@ def _grade(diff: float, exact: float, close: float) -> str:
     return "contradicted"
 
 
-def _total_gap(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
-    """How far the UN's total population for China in 2022 is from the World Bank's (national) series."""
+def _totals_2022(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> tuple[float, float] | None:
+    """China's 2022 total population in millions: (UN, 1 July; World Bank SP.POP.TOTL, national series)."""
     if wdi is None or wdi.empty:
-        return ""
+        return None
     w = wdi[(wdi.indicator == "SP.POP.TOTL") & (wdi.country_code == "CHN") & (wdi.year == 2022)]
     a = annual[(annual.location_code == CHINA) & (annual.year == 2022) & (annual.threshold == 60)]
     if w.empty or a.empty:
+        return None
+    return float(a.total_pop.iloc[0]) / 1000, float(w.value.iloc[0]) / 1e6
+
+
+def _total_gap(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
+    totals = _totals_2022(annual, wdi)
+    if totals is None:
         return ""
-    un, wb = float(a.total_pop.iloc[0]) / 1000, float(w.value.iloc[0]) / 1e6
+    un, wb = totals
     return (
         f" For 2022 the UN puts China's total population at {un:,.1f} million (1 July), while the World Bank's "
         f"SP.POP.TOTL, which follows the national statistics for China, gives {wb:,.1f} million; a larger "
         "denominator lowers the UN share."
     )
+
+
+def _total_gap_zh(annual: pd.DataFrame, wdi: pd.DataFrame | None) -> str:
+    totals = _totals_2022(annual, wdi)
+    if totals is None:
+        return ""
+    un, wb = totals
+    return f"联合国估计2022年中国总人口为{un:,.1f}百万（7月1日），世界银行采用国家统计口径的SP.POP.TOTL为{wb:,.1f}百万；分母更大，比例因而更低。"
 
 
 def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | None = None) -> list[Claim]:
@@ -161,7 +177,17 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
         + _total_gap(annual, wdi)
         + growth
     )
+    gap_note_zh = (
+        f"论文采用的是国家公布的2022年末数字（{nat_c.value * 100:.0f}万人，占{nat_s.value}%；见论文参考文献[4]）。"
+        f"联合国《世界人口展望2024》以每年7月1日为时点；取2022年与2023年7月1日数值的中点作为2022年末的估计，"
+        f"得到{count:.1f}百万人、{share:.1f}%。差距的来源：联合国按年中时点并依据全部普查与调查修订整个序列，"
+        "国家数字则为年末、基于年度人口抽样调查的估计。"
+        + (_total_gap_zh(annual, wdi))
+        + (f"2022年7月1日至2023年7月1日，联合国估计的60岁及以上人口增加了{j23[0] - j22[0]:.1f}百万人，"
+           f"仅参照时点相差半年，人数就相差约{6 * (j23[0] - j22[0]) / 12:.0f}百万人。" if basis["basis"] == "annual" else "")
+    )
     share_verdict = _grade(share - 20.0, 0.5, 2.0)
+    passes = _first_year_over(annual, 20.0)
     count_rel = (count - 280.0) / 280.0 * 100
     count_verdict = _grade(count_rel, 2.0, 10.0)
 
@@ -186,10 +212,14 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             reproduced_value=f"{share:.1f}",
             unit="% of total population",
             verdict=share_verdict,
-            reason=f"UN WPP 2024 gives {share:.1f}% at the end of 2022 (national figure {nat_s.value}%)" + _first_year_over(annual, 20.0),
+            reason=f"UN WPP 2024 gives {share:.1f}% at the end of 2022 (national figure {nat_s.value}%)"
+            + (f"; the UN share passes 20% in {passes} (1 July)" if passes else ""),
             source=src,
             note=gap_note,
             notebook=nb,
+            reason_zh=f"联合国《世界人口展望2024》2022年末为{share:.1f}%（国家数字{nat_s.value}%）"
+            + (f"；{passes}年（7月1日）超过20%" if passes else ""),
+            note_zh=gap_note_zh,
         ),
         Claim(
             claim_id="aging.count60",
@@ -204,6 +234,8 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             source=src,
             note=gap_note,
             notebook=nb,
+            reason_zh=f"联合国《世界人口展望2024》2022年末为{count:.1f}百万人，比国家数字{nat_c.value * 100:.0f}万人低{abs(count_rel):.1f}%",
+            note_zh=gap_note_zh,
         ),
         Claim(
             claim_id="aging.rising",
@@ -228,6 +260,17 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
                 "5-year steps; the peak year is the step with the highest share."
             ),
             notebook=nb,
+            reason_zh=(
+                f"中方案：{o.get(2025, float('nan')):.1f}%（2025年）升至{o.get(2050, float('nan')):.1f}%（2050年），"
+                f"{medium_peak[0]}年达到峰值{medium_peak[1]:.1f}%"
+            ),
+            note_zh=(
+                f"按中方案，中国60岁及以上人口占比由2025年的{o.get(2025, float('nan')):.1f}%升至2050年的"
+                f"{o.get(2050, float('nan')):.1f}%，{medium_peak[0]}年达到峰值{medium_peak[1]:.1f}%。"
+                f"低生育率方案峰值更晚更高（{low_peak[0]}年{low_peak[1]:.1f}%），高生育率方案为{high_peak[0]}年"
+                f"{high_peak[1]:.1f}%。各方案下占比都将上升五十年以上，论文的判断在联合国预测区间内均成立。"
+                "预测为5年间隔，峰值年份取占比最高的时点。"
+            ),
         ),
     ]
 
@@ -260,6 +303,7 @@ def process(store: RawStore) -> Result:
 
 # --------------------------------------------------------------------------- notebook helpers
 VARIANTS = ("medium", "low", "high")
+KEY_FIGURE = "aging_trend_CHN_60"
 DATA_NOTE = {
     "zh": "人口数据来自联合国《世界人口展望2024》（5岁年龄组，1950–2100）及中国2015–2025年逐年数据；离线数据完整。",
     "en": "Population data: UN World Population Prospects 2024 (5-year age groups, 1950–2100) and China's annual 2015–2025 series; complete offline.",

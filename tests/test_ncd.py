@@ -1,0 +1,249 @@
+"""The NCD-burden section (paper §1.2): tables, claims, parameters and notebook 02.
+
+Hand-written inputs below follow the published layouts of a World Bank WDI bulk CSV
+(four lines before the ``"Country Name"`` header, one column per year) and of Our World
+in Data grapher CSVs (``Entity,Code,Year`` then one column per series). Their numbers
+are made up.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import need_shared
+from exo_industry import pipeline
+from exo_industry.claims import read_ledger
+from exo_industry.config import paths
+from exo_industry.errors import BadParameter
+from exo_industry.sections import ncd
+from exo_industry.sources import owid, worldbank
+from exo_industry.store import RawStore
+
+COL = "Deaths - {} - Sex: Both - Age: All Ages (Number)"
+WDI_HEAD = '"Data Source","World Development Indicators",\n\n"Last Updated Date","2023-03-01",\n\n'
+
+
+def wdi_csv(rows: list[tuple[str, str, str, float, float]]) -> str:
+    lines = ['"Country Name","Country Code","Indicator Name","Indicator Code","2000","2019",']
+    for name, code, ind, v2000, v2019 in rows:
+        lines.append(f'"{name}","{code}","x","{ind}","{v2000}","{v2019}",')
+    return WDI_HEAD + "\n".join(lines) + "\n"
+
+
+def category_csv(rows) -> str:
+    head = "Entity,Code,Year,{},\"{}\",{}\n".format(
+        COL.format("Injuries"), COL.format("Communicable, maternal, neonatal, and nutritional diseases"),
+        COL.format("Non-communicable diseases"))
+    return head + "".join(f"{e},{c},{y},{i},{m},{n}\n" for e, c, y, i, m, n in rows)
+
+
+CAUSES = ["Cardiovascular diseases", "Neoplasms", "Chronic respiratory diseases", "Diabetes mellitus",
+          "Chronic kidney disease", "Digestive diseases", "Cirrhosis and other chronic liver diseases",
+          "Alzheimer's disease and other dementias", "Lower respiratory infections", "Road injuries"]
+
+
+def cause_csv(rows) -> str:
+    head = "Entity,Code,Year," + ",".join(COL.format(c) for c in CAUSES) + "\n"
+    return head + "".join(",".join(map(str, r)) + "\n" for r in rows)
+
+
+def build_store(tmp_path, *, world_share_2019=73.6, diabetes=150, digestive=200):
+    """A small store: WDI shares + population (to be ignored), GBD categories and causes."""
+    wdi = tmp_path / "API_SH.DTH.NCOM.ZS_DS2_en_csv_v2_1.csv"
+    wdi.write_text(wdi_csv([("World", "WLD", "SH.DTH.NCOM.ZS", 60.8, world_share_2019),
+                            ("China", "CHN", "SH.DTH.NCOM.ZS", 81.0, 89.6),
+                            ("World", "WLD", "SH.DTH.COMM.ZS", 30.0, 18.4)]), encoding="utf-8")
+    pop = tmp_path / "API_SP.POP.TOTL_DS2_en_csv_v2_2.csv"
+    pop.write_text(wdi_csv([("World", "WLD", "SP.POP.TOTL", 6.1e9, 7.7e9), ("China", "CHN", "SP.POP.TOTL", 1.26e9, 1.4e9)]),
+                   encoding="utf-8")
+    cat = tmp_path / "deaths-by-cause-category-stacked.csv"
+    cat.write_text(category_csv([("World", "OWID_WRL", 2000, 45, 150, 310), ("World", "OWID_WRL", 2017, 45, 104, 411),
+                                 ("China", "CHN", 2017, 30, 20, 430)]), encoding="utf-8")
+    cau = tmp_path / "annual-number-of-deaths-by-cause.csv"
+    # cvd, neoplasms, crd, diabetes, ckd, digestive, cirrhosis (part of digestive), alzheimer, lri, road
+    cau.write_text(cause_csv([("World", "OWID_WRL", 2019, 1800, 1000, 400, diabetes, 140, digestive, 150, 160, 250, 120),
+                              ("China", "CHN", 2019, 450, 270, 110, 17, 20, 40, 30, 30, 20, 25),
+                              ("Western Pacific Region (WHO)", "", 2019, 900, 500, 200, 50, 40, 60, 40, 50, 40, 50)]),
+                   encoding="utf-8")
+    store = RawStore()
+    worldbank.import_files(store, [wdi, pop])
+    owid.import_files(store, [cat, cau])
+    return store
+
+
+def claims_by_id():
+    ledger = read_ledger(paths().claims)
+    return {r["claim_id"]: r for _, r in ledger.iterrows()}
+
+
+# --------------------------------------------------------------------------- hand-written inputs
+def test_section_reads_only_its_own_wdi_indicators(tmp_path, iso_env):
+    store = build_store(tmp_path)
+    result = ncd.process(store)
+    share = result.tables["ncd_share"].frame
+    who = share[share.source == ncd.SRC_WHO]
+    assert set(who.group) == {"ncd", "communicable"}
+    assert who.share_pct.max() <= 100  # no population counts leaked in
+    assert not any("SP.POP.TOTL" in e.name for e in result.inputs)
+    assert {e.source for e in result.inputs} == {"worldbank", "owid"}
+    # OWID's world code is mapped to WDI's
+    assert set(share.loc[share.location == "World", "location_code"]) == {"WLD"}
+
+
+def test_main4_table_and_nested_causes(tmp_path, iso_env):
+    result = ncd.process(build_store(tmp_path))
+    m = result.tables["ncd_main4"].frame
+    w = m[(m.source == ncd.SRC_GBD19) & (m.location_code == "WLD")].iloc[0]
+    assert w.main4_sum == 1800 + 1000 + 400 + 150
+    # cirrhosis is part of digestive diseases and must not be counted twice
+    assert w.ncd_total == 1800 + 1000 + 400 + 150 + 140 + 200 + 160
+    assert w.main4_share_pct == pytest.approx(100 * 3350 / 3850)
+    who = m[m.source == ncd.SRC_WHO_PUBLISHED].iloc[0]
+    assert who.main4_sum == pytest.approx(33.3e6) and who.ncd_total == pytest.approx(41e6)
+    assert "kidney" in who.diabetes_definition
+    # aggregates without a code are kept and found by name
+    assert "Western Pacific Region (WHO)" in set(m.location)
+
+
+def test_claims_follow_the_rules(tmp_path, iso_env):
+    result = ncd.process(build_store(tmp_path))
+    c = {x.claim_id: x for x in result.claims}
+    share = c["ncd.share"]
+    assert share.verdict == "reproduced with caveat"
+    assert share.reproduced_value == "73.6% (41 million), 2019"
+    assert "31 million is WHO's count for 2000" in share.reason
+    assert "2000" in share.note and "2019" in share.note and "2020" in share.note
+    main4 = c["ncd.main4"]
+    # diabetes alone (150) is outranked by digestive diseases (200) and Alzheimer's (160):
+    # fourth only with kidney disease (150 + 140)
+    assert main4.verdict == "reproduced with caveat"
+    assert "ranks 6th" in main4.note
+
+
+def test_claims_can_be_reproduced_or_contradicted(tmp_path, iso_env):
+    big_diabetes = ncd.process(build_store(tmp_path, diabetes=300))
+    assert {x.claim_id: x.verdict for x in big_diabetes.claims}["ncd.main4"] == "reproduced"
+    low_share = ncd.process(build_store(tmp_path, world_share_2019=65.0))
+    assert {x.claim_id: x.verdict for x in low_share.claims}["ncd.share"] == "contradicted"
+
+
+def test_grade_functions():
+    assert ncd.grade_share({2019: 73.6, 2000: 60.8}, 74.0, 2020) == ("reproduced with caveat", 2019, 73.6)
+    assert ncd.grade_share({2020: 73.8}, 74.0, 2020)[0] == "reproduced"
+    assert ncd.grade_share({2019: 72.5}, 74.0, 2019)[0] == "reproduced with caveat"
+    assert ncd.grade_share({2019: 70.0}, 74.0, 2020)[0] == "contradicted"
+    counts = {2000: 31.0, 2019: 41.0}
+    assert ncd.grade_count(counts, 31.0, 2019) == ("reproduced with caveat", 2000)
+    assert ncd.grade_count(counts, 41.5, 2019) == ("reproduced", 2019)
+    assert ncd.grade_count(counts, 36.0, 2019) == ("contradicted", None)
+    g = pd.Series({"Cardiovascular diseases": 18, "Neoplasms": 10, "Chronic respiratory diseases": 4, "Diabetes mellitus": 2, "X": 1})
+    assert ncd.grade_main4(g, g, 80.0) == "reproduced"
+    assert ncd.grade_main4(g, g, 45.0) == "contradicted"
+
+
+def test_pipeline_writes_tables_deterministically(tmp_path, iso_env):
+    store = build_store(tmp_path)
+    pipeline.process(["ncd"], store, force=True)
+    out = paths().processed
+    names = {"ncd_share", "ncd_deaths_by_cause", "ncd_gbd_causes", "ncd_main4", "ncd_reference", "ncd_locations"}
+    assert names <= {p.stem for p in out.glob("*.csv")}
+    first = {n: (out / f"{n}.csv").read_bytes() for n in names}
+    pipeline.process(["ncd"], store, force=True)
+    assert first == {n: (out / f"{n}.csv").read_bytes() for n in names}
+    assert set(claims_by_id()) == {"ncd.share", "ncd.main4"}
+
+
+# --------------------------------------------------------------------------- parameters
+KNOWN = pd.DataFrame({"location_code": ["WLD", "CHN", "IND", ""], "location": ["World", "China", "India", "G20"]})
+
+
+def test_validate_parameters_resolves_names_and_codes():
+    locs = ncd.validate_parameters(["world", "CHN", "G20", "OWID_WRL"], 2019, "main4", "en", known=KNOWN)
+    assert locs == [{"code": "WLD", "name": "World"}, {"code": "CHN", "name": "China"}, {"code": "", "name": "G20"}]
+
+
+@pytest.mark.parametrize(
+    "kw, message, hint",
+    [
+        ({"locations": ["Chnia"]}, "unknown location 'Chnia'", "China"),
+        ({"locations": ["Atlantis"]}, "unknown location 'Atlantis'", "ISO3"),
+        ({"locations": []}, "no location", None),
+        ({"year": 1980}, "outside 1990-2019", None),
+        ({"year": "last"}, "not a year", None),
+        ({"cause_grouping": "icd10"}, "unknown cause grouping", None),
+        ({"lang": "fr"}, "unsupported language", None),
+    ],
+)
+def test_bad_parameters_rejected(kw, message, hint):
+    params = {"locations": ["World"], "year": 2019, "cause_grouping": "main4", "lang": "zh", **kw}
+    with pytest.raises(BadParameter, match=message) as err:
+        ncd.validate_parameters(known=KNOWN, **params)
+    if hint:
+        assert hint in str(err.value)
+
+
+# --------------------------------------------------------------------------- real mirror
+def import_mirror():
+    shared = need_shared("ncd")
+    store = RawStore()
+    wdi = [p for p in worldbank.mirror_files(shared.parent) if "SH.DTH" in p.name]
+    if not wdi:
+        pytest.skip("the WDI cause-of-death files are not in the offline mirror")
+    worldbank.import_files(store, worldbank.mirror_files(shared.parent))
+    owid.import_files(store, owid.mirror_files(shared.parent))
+    return store
+
+
+@pytest.mark.shared
+def test_process_on_the_mirror(iso_env):
+    store = import_mirror()
+    outcomes = pipeline.process(["ncd"], store, force=True)
+    assert outcomes[0].status == "processed"
+    c = claims_by_id()
+    assert c["ncd.share"]["verdict"] == "reproduced with caveat"
+    assert c["ncd.share"]["reproduced_value"] == "73.6% (41 million), 2019"
+    assert "31 million is WHO's count for 2000" in c["ncd.share"]["reason"]
+    assert c["ncd.main4"]["verdict"] == "reproduced with caveat"
+    assert c["ncd.main4"]["reproduced_value"] == "34.17 million, 84.5% of NCD deaths (2019)"
+    share = pd.read_csv(paths().processed / "ncd_share.csv", keep_default_na=False, na_values={"share_pct": [""]})
+    who = share[(share.source == ncd.SRC_WHO) & (share.location_code == "WLD") & (share.group == "ncd")]
+    assert dict(zip(who.year, who.share_pct)) == {2000: 60.8, 2010: 67.63, 2015: 71.22, 2019: 73.63}
+    gbd17 = share[(share.source == ncd.SRC_GBD17) & (share.location_code == "WLD") & (share.group == "ncd")]
+    assert gbd17.year.min() == 1990 and gbd17.year.max() == 2017
+    assert set(share.source) == {ncd.SRC_WHO, ncd.SRC_GBD17, ncd.SRC_GBD19}
+
+
+@pytest.mark.shared
+@pytest.mark.notebook
+def test_notebook_runs_and_shows_claims(iso_env):
+    import nbformat
+
+    from exo_industry import execute
+
+    store = import_mirror()
+    pipeline.process(["ncd"], store, force=True)
+    out = execute.run_notebook("02_ncd_burden", {"locations": ["World", "China"], "year": 2019, "lang": "en"},
+                               output_dir=iso_env / "build")
+    nb = nbformat.read(str(out), as_version=4)
+    text = "\n".join(
+        str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", "")) + str(o.get("text", ""))
+        for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+    assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "ncd.share" in text and "ncd.main4" in text
+    assert "reproduced with caveat" in text
+    assert "73.6% (41 million), 2019" in text
+    figures = {p.name for p in paths().figures.glob("*.png")}
+    assert {"ncd_share_WLD-CHN_2019_main4.en.png", "ncd_causes_WLD-CHN_2019_main4.en.png"} <= figures
+
+
+@pytest.mark.shared
+def test_notebook_rejects_bad_location_before_running(iso_env):
+    from exo_industry import execute
+
+    store = import_mirror()
+    pipeline.process(["ncd"], store, force=True)
+    with pytest.raises(BadParameter, match="unknown location 'Chian'") as err:
+        execute.check_parameters("02_ncd_burden", {"locations": ["World", "Chian"]})
+    assert "China" in str(err.value)
