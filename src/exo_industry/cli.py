@@ -78,10 +78,15 @@ def cmd_import(args) -> int:
     if args.mirror:
         shared = paths().shared_data
         mirror = module.mirror_files(shared)
-        missing = [p for p in mirror if not p.exists()]
-        if not mirror or missing:
+        if not mirror:
             raise ExoError(
-                f"the offline mirror is not complete at {shared} (missing: {', '.join(str(m) for m in missing[:3]) or 'everything'})",
+                f"{module.TITLE} has no data files in the offline mirror",
+                hint=f"use the live route (`exo-industry fetch {args.source}`) or import files you downloaded",
+            )
+        missing = [p for p in mirror if not p.exists()]
+        if missing:
+            raise ExoError(
+                f"the offline mirror is not complete at {shared} (missing: {', '.join(str(m) for m in missing[:3])})",
                 hint="set EXO_SHARED_DATA to the folder that holds the mirror's data/",
             )
         files += mirror

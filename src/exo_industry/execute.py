@@ -108,9 +108,11 @@ def check_parameters(stem: str, parameters: dict) -> dict:
         import inspect
 
         accepted = inspect.signature(section.validate_parameters).parameters
-        required = {n for n, p in accepted.items() if p.default is inspect.Parameter.empty}
+        plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        required = {n for n, p in accepted.items() if p.kind in plain and p.default is inspect.Parameter.empty}
         if required <= set(merged):  # a notebook without the section's parameters validates itself
-            section.validate_parameters(**{k: v for k, v in merged.items() if k in accepted})
+            takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
+            section.validate_parameters(**{k: v for k, v in merged.items() if takes_all or k in accepted})
     return merged
 
 

@@ -1,0 +1,86 @@
+"""Notebook 04 executed with papermill on an isolated store: offline (mirror only) and with
+imported exports (the hand-written samples in tests/data/literature, which follow the vendors'
+published field definitions)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import need_shared
+from exo_industry import pipeline
+from exo_industry.errors import BadParameter
+from exo_industry.execute import run_notebook
+from exo_industry.sources import bibexport, pubmed
+from exo_industry.store import RawStore
+
+DATA = Path(__file__).parent / "data" / "literature"
+STEM = "04_literature_trends"
+
+
+def outputs_text(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                parts.append("".join(out["text"]))
+            for key in ("text/html", "text/markdown", "text/plain"):
+                if key in out.get("data", {}):
+                    parts.append("".join(out["data"][key]))
+            assert out.get("output_type") != "error", out
+    return "\n".join(parts)
+
+
+@pytest.mark.notebook
+def test_notebook_offline_mirror(iso_env):
+    shared = need_shared("literature", "pubmed_ev_context_year_counts_MichaLie").parents[1]
+    store = RawStore()
+    pubmed.import_files(store, pubmed.mirror_files(shared))
+    [outcome] = pipeline.process(["literature"], store)
+    assert outcome.status == "processed"
+    for lang, verdict_word in (("en", "not checkable offline"), ("zh", "离线无法核验")):
+        out = run_notebook(STEM, {"lang": lang}, output_dir=iso_env / "build")
+        text = outputs_text(out)
+        assert "lit.china_vs_us" in text and "lit.topics" in text
+        assert verdict_word in text
+        assert "exo-industry fetch openalex" in text and "exo-industry fetch pubmed" in text  # the live commands
+        assert "10.18632/oncotarget.17223" in text and "PMC9268551" in text  # the cited figures
+        figs = Path(os.environ["EXO_FIGURES"])
+        assert (figs / f"literature_pubmed_context.{lang}.png").stat().st_size > 1000
+        assert (figs / f"literature_records_topics.{lang}.svg").exists()
+        assert not (figs / f"literature_china_us.{lang}.png").exists()  # no country series offline
+
+
+@pytest.mark.notebook
+def test_notebook_with_imported_exports(iso_env):
+    store = RawStore()
+    bibexport.import_files(store, [DATA / "wos_savedrecs_sample.txt", DATA / "scopus_export_sample.csv"])
+    pipeline.process(["literature"], store)
+    out = run_notebook(STEM, {"lang": "en", "source": "import", "counting": "first", "start_year": 2019,
+                              "end_year": 2023}, output_dir=iso_env / "build")
+    text = outputs_text(out)
+    assert "Web of Science export; first-author country" in text
+    assert "Rank of each country per year" in text
+    assert (Path(os.environ["EXO_FIGURES"]) / "literature_china_us.en.png").exists()
+
+
+def test_notebook_rejects_bad_parameters(iso_env):
+    with pytest.raises(BadParameter, match="unknown counting rule"):
+        run_notebook(STEM, {"counting": "frist"}, output_dir=iso_env / "build")
+    with pytest.raises(BadParameter, match="reversed years"):
+        run_notebook(STEM, {"start_year": 2024, "end_year": 2000}, output_dir=iso_env / "build")
+    with pytest.raises(BadParameter, match="no parameter 'colour'"):
+        run_notebook(STEM, {"colour": "red"}, output_dir=iso_env / "build")
+
+
+@pytest.mark.notebook
+def test_notebook_before_processing(iso_env):
+    """With no literature tables yet, the notebook says what to run and still shows the cited figures."""
+    out = run_notebook(STEM, {"lang": "en"}, output_dir=iso_env / "build")
+    text = outputs_text(out)
+    assert "processed tables are not there yet" in text and "exo-industry process --section literature" in text
+    assert "10.18632/oncotarget.17223" in text
