@@ -99,3 +99,14 @@ def test_build_on_committed_data(committed_processed, capsys):
     html = Path(os.environ["EXO_BUILD"]) / "briefings"
     assert sorted(p.name for p in html.glob("*.html")) == sorted([f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html"])
     assert "timings:" in out
+
+
+def test_unreachable_host_is_reported_briefly(iso_env, capsys):
+    code, _, err = run(capsys, "fetch", "worldbank", "--country", "CHN", "--base-url", "http://127.0.0.1:9")
+    assert code == 2 and "cannot reach 127.0.0.1:9 (connection refused)" in err
+    assert "Retrying" not in err  # urllib3's per-retry warnings stay out of the user's way
+
+
+def test_empty_query_rejected_before_network(iso_env, capsys):
+    code, _, err = run(capsys, "fetch", "ctgov", "--term", "", "--base-url", "http://127.0.0.1:9")
+    assert code == 2 and "empty query" in err

@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:  # urllib3 reports each retry; the final error says what happened
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
     try:
         return args.func(args)
     except ExoError as exc:

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import requests_cache
@@ -38,7 +39,7 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 def make_retry(total: int = 5, backoff: float = 0.5, backoff_max: float = 60.0) -> Retry:
     return Retry(
         total=total,
-        connect=total,
+        connect=min(2, total),  # a refused or unresolvable host rarely recovers within seconds
         read=2,
         status=total,
         backoff_factor=backoff,
@@ -125,6 +126,12 @@ class Client:
                 f"{self.name}: the response from {redact_url(url)} was cut short ({redact(str(exc))[:200]})",
                 hint="the result is incomplete; nothing was stored; try again",
             ) from None
+        except requests.exceptions.ConnectionError as exc:
+            reason = _root_cause(exc)
+            raise SourceError(
+                f"{self.name}: cannot reach {urlsplit(url).netloc} ({reason})",
+                hint="check the network connection (or the --base-url given)",
+            ) from None
         except requests.RequestException as exc:
             raise SourceError(f"{self.name}: request to {redact_url(url)} failed: {redact(str(exc))[:300]}") from None
         log.debug("%s %s -> %s%s", method, redact_url(resp.url), resp.status_code, " (cache)" if from_cache else "")
@@ -149,6 +156,22 @@ class Client:
     def post_json(self, path: str, payload: Any, **kw: Any) -> Any:
         resp = self.request("POST", path, json=payload, **kw)
         return parse_json(resp.content, f"{self.name}: {redact_url(resp.url)}")
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost reason of a connection failure, without the long wrapper messages."""
+    seen = exc
+    while True:
+        nxt = getattr(seen, "reason", None) or seen.__cause__ or seen.__context__
+        if nxt is None or nxt is seen or not isinstance(nxt, BaseException):
+            break
+        seen = nxt
+    text = str(seen)
+    if "Name or service not known" in text or "NameResolution" in type(seen).__name__ or "Failed to resolve" in text:
+        return "the host name could not be resolved"
+    if "Connection refused" in text:
+        return "connection refused"
+    return redact(text)[:160]
 
 
 def parse_json(content: bytes, where: str) -> Any:

@@ -501,6 +501,10 @@ def build_params(term=None, cond=None, intr=None, spons=None, study_type=None, s
                  start_to=None, fields=None, page_size: int = 100, count_total: bool = True) -> dict:
     """The ``/studies`` query parameters (validated)."""
     terms = [term] if isinstance(term, str) else list(term or [])
+    for label, values in (("term", terms), ("cond", cond), ("intr", intr), ("spons", spons)):
+        values = [values] if isinstance(values, str) else list(values or [])
+        if any(not str(v).strip() for v in values):
+            raise BadParameter(f"empty query: {label} {values!r} holds an empty string")
     if not (terms or cond or intr or spons):
         raise BadParameter("give at least one of term, cond, intr or spons")
     if not 1 <= int(page_size) <= MAX_PAGE_SIZE:
