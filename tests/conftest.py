@@ -119,3 +119,19 @@ def browser():
         b.close()
 
 
+
+
+def outputs_text(path: Path) -> str:
+    """All text an executed notebook shows (stream text and text/* display data)."""
+    import json
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            for key, value in out.get("data", {}).items():
+                if key.startswith("text/"):
+                    parts.append("".join(value) if isinstance(value, list) else value)
+            text = out.get("text", "")
+            parts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(parts)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
+from conftest import outputs_text as shown_text, need_shared
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import run_notebook
@@ -22,17 +22,11 @@ STEM = "04_literature_trends"
 
 
 def outputs_text(path: Path) -> str:
+    """The notebook's text outputs; fails on any error output."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    parts = []
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            if "text" in out:
-                parts.append("".join(out["text"]))
-            for key in ("text/html", "text/markdown", "text/plain"):
-                if key in out.get("data", {}):
-                    parts.append("".join(out["data"][key]))
-            assert out.get("output_type") != "error", out
-    return "\n".join(parts)
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    return shown_text(path)
 
 
 @pytest.mark.notebook

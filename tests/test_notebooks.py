@@ -6,25 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import make_notebook
+from conftest import outputs_text, make_notebook
 
 from exo_industry.errors import BadParameter
 from exo_industry.execute import NotebookFailed, check_parameters, notebook_stems, run_notebook
 
 pytestmark = pytest.mark.notebook
-
-
-def outputs_text(path: Path) -> str:
-    nb = json.loads(path.read_text())
-    parts = []
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            for key, value in out.get("data", {}).items():
-                if key.startswith("text/"):
-                    parts.append("".join(value) if isinstance(value, list) else value)
-            text = out.get("text", "")
-            parts.append("".join(text) if isinstance(text, list) else text)
-    return "\n".join(parts)
 
 
 def test_every_notebook_ran_in_both_languages(built):

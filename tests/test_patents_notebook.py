@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
+from conftest import outputs_text, need_shared
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import check_parameters, run_notebook
@@ -17,19 +17,6 @@ from exo_industry.store import RawStore
 
 pytestmark = pytest.mark.notebook
 STEM = "05_patent_trends"
-
-
-def outputs_text(path: Path) -> str:
-    nb = json.loads(path.read_text())
-    parts = []
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            for key, value in out.get("data", {}).items():
-                if key.startswith("text/"):
-                    parts.append("".join(value) if isinstance(value, list) else value)
-            text = out.get("text", "")
-            parts.append("".join(text) if isinstance(text, list) else text)
-    return "\n".join(parts)
 
 
 def _errors(path: Path) -> list:
