@@ -82,3 +82,20 @@ def test_report_without_runs(iso_env, capsys):
 def test_console_script_and_module_entry_points():
     out = subprocess.run([sys.executable, "-m", "exo_industry", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and "exo_industry" in out.stdout
+
+
+@pytest.mark.notebook
+def test_build_on_committed_data(committed_processed, capsys):
+    """`exo-industry build` (what `make all` runs): nothing to process offline, every notebook
+    executed, every briefing and the overview exported."""
+    import os
+    from pathlib import Path
+
+    from exo_industry.execute import notebook_stems
+
+    code, out, err = run(capsys, "build", "--lang", "en")
+    assert code == 0, err
+    assert "processing: nothing to do" in out
+    html = Path(os.environ["EXO_BUILD"]) / "briefings"
+    assert sorted(p.name for p in html.glob("*.html")) == sorted([f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html"])
+    assert "timings:" in out

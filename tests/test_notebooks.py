@@ -53,8 +53,10 @@ def test_figures_are_reproducible_byte_for_byte(built):
     """The committed figures equal the ones this run drew from the committed data."""
     root = Path(__file__).resolve().parents[1] / "figures"
     fresh = Path(built["env"]["EXO_FIGURES"])
-    committed = sorted(root.glob("aging_*"))
+    committed = sorted(p for p in root.iterdir() if p.suffix in (".png", ".svg"))
     assert committed
+    made = sorted(p.name for p in fresh.iterdir())
+    assert [p.name for p in committed] == made, "figures/ holds stale or missing figures: run `make all` and commit"
     for f in committed:
         assert (fresh / f.name).read_bytes() == f.read_bytes(), f"{f.name} differs from a fresh run"
 

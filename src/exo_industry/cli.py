@@ -111,7 +111,7 @@ def _langs(value: str) -> list[str]:
     return ["zh", "en"] if value == "both" else [value]
 
 
-def _run(args, stems: list[str]) -> list:
+def _run(args, stems: list[str], export: bool = False) -> list:
     from .execute import run_many
 
     params = {name: _parse_value(value) for name, value in (args.param or [])}
@@ -122,7 +122,7 @@ def _run(args, stems: list[str]) -> list:
         print(f"  {r.stem} [{r.lang}] {state}", flush=True)
 
     print(f"executing {len(stems) * len(langs)} notebook run(s), {args.jobs or 'auto'} at a time", flush=True)
-    results = run_many(stems, langs, params, jobs=args.jobs, cell_timeout=args.cell_timeout, on_done=done)
+    results = run_many(stems, langs, params, jobs=args.jobs, cell_timeout=args.cell_timeout, on_done=done, export=export)
     failed = [r for r in results if r.error]
     if failed:
         raise ExoError(f"{len(failed)} notebook run(s) failed: " + ", ".join(f"{r.stem} [{r.lang}]" for r in failed))
@@ -172,11 +172,13 @@ def cmd_build(args) -> int:
         print("processing: nothing to do (no raw inputs changed; using committed data/processed)")
     timings["process"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    results = _run(args, notebook_stems())
-    timings["execute"] = time.perf_counter() - t1
+    results = _run(args, notebook_stems(), export=True)  # each briefing is exported by its worker
+    timings["execute and export"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    paths_ = _report([r.path for r in results], _langs(args.lang))
-    timings["export"] = time.perf_counter() - t2
+    from . import report
+
+    paths_ = [r.html for r in results] + [report.export_overview(lang) for lang in _langs(args.lang)]
+    timings["overview"] = time.perf_counter() - t2
     print(f"briefings: {len(paths_)} file(s) in {paths_[0].parent}")
     print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0

@@ -200,26 +200,34 @@ class RunResult:
     path: Path | None
     seconds: float
     error: str | None = None
+    html: Path | None = None
 
 
-def _worker(stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int) -> RunResult:
+def _worker(stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int, export: bool = False) -> RunResult:
     t0 = time.perf_counter()
     try:
         path = run_notebook(stem, params, Path(output_dir) if output_dir else None, lang=lang, cell_timeout=cell_timeout, progress=False)
-        return RunResult(stem, lang, path, time.perf_counter() - t0)
+        html = None
+        if export:  # exporting here overlaps it with the other workers' kernels
+            from .report import export_notebook
+
+            html = export_notebook(path)
+        return RunResult(stem, lang, path, time.perf_counter() - t0, html=html)
     except ExoError as exc:
         return RunResult(stem, lang, None, time.perf_counter() - t0, str(exc))
 
 
 def run_many(stems: list[str], langs: list[str], parameters: dict | None = None, jobs: int | None = None,
-             output_dir: Path | None = None, cell_timeout: int = DEFAULT_CELL_TIMEOUT, on_done=None) -> list[RunResult]:
-    """Run every (notebook, language) pair, ``jobs`` processes at a time."""
+             output_dir: Path | None = None, cell_timeout: int = DEFAULT_CELL_TIMEOUT, on_done=None,
+             export: bool = False) -> list[RunResult]:
+    """Run every (notebook, language) pair, ``jobs`` processes at a time (and export each
+    briefing right after its run when ``export``)."""
     params = dict(parameters or {})
     for stem in stems:  # validate everything before starting any kernel
         check_parameters(stem, {k: v for k, v in params.items()})
     ensure_kernel()  # once, before workers start, so they never race to install it
     jobs = jobs or max(1, min(len(stems) * len(langs), os.cpu_count() or 1))
-    tasks = [(s, params, lang, str(output_dir) if output_dir else None, cell_timeout) for s in stems for lang in langs]
+    tasks = [(s, params, lang, str(output_dir) if output_dir else None, cell_timeout, export) for s in stems for lang in langs]
     results = []
     if jobs == 1:
         for t in tasks:
