@@ -529,3 +529,67 @@ def test_process_is_deterministic(iso_env):
     pipeline.process(["literature"], store, force=True)
     second = {p.name: p.read_bytes() for p in sorted(paths().processed.glob("literature_*.csv"))}
     assert first == second and len(first) == 7
+
+
+# --------------------------------------------------------------------------- Chinese reason and note
+def test_claims_have_chinese_reason_and_note(iso_env):
+    """Every lit.* claim carries reason_zh / note_zh: Chinese text holding every number of the
+    English reason (and of the English note), on the real mirror data and on small hand-made
+    series in the live answers' shape that reach the other verdicts and branches."""
+    import re
+
+    number = re.compile(r"\d+(?:[.,]\d+)*")
+    han = re.compile(r"[\u4e00-\u9fff]")
+    claims = []
+    shared = need_shared("literature", "pubmed_ev_context_year_counts_MichaLie").parents[1]
+    store = RawStore()
+    pubmed.import_files(store, pubmed.mirror_files(shared))
+    claims += L.process(store).claims  # offline: both claims "not checkable offline", with the context counts
+
+    def series(src, rows, topic="exosomes"):
+        return pd.DataFrame([{"source": src, "route": "live", "topic": topic, "counting": rule, "china_scope": scope,
+                              "country": c, "year": y, "papers": n} for rule, scope, c, y, n in rows],
+                            columns=L.SERIES_COLUMNS)
+
+    def countries(src, rule, scope, per_year):
+        return series(src, [(rule, scope, c, y, n) for y in range(2017, 2024) for c, n in per_year(y).items()])
+
+    def world(src, per_topic):
+        return pd.concat([series(src, [("whole", "mainland", "ALL", y, n) for y, n in per_topic[t].items()], topic=t)
+                          for t in per_topic], ignore_index=True)
+
+    ahead = lambda y: {"CN": 100 + 40 * (y - 2017), "US": 200, "DE": 40}  # noqa: E731 - passes the US in 2020
+    behind = lambda y: {"CN": 50, "US": 120, "DE": 60, "JP": 55, "KR": 52}  # noqa: E731
+    second = lambda y: {"CN": 150, "US": 120, "DE": 60} if y % 2 else {"CN": 100, "US": 120, "DE": 60}  # noqa: E731
+    years = range(2016, 2024)
+    growing = world("openalex", {"exosomes": {y: 1000 + 100 * (y - 2016) for y in years},
+                                 "stem_cell": {y: 100 + 20 * (y - 2016) for y in years},
+                                 "engineered": {y: 60 + 5 * (y - 2016) for y in years},
+                                 "drug_delivery": {y: 80 + 5 * (y - 2016) for y in years}})
+    shrinking = world("pubmed", {"exosomes": {y: 1000 for y in years},
+                                 "stem_cell": {y: 300 - 25 * (y - 2016) for y in years},
+                                 "engineered": {y: 20 for y in years}})
+    cases = [
+        (countries("wos", "whole", "mainland", ahead), growing),  # reproduced; topics with caveat
+        (countries("openalex", "first", "cn_hk_mo", ahead), shrinking),  # caveat; topics contradicted, focus fails
+        (countries("pubmed", "whole", "cn_hk_mo_tw", behind), growing),  # contradicted, PubMed caveat in the note
+        (countries("scopus", "corresponding", "mainland", second), shrinking),  # ahead in some years only
+        (series("wos", [("whole", "mainland", c, 2025, n) for c, n in (("CN", 5), ("US", 3))]), growing.iloc[:0]),
+    ]
+    retrieved = {"wos": 2025, "openalex": 2024, "pubmed": 2024, "scopus": 2024}
+    for s, t in cases:
+        claims += L.check_claims(s, t, retrieved, None)
+    verdicts = {(c.claim_id, c.verdict) for c in claims}
+    assert {("lit.china_vs_us", v) for v in ("reproduced", "reproduced with caveat", "contradicted",
+                                             "not checkable offline")} <= verdicts
+    assert {("lit.topics", v) for v in ("reproduced with caveat", "contradicted", "not checkable offline")} <= verdicts
+    reasons = {c.reason for c in claims}
+    assert any("fails: stem-cell growth, topic shares below 5%" in r for r in reasons)
+    assert any("passed the US in 2020" in r for r in reasons) and any("passed the US in —" in r for r in reasons)
+    for c in claims:
+        for en, zh in ((c.reason, c.reason_zh), (c.note, c.note_zh)):
+            assert zh.strip() and han.search(zh), (c.claim_id, c.verdict, en)
+            missing = [n for n in number.findall(en) if n not in number.findall(zh)]
+            assert not missing, (c.claim_id, c.verdict, missing, zh)
+        assert ("exo-industry fetch openalex" in c.note) == ("exo-industry fetch openalex" in c.note_zh)
+    assert any(L.PUBMED_CAVEAT_ZH in c.note_zh for c in claims)

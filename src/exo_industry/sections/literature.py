@@ -187,6 +187,20 @@ LABELS = {
         "country": "国家/地区",
         "rank": "排名",
         "tie": "持平",
+        # sources, for captions (our own names of the series; the vendors' names stay as written)
+        "source_openalex": "OpenAlex", "source_openalex_records": "OpenAlex（文献记录）",
+        "source_pubmed": "PubMed（esearch，[ad] 单位检索）", "source_pubmed_medline": "PubMed MEDLINE 导出文件",
+        "source_wos": "Web of Science 导出文件", "source_scopus": "Scopus 导出文件",
+        # the cited figures (what each figure is, and its unit), for the published table
+        "what_wang2017_total": "检索到的外泌体论文数，2007–2016",
+        "what_wang2017_us_share": "美国发表的外泌体论文占比（第 1 位）",
+        "what_wang2017_china_rank": "中国外泌体发文量排名（按被引次数为第六）",
+        "what_zhang2022_total": "间充质干细胞来源胞外囊泡的研究论文与综述数",
+        "what_zhang2022_2021": "2021 年间充质干细胞胞外囊泡（MSC-EV）发文量（年发文量呈指数增长）",
+        "what_zhang2022_china_share": "中国在 MSC-EV 论文中的占比（n = 899；第 1 位）",
+        "what_lin2022_total": "基于干细胞的胞外囊泡研究论文数；发文总量中国第一，被引次数美国第一",
+        "what_zhao2024_total": "MSC-EV 用于药物递送的论文数，稳步上升；发文量中国第一",
+        "unit_papers": "篇", "unit_% of papers": "占论文的百分比（%）", "unit_rank": "位次",
     },
     "en": {
         "title_country": "Exosome-related papers: China and the United States",
@@ -247,6 +261,11 @@ LABELS = {
         "country": "Country",
         "rank": "Rank",
         "tie": "tie",
+        "source_openalex": "OpenAlex", "source_openalex_records": "OpenAlex (records)",
+        "source_pubmed": "PubMed (esearch, [ad])", "source_pubmed_medline": "PubMed MEDLINE export",
+        "source_wos": "Web of Science export", "source_scopus": "Scopus export",
+        **{f"what_{r.key}": r.what for r, *_ in PUBLISHED},
+        **{f"unit_{u}": u for u in ("papers", "% of papers", "rank")},
     },
 }
 
@@ -261,10 +280,19 @@ DATA_NOTE = {
           "or PubMed) or an imported Web of Science / Scopus export. The mirror's PubMed data cover three disease contexts "
           "and CNS work only, a growth reference, not Figure 2.",
 }
-SOURCE_LABEL = {
-    "openalex": "OpenAlex", "openalex_records": "OpenAlex (records)", "pubmed": "PubMed (esearch, [ad])",
-    "pubmed_medline": "PubMed MEDLINE export", "wos": "Web of Science export", "scopus": "Scopus export",
-}
+SOURCE_LABEL = {k[len("source_"):]: v for k, v in LABELS["en"].items() if k.startswith("source_")}
+# Short Chinese wording for the claims' reason_zh / note_zh.
+SOURCE_SHORT_ZH = {"openalex": "OpenAlex", "openalex_records": "OpenAlex 文献记录", "pubmed": "PubMed",
+                   "pubmed_medline": "PubMed MEDLINE 导出文件", "wos": "Web of Science 导出文件", "scopus": "Scopus 导出文件"}
+COUNTING_SHORT_ZH = {"whole": "整数计数", "first": "第一作者计数", "corresponding": "通讯作者计数"}
+SCOPE_SHORT_ZH = {"mainland": "中国指内地", "cn_hk_mo": "中国含港澳", "cn_hk_mo_tw": "中国含港澳台"}
+PUBMED_CAVEAT_ZH = ("PubMed 的 [ad] 检索匹配的是作者单位文字：2014 年以前只收录第一作者的单位，"
+                    "且 China[ad] 也会匹配写作“Hong Kong, China”的单位。")
+
+
+def source_label(src: str, lang: str) -> str:
+    """The reader's-language name of a series' source (the code itself when unknown)."""
+    return LABELS[lang].get(f"source_{src}", src)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -492,6 +520,18 @@ def series_tables(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 PUBLISHED_SHARES = ("wang2017_us_share", "zhang2022_china_share")
 
 
+def published_view(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The cited figures for display in ``lang``: what each figure is and its unit in the
+    reader's language, values printed as published (1852, 38.8), headers from LABELS."""
+    lab = LABELS[lang]
+    cols = ["what", "value", "unit", "period", "database", "url"]
+    out = pub[["key"] + cols].copy()
+    out["what"] = [lab.get(f"what_{k}", w) for k, w in zip(out["key"], out["what"])]
+    out["unit"] = [lab.get(f"unit_{u}", u) for u in out["unit"]]
+    out["value"] = [f"{float(v):g}" for v in out["value"]]
+    return out[cols].rename(columns={c: lab[c] for c in cols}).reset_index(drop=True)
+
+
 def published_shares() -> pd.DataFrame:
     """The two published country shares drawn in the notebook (key, value)."""
     refs = {r.key: r for r, *_ in PUBLISHED}
@@ -548,6 +588,10 @@ def judge_china_vs_us(src: str, rule: str, scope: str, counts: pd.DataFrame, ret
                   f"{first_pass if first_pass else 'no year of the series'}; CN/US {ratio_last:.2f} in {last}"),
         "reason": (f"{src} ({rule} counting, {scope}): China {'first every year' if always_first else 'not always first'} "
                    f"{years[0]}–{last} among {ncountries} countries; passed the US in {first_pass or '—'}"),
+        "reason_zh": (f"{SOURCE_SHORT_ZH.get(src, src)}（{COUNTING_SHORT_ZH[rule]}，{SCOPE_SHORT_ZH.get(scope, scope)}）："
+                      f"{years[0]}–{last}年在{ncountries}个国家中，中国"
+                      f"{'每年均居第一' if always_first else '并非每年均居第一'}；"
+                      + (f"{first_pass}年首次超过美国" if first_pass else "序列中没有由落后转为超过美国的年份")),
         "years": years,
     }
 
@@ -577,12 +621,17 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
         share_txt = ", ".join(f"{t} {v:.1f}%" for t, v in shares.items())
         failing = [] if growing else ["stem-cell growth"]
         failing += [] if focus else ["topic shares below 5%"]
+        failing_zh = ([] if growing else ["干细胞外泌体持续增长"]) + ([] if focus else [f"各方向占比不低于{TOPIC_MIN_SHARE:g}%"])
         return {
             "verdict": verdict,
             "value": f"stem-cell EV papers {growth:+.1f}%/yr ({stem.index[0]}–{last}); shares in {last}: {share_txt}",
             "reason": (f"{src}: stem-cell series {'grows' if growing else 'does not keep growing'}; "
                        f"{'all three topics ≥5% of EV papers' if focus else 'not all topics ≥5%'}"
                        + (f" (fails: {', '.join(failing)})" if failing else "")),
+            "reason_zh": (f"{SOURCE_SHORT_ZH.get(src, src)}：干细胞外泌体发文量{'持续增长' if growing else '未保持增长'}；"
+                          + (f"三个方向均占外泌体论文的{TOPIC_MIN_SHARE:g}%以上" if focus
+                             else f"并非所有方向都达到{TOPIC_MIN_SHARE:g}%")
+                          + (f"（未满足：{'、'.join(failing_zh)}）" if failing_zh else "")),
             "source": src,
         }
     return {}
@@ -596,6 +645,13 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
         f"2007–2016 with China second (Wang et al. 2017, {WANG_URL}); China {pub['zhang2022_china_share'].value}% of "
         f"{int(pub['zhang2022_total'].value)} MSC-EV papers 2009–2021 (Zhang et al. 2022, {ZHANG_URL}); China first by "
         f"stem-cell-EV publications 1991–2021 (Lin et al. 2022, {LIN_URL})."
+    )
+    published_txt_zh = (
+        f"已发表研究（均注明出处）：2007–2016年的{int(pub['wang2017_total'].value)}篇外泌体论文中，美国占"
+        f"{pub['wang2017_us_share'].value}%，中国居第二（Wang et al. 2017，{WANG_URL}）；2009–2021年的"
+        f"{int(pub['zhang2022_total'].value)}篇间充质干细胞胞外囊泡（MSC-EV）论文中，中国占"
+        f"{pub['zhang2022_china_share'].value}%（Zhang et al. 2022，{ZHANG_URL}）；1991–2021年干细胞胞外囊泡研究的"
+        f"发文量中国居第一（Lin et al. 2022，{LIN_URL}）。"
     )
     picked = pick_series(series)
     judged = judge_china_vs_us(*picked, retrieved.get(picked[0])) if picked else {}
@@ -612,7 +668,12 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
                   f"Ranks are among the countries in the series. The paper used Web of Science and does not state its "
                   f"query, document types or counting rule; a different database or rule can shift the crossover "
                   f"year.{PUBMED_CAVEAT if picked[0] == 'pubmed' else ''} {published_txt}"),
-            notebook=nb)
+            notebook=nb,
+            reason_zh=judged["reason_zh"],
+            note_zh=(f"按国家的年度序列来自{source_label(picked[0], 'zh')}，{bib.COUNTING_LABEL['zh'][picked[1]]}；"
+                     f"{bib.CHINA_SCOPE_LABEL['zh'][picked[2]]}。排名仅在该序列所含国家之间比较。论文使用 Web of Science，"
+                     f"但未说明检索式、文献类型和计数方法；换用其他数据库或计数方法，中国发文量超过美国的年份可能随之改变。"
+                     f"{PUBMED_CAVEAT_ZH if picked[0] == 'pubmed' else ''}{published_txt_zh}"))
     else:
         c1 = Claim(
             claim_id="lit.china_vs_us", section="2.2.1",
@@ -630,7 +691,13 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
                   f"to 2021, consistent with the paper's 'started later, grew fast', but none gives yearly country ranks "
                   f"for all exosome papers since 2020. Run `{COMMAND_LIVE}` (or import a Web of Science / Scopus export) "
                   f"to test the claim."),
-            notebook=nb)
+            notebook=nb,
+            reason_zh=("该国家序列中没有2020年及以后的完整年份；已发表的文献计量数据与“起步稍晚”相符"
+                       if picked else
+                       "离线镜像中没有按国家划分的年度发文量；已发表的文献计量数据与“起步稍晚”相符，但2020年以来的排名未能检验"),
+            note_zh=(f"{published_txt_zh}这些数据表明，2007–2016年美国领先，而截至2021年中国在干细胞胞外囊泡这一分支领域"
+                     f"发文量居首，与论文“起步稍晚、发展迅猛”的说法相符；但其中没有一项给出2020年以来全部外泌体论文"
+                     f"逐年的国家排名。联网读者可运行 `{COMMAND_LIVE}`（或导入 Web of Science / Scopus 导出文件）来检验这一论断。"))
     tj = judge_topics(topics, retrieved) if len(topics) else {}
     if tj:
         c2 = Claim(
@@ -642,15 +709,21 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
             verdict=tj["verdict"], reason=tj["reason"], source=f"{tj['source']} topic series (keyword queries)",
             note=("Topic series are title/abstract keyword queries (bibliometrics.TOPICS), proxies for the paper's "
                   "unstated method, hence at most 'reproduced with caveat'. " + published_txt),
-            notebook=nb)
+            notebook=nb,
+            reason_zh=tj["reason_zh"],
+            note_zh=("研究方向序列基于标题/摘要关键词检索（bibliometrics.TOPICS），只是对论文未说明之方法的近似，"
+                     "因此结论最多为“有保留地复现”。" + published_txt_zh))
     else:
-        ctx_txt = ""
+        ctx_txt = ctx_txt_zh = ""
         if context is not None and len(context):
             tot = context.groupby("year")["count"].sum()
             if 2015 in tot.index and 2025 in tot.index:
                 ctx_txt = (f" The mirror's PubMed EV counts in three disease contexts grow from {int(tot[2015])} (2015) "
                            f"to {int(tot[2025])} (2025) papers a year (Liegertová & Malý 2026), a general EV growth "
                            f"curve, not these topics.")
+                ctx_txt_zh = (f"离线镜像中 PubMed 三个疾病领域的胞外囊泡年发文量由2015年的{int(tot[2015])}篇增至"
+                              f"2025年的{int(tot[2025])}篇（Liegertová & Malý 2026），这只是胞外囊泡研究的总体增长曲线，"
+                              f"并非上述研究方向。")
         pz = pub["zhang2022_2021"]
         c2 = Claim(
             claim_id="lit.topics", section="2.2.1",
@@ -667,7 +740,14 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
                   f"year; Zhao et al. 2024 ({ZHAO_URL}) count 1,045 MSC-EV drug-delivery papers 2013–2023.{ctx_txt} "
                   f"The shares of engineered-exosome and drug-carrier work are not in the mirror. Run `{COMMAND_LIVE}` "
                   f"for topic series by year."),
-            notebook=nb)
+            notebook=nb,
+            reason_zh="离线没有研究方向的年度序列；已发表的文献计量研究显示干细胞胞外囊泡发文量在增长，研究方向构成未检验",
+            note_zh=(f"Zhang et al. 2022（{ZHANG_URL}）报告间充质干细胞胞外囊泡（MSC-EV）论文呈指数增长，2021年达"
+                     f"{int(pz.value)}篇；Lin et al. 2022（{LIN_URL}）统计1991–2021年干细胞胞外囊泡论文"
+                     f"{int(pub['lin2022_total'].value):,}篇，逐年增加；Zhao et al. 2024（{ZHAO_URL}）统计2013–2023年"
+                     f"MSC-EV 用作药物载体的论文{int(pub['zhao2024_total'].value):,}篇。{ctx_txt_zh}"
+                     f"镜像中没有工程化外泌体和药物载体研究所占比例的数据。联网读者可运行 `{COMMAND_LIVE}` "
+                     f"获取按年份的研究方向序列。"))
     return [c1, c2]
 
 
@@ -736,7 +816,7 @@ def notebook_view(series: pd.DataFrame, params: dict) -> dict | None:
 
 def series_caption(view: dict, lang: str) -> str:
     lab = LABELS[lang]["series_used"]
-    return lab.format(source=SOURCE_LABEL.get(view["source"], view["source"]),
+    return lab.format(source=source_label(view["source"], lang),
                       counting=bib.COUNTING_LABEL[lang][view["counting"]],
                       scope=bib.CHINA_SCOPE_LABEL[lang][view["china_scope"]])
 
@@ -750,7 +830,15 @@ def country_name(code: str, lang: str) -> str:
     import pycountry
 
     c = pycountry.countries.get(alpha_2=code)
-    return getattr(c, "common_name", None) or (c.name if c else code)
+    name = getattr(c, "common_name", None) or (c.name if c else code)
+    if lang == "zh" and c is not None:  # pycountry ships the iso3166-1 names in Chinese
+        import gettext
+
+        try:
+            return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"]).gettext(name)
+        except OSError:
+            pass
+    return name
 
 
 TABLE_COLUMNS = {
