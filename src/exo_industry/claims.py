@@ -50,6 +50,9 @@ class Claim:
     notebook: str  # the notebook that shows the evidence
     reason_zh: str = ""  # the reason in Chinese, for the zh briefings (English is used where empty)
     note_zh: str = ""  # the note in Chinese
+    paper_value_zh: str = ""  # the values and unit in Chinese, where they hold words
+    reproduced_value_zh: str = ""
+    unit_zh: str = ""
 
     def __post_init__(self):
         if self.claim_id not in CLAIM_IDS:

@@ -67,7 +67,8 @@ def claims_table(section_prefix: str, lang: str = "zh") -> pd.DataFrame:
     ledger = claims_mod.read_ledger(paths().claims)
     rows = ledger[ledger["claim_id"].str.startswith(section_prefix + ".")].copy()
     rows["statement"] = [claims_mod.localized(r, "statement", lang) for _, r in rows.iterrows()]
-    rows["reason"] = [claims_mod.localized(r, "reason", lang) for _, r in rows.iterrows()]
+    for field in ("reason", "paper_value", "reproduced_value", "unit"):
+        rows[field] = [claims_mod.localized(r, field, lang) for _, r in rows.iterrows()]
     rows["verdict"] = rows["verdict"].map(VERDICT_WORDS[lang])
     cols = list(CLAIM_HEADERS[lang])
     return rows[cols].rename(columns=CLAIM_HEADERS[lang]).reset_index(drop=True)

@@ -217,6 +217,8 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             source=src,
             note=gap_note,
             notebook=nb,
+            paper_value_zh="约20",
+            unit_zh="占总人口的百分比（%）",
             reason_zh=f"联合国《世界人口展望2024》2022年末为{share:.1f}%（国家数字{nat_s.value}%）"
             + (f"；{passes}年（7月1日）超过20%" if passes else ""),
             note_zh=gap_note_zh,
@@ -234,6 +236,7 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             source=src,
             note=gap_note,
             notebook=nb,
+            unit_zh="百万人",
             reason_zh=f"联合国《世界人口展望2024》2022年末为{count:.1f}百万人，比国家数字{nat_c.value * 100:.0f}万人低{abs(count_rel):.1f}%",
             note_zh=gap_note_zh,
         ),
@@ -260,6 +263,9 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
                 "5-year steps; the peak year is the step with the highest share."
             ),
             notebook=nb,
+            paper_value_zh="未来几十年持续增长",
+            reproduced_value_zh=f"{medium_peak[0]}年达到峰值{medium_peak[1]:.1f}%（中方案）",
+            unit_zh="60岁及以上人口占总人口的百分比（%）",
             reason_zh=(
                 f"中方案：{o.get(2025, float('nan')):.1f}%（2025年）升至{o.get(2050, float('nan')):.1f}%（2050年），"
                 f"{medium_peak[0]}年达到峰值{medium_peak[1]:.1f}%"
