@@ -13,6 +13,7 @@ no recorded publication_year answer exists.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -592,4 +593,19 @@ def test_claims_have_chinese_reason_and_note(iso_env):
             missing = [n for n in number.findall(en) if n not in number.findall(zh)]
             assert not missing, (c.claim_id, c.verdict, missing, zh)
         assert ("exo-industry fetch openalex" in c.note) == ("exo-industry fetch openalex" in c.note_zh)
+        _assert_values_in_chinese(c)
     assert any(L.PUBMED_CAVEAT_ZH in c.note_zh for c in claims)
+    values_zh = {c.reproduced_value_zh for c in claims}
+    assert any("2020年首次超过美国" in v for v in values_zh) and any("干细胞外泌体论文年均增长" in v for v in values_zh)
+
+
+def _assert_values_in_chinese(c) -> None:
+    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
+    text that carries every number of the English one."""
+    for field in ("paper_value", "reproduced_value", "unit"):
+        en, zh = getattr(c, field), getattr(c, field + "_zh")
+        if not re.search(r"[A-Za-z]", en):
+            continue
+        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
+        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
+        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)

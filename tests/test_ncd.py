@@ -147,6 +147,7 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(tmp_path, iso
                 # every number of the English text (values, years, ranks) is in the Chinese one
                 assert not _numbers(en) - _numbers(zh), (c.claim_id, _numbers(en) - _numbers(zh), zh)
             assert "非传染性疾病" in c.note_zh
+            _assert_values_in_chinese(c)
             # the reproduced figures that the English gives are given in Chinese too
             for n in _numbers(c.reproduced_value):
                 assert (n in _numbers(c.reason)) <= (n in _numbers(c.reason_zh))
@@ -160,6 +161,22 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(tmp_path, iso
     pipeline.process(["ncd"], build_store(tmp_path), force=True)
     c = claims_by_id()
     assert all(cjk.search(c[k]["reason_zh"]) and cjk.search(c[k]["note_zh"]) for k in ("ncd.share", "ncd.main4"))
+    assert all(cjk.search(c[k][f]) for k in ("ncd.share", "ncd.main4")
+               for f in ("paper_value_zh", "reproduced_value_zh", "unit_zh"))
+    assert c["ncd.share"]["paper_value_zh"] == "2020年：74%（31百万例死亡）"
+    assert c["ncd.main4"]["paper_value_zh"] == "心血管疾病、癌症、慢性呼吸系统疾病、糖尿病"
+
+
+def _assert_values_in_chinese(c) -> None:
+    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
+    text that carries every number of the English one."""
+    for field in ("paper_value", "reproduced_value", "unit"):
+        en, zh = getattr(c, field), getattr(c, field + "_zh")
+        if not re.search(r"[A-Za-z]", en):
+            continue
+        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
+        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
+        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)
 
 
 def test_grade_functions():

@@ -3,6 +3,8 @@ the claim's verdict rules, parameter checks, and the section run on the mirror."
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -207,6 +209,27 @@ def test_claim_has_chinese_reason_and_note():
     assert "序列不完整" in c.reason_zh and "申请人国家" in c.note_zh
 
 
+def test_claim_values_and_unit_in_chinese():
+    """On every branch (offline with and without the mirror slice; reproduced, with caveat, contradicted),
+    the values and unit that hold words have a Chinese version with the same numbers."""
+    years = (2010, 2012)
+    ok = _grid({"US": [10, 10, 10], "CN": [1, 6, 9], "GB": [3, 3, 3], "KR": [2, 2, 2], "JP": [4, 4, 4]})
+    first = _grid({"US": [5, 5, 5], "CN": [8, 9, 10], "GB": [1, 1, 1], "KR": [1, 1, 1], "JP": [1, 1, 1]})
+    behind = _grid({"US": [9, 9, 9], "CN": [1, 1, 1], "GB": [0, 0, 0], "KR": [0, 0, 0], "JP": [5, 5, 5]})
+    mirror = pd.DataFrame({"dataset": ["m"] * 3, "country": ["US", "CN", "DE"], "year": [2020, 2021, 2021], "count": [3, 2, 1]})
+    produced = [S.check_rank({}, None, years), S.check_rank({}, mirror, years),
+                S.check_rank({"s": (ok, True, "applicant")}, None, years),
+                S.check_rank({"s": (ok, False, "publication")}, None, years),
+                S.check_rank({"s": (first, True, "applicant")}, None, years),
+                S.check_rank({"s": (behind, True, "priority")}, None, years)]
+    assert {c.verdict for c in produced} == {"not checkable offline", "reproduced", "reproduced with caveat", "contradicted"}
+    for c in produced:
+        _assert_values_in_chinese(c)
+    assert produced[0].paper_value_zh == "中国居第2位，仅次于美国；领先英国、韩国和日本"
+    assert produced[2].reproduced_value_zh == "2010–2012年累计，中国排第2位（美国 30 > 中国 16 > 日本 12 > 英国 9 > 韩国 6）"
+    assert "首次申请局" in produced[5].unit_zh and "公开局" in produced[3].unit_zh
+
+
 def test_family_spanning_live_pages_counts_once(iso_env):
     """Two live Lens pages, each with one member of the same simple family (hand-written records
     in the Lens patent record schema): the family is counted once for the series."""
@@ -234,3 +257,15 @@ def test_family_spanning_live_pages_counts_once(iso_env):
     datasets = pd.read_csv(paths().processed / "patents_datasets.csv", dtype=str, keep_default_na=False)
     sel = S.select_series(docs, datasets, "lens")
     assert len(sel) == 2 and S.count_patents(sel)["count"].tolist() == [1]
+
+
+def _assert_values_in_chinese(c) -> None:
+    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
+    text that carries every number of the English one."""
+    for field in ("paper_value", "reproduced_value", "unit"):
+        en, zh = getattr(c, field), getattr(c, field + "_zh")
+        if not re.search(r"[A-Za-z]", en):
+            continue
+        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
+        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
+        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)

@@ -238,6 +238,7 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
         for n in _numbers(c.reproduced_value):
             assert (n in _numbers(c.reason)) <= (n in _numbers(c.reason_zh))
             assert (n in _numbers(c.note)) <= (n in _numbers(c.note_zh))
+        _assert_values_in_chinese(c)
         # registry identifiers and the live command carry over unchanged
         assert set(re.findall(r"NCT\d+|ACTRN\d+", c.note)) == set(re.findall(r"NCT\d+|ACTRN\d+", c.note_zh))
         assert set(re.findall(r"`[^`]+`", c.note)) == set(re.findall(r"`[^`]+`", c.note_zh))
@@ -253,6 +254,21 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
     assert "注册库所示更多" in mirror["trials.table1"].reason_zh
     assert "NCT05354141（III期，招募中，最后更新 2022-08-30）" in mirror["trials.table1"].note_zh
     assert "1389项研究" in mirror["trials.oncology_most"].note_zh and "444项胞外囊泡研究中" in mirror["trials.oncology_most"].reason_zh
+    assert mirror["trials.china_preclinical"].reproduced_value_zh == "截至2024年，在中国开展并已注册的治疗性胞外囊泡研究8项"
+    assert mirror["trials.table1"].paper_value_zh == "6个产品；分期见表1"
+    assert "注册库所示分期多于论文" in mirror["trials.table1"].reproduced_value_zh
+
+
+def _assert_values_in_chinese(c) -> None:
+    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
+    text that carries every number of the English one."""
+    for field in ("paper_value", "reproduced_value", "unit"):
+        en, zh = getattr(c, field), getattr(c, field + "_zh")
+        if not re.search(r"[A-Za-z]", en):
+            continue
+        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
+        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
+        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)
 
 
 # --------------------------------------------------------------------------- parameters

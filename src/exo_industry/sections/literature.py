@@ -586,6 +586,11 @@ def judge_china_vs_us(src: str, rule: str, scope: str, counts: pd.DataFrame, ret
         "verdict": verdict,
         "value": (f"China rank {int(cn_rank.min())}–{int(cn_rank.max())} in {years[0]}–{last}; first passed the US in "
                   f"{first_pass if first_pass else 'no year of the series'}; CN/US {ratio_last:.2f} in {last}"),
+        "value_zh": (f"{years[0]}–{last}年中国"
+                     + (f"每年均排第{int(cn_rank.min())}位" if cn_rank.min() == cn_rank.max()
+                        else f"排第{int(cn_rank.min())}–{int(cn_rank.max())}位")
+                     + "；" + (f"{first_pass}年首次超过美国" if first_pass else "序列中没有首次超过美国的年份")
+                     + f"；{last}年中美发文量之比为{ratio_last:.2f}"),
         "reason": (f"{src} ({rule} counting, {scope}): China {'first every year' if always_first else 'not always first'} "
                    f"{years[0]}–{last} among {ncountries} countries; passed the US in {first_pass or '—'}"),
         "reason_zh": (f"{SOURCE_SHORT_ZH.get(src, src)}（{COUNTING_SHORT_ZH[rule]}，{SCOPE_SHORT_ZH.get(scope, scope)}）："
@@ -625,6 +630,8 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
         return {
             "verdict": verdict,
             "value": f"stem-cell EV papers {growth:+.1f}%/yr ({stem.index[0]}–{last}); shares in {last}: {share_txt}",
+            "value_zh": (f"干细胞外泌体论文年均增长{growth:+.1f}%（{stem.index[0]}–{last}年）；{last}年各方向占比："
+                         + "、".join(f"{bib.TOPIC_LABEL['zh'].get(t, t)} {v:.1f}%" for t, v in shares.items())),
             "reason": (f"{src}: stem-cell series {'grows' if growing else 'does not keep growing'}; "
                        f"{'all three topics ≥5% of EV papers' if focus else 'not all topics ≥5%'}"
                        + (f" (fails: {', '.join(failing)})" if failing else "")),
@@ -635,6 +642,11 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
             "source": src,
         }
     return {}
+
+
+# The paper's values in Chinese (the English paper_value of each claim, translated).
+PAPER_VALUE_CHINA_ZH = "2020年以来每年位居国际前列"
+PAPER_VALUE_TOPICS_ZH = "持续增长；三个主要研究方向"
 
 
 def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> list[Claim]:
@@ -673,7 +685,8 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
             note_zh=(f"按国家的年度序列来自{source_label(picked[0], 'zh')}，{bib.COUNTING_LABEL['zh'][picked[1]]}；"
                      f"{bib.CHINA_SCOPE_LABEL['zh'][picked[2]]}。排名仅在该序列所含国家之间比较。论文使用 Web of Science，"
                      f"但未说明检索式、文献类型和计数方法；换用其他数据库或计数方法，中国发文量超过美国的年份可能随之改变。"
-                     f"{PUBMED_CAVEAT_ZH if picked[0] == 'pubmed' else ''}{published_txt_zh}"))
+                     f"{PUBMED_CAVEAT_ZH if picked[0] == 'pubmed' else ''}{published_txt_zh}"),
+            paper_value_zh=PAPER_VALUE_CHINA_ZH, reproduced_value_zh=judged["value_zh"], unit_zh="排名／论文数（篇）")
     else:
         c1 = Claim(
             claim_id="lit.china_vs_us", section="2.2.1",
@@ -697,7 +710,11 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
                        "离线镜像中没有按国家划分的年度发文量；已发表的文献计量数据与“起步稍晚”相符，但2020年以来的排名未能检验"),
             note_zh=(f"{published_txt_zh}这些数据表明，2007–2016年美国领先，而截至2021年中国在干细胞胞外囊泡这一分支领域"
                      f"发文量居首，与论文“起步稍晚、发展迅猛”的说法相符；但其中没有一项给出2020年以来全部外泌体论文"
-                     f"逐年的国家排名。联网读者可运行 `{COMMAND_LIVE}`（或导入 Web of Science / Scopus 导出文件）来检验这一论断。"))
+                     f"逐年的国家排名。联网读者可运行 `{COMMAND_LIVE}`（或导入 Web of Science / Scopus 导出文件）来检验这一论断。"),
+            paper_value_zh=PAPER_VALUE_CHINA_ZH,
+            reproduced_value_zh=(f"离线没有按国家统计的年度发文量序列；已发表数据：2007–2016年美国占{pub['wang2017_us_share'].value}%"
+                                 f"（中国居第2位）；2009–2021年中国占间充质干细胞胞外囊泡（MSC-EV）论文的{pub['zhang2022_china_share'].value}%"),
+            unit_zh="排名／论文占比")
     tj = judge_topics(topics, retrieved) if len(topics) else {}
     if tj:
         c2 = Claim(
@@ -712,7 +729,9 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
             notebook=nb,
             reason_zh=tj["reason_zh"],
             note_zh=("研究方向序列基于标题/摘要关键词检索（bibliometrics.TOPICS），只是对论文未说明之方法的近似，"
-                     "因此结论最多为“有保留地复现”。" + published_txt_zh))
+                     "因此结论最多为“有保留地复现”。" + published_txt_zh),
+            paper_value_zh=PAPER_VALUE_TOPICS_ZH, reproduced_value_zh=tj["value_zh"],
+            unit_zh="年增长率（%）／占外泌体论文的百分比（%）")
     else:
         ctx_txt = ctx_txt_zh = ""
         if context is not None and len(context):
@@ -747,7 +766,10 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
                      f"{int(pub['lin2022_total'].value):,}篇，逐年增加；Zhao et al. 2024（{ZHAO_URL}）统计2013–2023年"
                      f"MSC-EV 用作药物载体的论文{int(pub['zhao2024_total'].value):,}篇。{ctx_txt_zh}"
                      f"镜像中没有工程化外泌体和药物载体研究所占比例的数据。联网读者可运行 `{COMMAND_LIVE}` "
-                     f"获取按年份的研究方向序列。"))
+                     f"获取按年份的研究方向序列。"),
+            paper_value_zh=PAPER_VALUE_TOPICS_ZH,
+            reproduced_value_zh=(f"离线没有研究方向的年度序列；已发表数据：间充质干细胞胞外囊泡（MSC-EV）发文量呈指数增长，2021年达{int(pz.value)}篇"),
+            unit_zh="每年论文数（篇）")
     return [c1, c2]
 
 

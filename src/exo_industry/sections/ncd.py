@@ -759,6 +759,9 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
                 else f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%；WHO公布的死亡数中没有与{PAPER_COUNT:.0f}百万例相符的"
             ),
             note_zh=note_share_zh,
+            paper_value_zh=f"{PAPER_YEAR}年：{PAPER_SHARE:.0f}%（{PAPER_COUNT:.0f}百万例死亡）",
+            reproduced_value_zh=f"{year_used}年：{who_share_value:.1f}%（{WHO_NCD_DEATHS_2019.value:.0f}百万例死亡）",
+            unit_zh="占全部死亡的百分比（%）；死亡人数（百万例）",
         )
     ]
     # ---- ncd.main4
@@ -842,6 +845,9 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
                 f"单独计算的糖尿病在非传染性疾病组中排第{rank_alone}位，与肾病合并计算则排第4位"
             ),
             note_zh=note_main4_zh,
+            paper_value_zh="心血管疾病、癌症、慢性呼吸系统疾病、糖尿病",
+            reproduced_value_zh=f"{y}年：{mn(row['main4_sum'])}百万例，占非传染性疾病死亡的{share4:.1f}%",
+            unit_zh="死亡人数（百万例）；占非传染性疾病死亡的百分比（%）",
         )
     )
     return claims

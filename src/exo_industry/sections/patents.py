@@ -73,6 +73,8 @@ DEFAULT_QUERY = "exosome OR exosomes OR \"extracellular vesicle\" OR \"extracell
 SOURCE_CHOICES = ("lens", "epo")
 REGIONAL = {"EP": "European Patent Office", "WO": "WIPO (PCT)", "EA": "Eurasian Patent Office", "AP": "ARIPO", "OA": "OAPI"}
 PAPER_ORDER = ("US", "CN", "GB", "KR", "JP")  # the order the paper states (US first, China second)
+COUNTRY_ZH = {"US": "美国", "CN": "中国", "GB": "英国", "KR": "韩国", "JP": "日本"}  # for the claim's values in Chinese
+PAPER_VALUE_ZH = "中国居第2位，仅次于美国；领先英国、韩国和日本"
 
 LIVE_COMMANDS = (
     "exo-industry fetch lens --mode records --start 2000 --end 2023   # needs LENS_API_TOKEN\n"
@@ -511,6 +513,9 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
             reason_zh="离线数据中没有按国家统计的外泌体专利序列，需联网使用 Lens 或 EPO OPS；Ponce-Polo 2022 发现中国领先（干细胞外泌体）",
             note_zh=("论文图 3 所依据的专利数据库检索式未在文中给出，离线文件中也没有按国家统计的外泌体专利。" + mirror_txt_zh
                      + refs_note_zh + "联网时可运行：\n" + LIVE_COMMANDS),
+            paper_value_zh=PAPER_VALUE_ZH,
+            reproduced_value_zh="离线没有按国家统计的专利序列",
+            unit_zh="按外泌体专利数量的排名",
         )
     # prefer a complete series, then the largest
     name, (counts, complete, basis) = sorted(usable.items(), key=lambda kv: (not kv[1][1], -int(kv[1][0]["count"].sum()), kv[0]))[0]
@@ -533,6 +538,7 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
     else:
         verdict = "contradicted"
     order = " > ".join(f"{c} {int(cum[c])}" for c in cum.sort_values(ascending=False).index)
+    order_zh = " > ".join(f"{COUNTRY_ZH.get(c, c)} {int(cum[c])}" for c in cum.sort_values(ascending=False).index)
     why, why_zh = [], []
     if not all(passed.values()):
         why_zh.append("中国低于" + "、".join(c for c, ok in passed.items() if not ok))
@@ -566,6 +572,9 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
         note_zh=(f"所用序列：{name}（简单专利族，国家按{basis_zh}，年份按优先权年）。{start}–{end} 年累计：{order}。"
                  f"{st['year']} 年中国 {st['leader_count']} 件，美国 {st['against_count']} 件（累计中美之比 "
                  f"{st['ratio_cumulative']:.2f}）。" + ("；".join(why_zh) + "。" if why_zh else "") + refs_note_zh),
+        paper_value_zh=PAPER_VALUE_ZH,
+        reproduced_value_zh=f"{start}–{end}年累计，中国排第{st['leader_rank_cumulative']}位（{order_zh}）",
+        unit_zh=f"专利族（国家按{basis_zh}，年份按优先权年）",
     )
 
 

@@ -742,6 +742,10 @@ def check_oncology(rows: pd.DataFrame, complete: bool, records: str, records_zh:
         unit="EV studies per disease area", verdict=verdict, reason=reason,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial) and the registry counts of 2026-02-15"),
         note=note, notebook=NOTEBOOK, reason_zh=reason_zh, note_zh=note_zh,
+        paper_value_zh="肿瘤领域临床试验数量最多",
+        reproduced_value_zh=(f"居首领域：{lead_zh}（{int(rank.iloc[0]) if len(rank) else 0}项研究）；"
+                             f"{AREA_NAMES['zh']['oncology']}{onc}项"),
+        unit_zh="各疾病领域的胞外囊泡研究数（项）",
     )
 
 
@@ -805,6 +809,9 @@ def check_china(rows: pd.DataFrame, complete: bool, records: str, records_zh: st
         unit="registered interventional studies", verdict=verdict, reason=reason,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial)"),
         note=note, notebook=NOTEBOOK, reason_zh=reason_zh, note_zh=note_zh,
+        paper_value_zh="均处于临床前阶段",
+        reproduced_value_zh=f"截至{PAPER_YEAR}年，在中国开展并已注册的治疗性胞外囊泡研究{n}项",
+        unit_zh="已注册的干预性研究（项）",
     )
 
 
@@ -864,6 +871,11 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str, records_zh: 
         unit="products matched to registry records", verdict=verdict, reason=summary,
         source="ClinicalTrials.gov records in the raw store" + ("" if complete else " (partial)") + "; ANZCTR (cited) for ExoPharm",
         note=note, notebook=NOTEBOOK, reason_zh=summary_zh, note_zh=note_zh,
+        paper_value_zh="6个产品；分期见表1",
+        reproduced_value_zh=(f"{len(audit)}个产品中有{len(audit) - len(missing)}个与注册记录匹配；"
+                             + (f"注册库所示分期多于论文：{'、'.join(more)}" if more else "注册库未显示更多分期")
+                             + (f"；分期与论文不符：{'、'.join(differs)}" if differs else "")),
+        unit_zh="与注册记录匹配的产品数（个）",
     )
 
 
