@@ -59,3 +59,15 @@ def test_hostile_text_stays_inert_in_the_browser(iso_env, monkeypatch, browser):
     seen = visit(browser, html)
     assert seen["dialogs"] == []
     assert "<script>alert(1)</script>" in seen["text"] and "<img src=x onerror=alert(2)>" in seen["text"]
+
+
+def test_briefing_prints(built, browser, tmp_path):
+    """Print layout: the language switch is hidden and the page prints to a multi-page PDF."""
+    path = next(p for p in built["html"] if p.name == "01_aging_demographics.zh.html")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.exo-lang')).display") == "none"
+    pdf = page.pdf(path=str(tmp_path / "brief.pdf"), format="A4", print_background=True)
+    page.close()
+    assert pdf[:4] == b"%PDF" and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 2

@@ -70,5 +70,6 @@ def test_alt_text_comes_from_titles_and_axes():
     fig, ax = plt.subplots()
     ax.set_title("Share aged 60+")
     ax.set_ylabel("%")
-    assert theme.alt_text(fig) == "Share aged 60+, y: %"
+    ax.set_xlabel("年份")
+    assert theme.alt_text(fig) == "Share aged 60+ (% / 年份)"
     plt.close(fig)

@@ -112,8 +112,8 @@ def alt_text(fig) -> str:
     if fig._suptitle is not None and fig._suptitle.get_text():
         parts.append(fig._suptitle.get_text())
     for ax in fig.axes:
-        bits = [ax.get_title(), ax.get_ylabel() and f"y: {ax.get_ylabel()}", ax.get_xlabel() and f"x: {ax.get_xlabel()}"]
-        parts.append(", ".join(b for b in bits if b))
+        axes = " / ".join(b for b in (ax.get_ylabel(), ax.get_xlabel()) if b)  # the labels, already in the figure's language
+        parts.append(f"{ax.get_title()} ({axes})" if ax.get_title() and axes else ax.get_title() or axes)
     return "; ".join(p for p in parts if p) or "figure"
 
 
