@@ -41,7 +41,7 @@ TEXT = {
         "kicker": "中国外泌体产业 · 数据复核简报",
         "overview_title": "论文数据复核总览",
         "overview_intro": "本简报逐条复核吴等（2024）《对我国外泌体产业发展的思考与建议》中的数量论断，所有数值均由公开数据重新计算。",
-        "claim": "论断", "paper": "论文数值", "ours": "复现数值", "verdict": "结论", "reason": "理由", "section": "章节",
+        "claim": "论断", "paper": "论文数值", "ours": "复现数值", "verdict": "结论", "reason": "理由", "section": "节",
         "sources": "数据来源", "file": "文件", "release": "版本", "retrieved": "获取日期", "licence": "许可",
         "partial": "数据完整性", "built": "编制", "key_figure": "主要图表", "open": "查看章节简报",
     },
@@ -49,7 +49,7 @@ TEXT = {
         "kicker": "China's exosome industry · evidence briefing",
         "overview_title": "Checking the paper's numbers: overview",
         "overview_intro": "This briefing checks each quantitative claim of Wu et al. (2024), 'Thoughts and suggestions on the development of China's exosome industry', against public data recomputed from source.",
-        "claim": "Claim", "paper": "Paper's value", "ours": "Reproduced value", "verdict": "Verdict", "reason": "Reason", "section": "Section",
+        "claim": "Claim", "paper": "Paper's value", "ours": "Reproduced value", "verdict": "Verdict", "reason": "Reason", "section": "§",
         "sources": "Sources", "file": "File", "release": "Release", "retrieved": "Retrieved", "licence": "Licence",
         "partial": "Completeness", "built": "Built", "key_figure": "Key figure", "open": "open the section briefing",
     },
@@ -269,7 +269,7 @@ OVERVIEW = """<!DOCTYPE html>
 <nav class="exo-lang">{% for l in links %}<a href="{{ l.href }}"{% if l.current %} aria-current="page"{% endif %}>{{ l.label }}</a>{% endfor %}</nav></header>
 <h1>{{ t.overview_title }}</h1>
 <p>{{ t.overview_intro }}</p>
-<table class="exo-ledger"><thead><tr><th>{{ t.section }}</th><th>{{ t.claim }}</th><th>{{ t.paper }}</th><th>{{ t.ours }}</th><th>{{ t.verdict }}</th><th>{{ t.reason }}</th></tr></thead>
+<table class="exo-ledger"><colgroup><col style="width:6%"><col style="width:25%"><col style="width:13%"><col style="width:18%"><col style="width:14%"><col style="width:24%"></colgroup><thead><tr><th>{{ t.section }}</th><th>{{ t.claim }}</th><th>{{ t.paper }}</th><th>{{ t.ours }}</th><th>{{ t.verdict }}</th><th>{{ t.reason }}</th></tr></thead>
 <tbody>{% for r in rows %}<tr id="{{ r.id }}"><td>{{ r.section }}</td>
 <td>{% if r.href %}<a href="{{ r.href }}">{% endif %}{{ r.statement }}{% if r.href %}</a>{% endif %}<br><small>{{ r.statement_en }}</small></td>
 <td>{{ r.paper }}</td><td>{{ r.ours }}</td><td class="{{ r.verdict_class }}">{{ r.verdict }}</td><td>{{ r.reason }}</td></tr>{% endfor %}</tbody></table>
