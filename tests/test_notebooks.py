@@ -107,3 +107,26 @@ def test_failing_cell_is_named(iso_env, monkeypatch):
 def test_unknown_notebook(iso_env):
     with pytest.raises(BadParameter, match="unknown notebook 'nope'"):
         run_notebook("nope")
+
+
+def test_kernel_that_dies_at_start_is_started_again(iso_env, monkeypatch):
+    """Parallel runs can hand two kernels the same free port; the one that dies is restarted."""
+    from exo_industry import execute
+
+    nbdir = iso_env / "nbs"
+    make_notebook(nbdir, "94_plain", "x = 1")
+    monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
+    real, calls = execute._execute, []
+
+    def flaky(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise execute.KernelStartFailed("Kernel died before replying to kernel_info")
+        return real(*args)
+
+    monkeypatch.setattr(execute, "_execute", flaky)
+    assert run_notebook("94_plain").exists() and len(calls) == 2
+
+    monkeypatch.setattr(execute, "_execute", lambda *a: (_ for _ in ()).throw(execute.KernelStartFailed("Kernel died")))
+    with pytest.raises(NotebookFailed, match="did not start .* after 3 attempts"):
+        run_notebook("94_plain")

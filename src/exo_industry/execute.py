@@ -149,9 +149,6 @@ def _scrub_secrets(nb_path: Path) -> None:
 def run_notebook(stem: str, parameters: dict | None = None, output_dir: Path | None = None, lang: str | None = None,
                  cell_timeout: int = DEFAULT_CELL_TIMEOUT, progress: bool | None = None) -> Path:
     """Execute one notebook; return the executed copy's path. Errors name the failing cell."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     stem = resolve_stem(stem)
     params = dict(parameters or {})
     if lang is not None:
@@ -164,6 +161,30 @@ def run_notebook(stem: str, parameters: dict | None = None, output_dir: Path | N
     out.parent.mkdir(parents=True, exist_ok=True)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            return _execute(src, out, params, stem, lang, cell_timeout, progress)
+        except KernelStartFailed as exc:
+            # Kernels started at the same moment by parallel runs can be handed the same free
+            # TCP port; the loser dies before it answers. Starting it again is enough.
+            if attempt == KERNEL_START_ATTEMPTS:
+                raise NotebookFailed(f"{stem} ({lang}): the kernel did not start ({exc}) after {attempt} attempts") from None
+            time.sleep(0.5 * attempt)
+    raise AssertionError("unreachable")
+
+
+class KernelStartFailed(Exception):
+    pass
+
+
+KERNEL_START_ATTEMPTS = 3
+_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def _execute(src: Path, out: Path, params: dict, stem: str, lang: str, cell_timeout: int, progress: bool) -> Path:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     try:
         papermill.execute_notebook(
             str(src),
@@ -184,6 +205,8 @@ def run_notebook(stem: str, parameters: dict | None = None, output_dir: Path | N
         ) from None
     except Exception as exc:  # timeouts and kernel deaths surface here
         _scrub_secrets(out)
+        if any(m in str(exc) for m in _START_FAILURES):
+            raise KernelStartFailed(str(exc)[:200]) from None
         kind = "timed out" if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower() else "failed"
         raise NotebookFailed(
             f"{stem} ({lang}) {kind} in {_failing_cell(out)} (per-cell limit {cell_timeout} s): {type(exc).__name__}: {redact(str(exc))[:300]}",
