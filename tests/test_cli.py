@@ -110,3 +110,11 @@ def test_unreachable_host_is_reported_briefly(iso_env, capsys):
 def test_empty_query_rejected_before_network(iso_env, capsys):
     code, _, err = run(capsys, "fetch", "ctgov", "--term", "", "--base-url", "http://127.0.0.1:9")
     assert code == 2 and "empty query" in err
+
+
+@pytest.mark.parametrize("text, value", [("65", 65), ("[JPN, KOR]", ["JPN", "KOR"]), ("NO", "NO"), ("null", None),
+                                         ("true", True), ("China", "China")])
+def test_parameter_values(text, value):
+    from exo_industry.cli import _parse_value
+
+    assert _parse_value(text) == value

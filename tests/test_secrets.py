@@ -53,3 +53,24 @@ def test_http_errors_do_not_echo_the_key(replay, monkeypatch, iso_env):
     with pytest.raises(SourceError) as err:
         c.get("esearch.fcgi", params={"db": "pubmed", "api_key": "ncbi-key-0123456789"})
     assert "ncbi-key-0123456789" not in str(err.value)
+
+
+def test_bearer_token_not_in_http_cache(replay, monkeypatch, iso_env):
+    """The on-disk cache keeps responses, never the credentials that fetched them."""
+    import os
+    from pathlib import Path
+
+    from exo_industry.http import Client
+
+    monkeypatch.setenv("UN_DATAPORTAL_TOKEN", "portal-token-5c1e0f7a")
+    replay.add("GET", "/data", b'{"data": []}')
+    c = Client(replay.url, name="portal", cache=True, headers={"Authorization": "Bearer portal-token-5c1e0f7a"})
+    c.get("data", params={"api_key": "query-key-9d8e7f6a"})
+    assert c.get("data", params={"api_key": "query-key-9d8e7f6a"}).from_cache
+    blobs = b"".join(p.read_bytes() for p in Path(os.environ["EXO_CACHE"]).rglob("*") if p.is_file())
+    assert blobs and b"portal-token-5c1e0f7a" not in blobs and b"query-key-9d8e7f6a" not in blobs
+
+
+def test_secret_in_url_value_redacted_before_encoding(monkeypatch):
+    monkeypatch.setenv("EPO_OPS_SECRET", "s3cr/et+key==")
+    assert "s3cr" not in redact_url("https://ops.epo.org/x?other=s3cr%2Fet%2Bkey%3D%3D")

@@ -25,7 +25,11 @@ def _parse_value(text: str):
         value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
-    return text if value is None else value
+    if value is None:
+        return None if text.strip().lower() in ("null", "none", "~") else text
+    if isinstance(value, bool) and text.strip().lower() not in ("true", "false"):
+        return text  # YAML 1.1 reads NO (Norway), yes, on and off as booleans; keep them as written
+    return value
 
 
 def _print_table(rows: list[dict]) -> None:

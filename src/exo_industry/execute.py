@@ -198,13 +198,11 @@ def _execute(src: Path, out: Path, params: dict, stem: str, lang: str, cell_time
             report_mode=False,
         )
     except PapermillExecutionError as exc:
-        _scrub_secrets(out)
         raise NotebookFailed(
             f"{stem} ({lang}) failed in cell {exc.exec_count} : {exc.ename}: {redact(str(exc.evalue))[:500]}",
             hint=f"open {out} to see the failing cell",
         ) from None
     except Exception as exc:  # timeouts and kernel deaths surface here
-        _scrub_secrets(out)
         if any(m in str(exc) for m in _START_FAILURES):
             raise KernelStartFailed(str(exc)[:200]) from None
         kind = "timed out" if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower() else "failed"
@@ -212,7 +210,8 @@ def _execute(src: Path, out: Path, params: dict, stem: str, lang: str, cell_time
             f"{stem} ({lang}) {kind} in {_failing_cell(out)} (per-cell limit {cell_timeout} s): {type(exc).__name__}: {redact(str(exc))[:300]}",
             hint=f"open {out} to see the cell",
         ) from None
-    _scrub_secrets(out)
+    finally:  # also on Ctrl-C: the executed copy never keeps a credential
+        _scrub_secrets(out)
     return out
 
 
@@ -236,8 +235,9 @@ def _worker(stem: str, params: dict, lang: str, output_dir: str | None, cell_tim
 
             html = export_notebook(path)
         return RunResult(stem, lang, path, time.perf_counter() - t0, html=html)
-    except ExoError as exc:
-        return RunResult(stem, lang, None, time.perf_counter() - t0, str(exc))
+    except Exception as exc:  # one failed run must not discard the others' results
+        msg = str(exc) if isinstance(exc, ExoError) else f"{type(exc).__name__}: {redact(str(exc))[:300]}"
+        return RunResult(stem, lang, None, time.perf_counter() - t0, msg)
 
 
 def run_many(stems: list[str], langs: list[str], parameters: dict | None = None, jobs: int | None = None,

@@ -63,7 +63,7 @@ class Client:
         timeout: tuple[float, float] | float = DEFAULT_TIMEOUT,
         cache: bool = True,
         cache_name: str | None = None,
-        expire_after: float = 7 * 24 * 3600,
+        expire_after: float = 3600,  # a re-run within the hour is free; provenance times stay honest
         retries: int = 5,
         backoff: float = 0.5,
         headers: dict[str, str] | None = None,
@@ -81,7 +81,9 @@ class Client:
                 expire_after=expire_after,
                 allowable_codes=(200,),
                 allowable_methods=("GET", "POST"),
-                ignored_parameters=sorted(SECRET_PARAMS | SECRET_HEADERS),
+                # requests-cache compares names case-sensitively: list each header as sent, too
+                ignored_parameters=sorted(SECRET_PARAMS | SECRET_HEADERS | {h.title() for h in SECRET_HEADERS}
+                                          | {"X-API-Key", "api-key"}),
                 match_headers=False,
                 stale_if_error=False,
             )
@@ -136,7 +138,7 @@ class Client:
             raise SourceError(f"{self.name}: request to {redact_url(url)} failed: {redact(str(exc))[:300]}") from None
         log.debug("%s %s -> %s%s", method, redact_url(resp.url), resp.status_code, " (cache)" if from_cache else "")
         if resp.status_code >= 400:
-            body = redact(resp.text[:300]).strip()
+            body = redact(resp.text)[:300].strip()
             raise SourceError(
                 f"{self.name}: HTTP {resp.status_code} from {redact_url(resp.url)}" + (f": {body}" if body else ""),
                 hint="check the query; for 401/403 check the credentials in the environment",

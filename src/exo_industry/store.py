@@ -16,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -108,6 +109,23 @@ class Entry:
         return self.path.name
 
 
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """Serialise writers and the recovering reader of one source folder (POSIX advisory lock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks; renames stay atomic
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _write_new(path: Path, data: bytes) -> Path:
     tmp = path.with_name(path.name + _NEW)
     with open(tmp, "wb") as fh:
@@ -173,12 +191,13 @@ class RawStore:
             notes=notes,
         )
         sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
-        data_tmp = _write_new(target, data)
-        side_tmp = _write_new(sidecar, prov.to_json().encode("utf-8"))
-        # Sidecar first: if we stop between the two renames, the sidecar describes the
-        # ``.new`` data file, and _recover() finishes the job on the next read.
-        os.replace(side_tmp, sidecar)
-        os.replace(data_tmp, target)
+        with _folder_lock(folder):
+            data_tmp = _write_new(target, data)
+            side_tmp = _write_new(sidecar, prov.to_json().encode("utf-8"))
+            # Sidecar first: if we stop between the two renames, the sidecar describes the
+            # ``.new`` data file, and _recover() finishes the job on the next read.
+            os.replace(side_tmp, sidecar)
+            os.replace(data_tmp, target)
         return Entry(target, prov)
 
     def import_file(self, source: str, path: Path, *, kind: str, licence: str, name: str | None = None, **kw) -> Entry:
@@ -223,9 +242,15 @@ class RawStore:
         for folder in folders:
             if not folder.is_dir():
                 continue
+            if any(folder.glob("*" + _NEW)):  # a write was interrupted (or is under way: wait for it)
+                with _folder_lock(folder):
+                    for pending in sorted(folder.glob("*" + _NEW)):
+                        name = pending.name[: -len(_NEW)]
+                        if name.endswith(SIDECAR_SUFFIX):
+                            name = name[: -len(SIDECAR_SUFFIX)]
+                        self._recover(folder / name)
             for sidecar in sorted(folder.glob("*" + SIDECAR_SUFFIX)):
                 target = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
-                self._recover(target)
                 if not target.exists():
                     continue
                 prov = Provenance.from_file(sidecar)
