@@ -501,6 +501,13 @@ def test_openalex_record_limit(replay, iso_env):
         list(openalex.record_pages(_client(replay), "x", max_records=100))
 
 
+def test_openalex_paging_that_stops_early_is_an_error(replay, iso_env):
+    """A page without a next cursor before all matching works arrived must not pass as the full set."""
+    replay.add("GET", "/works", works_body([work("W1", 2020, ("first", ["CN"], True))], 3, None))
+    with pytest.raises(SourceError, match="paging stopped after 1 of 3 works"):
+        list(openalex.record_pages(_client(replay), "x", max_records=100))
+
+
 def test_openalex_import_saved_answers(tmp_path, iso_env):
     cn = tmp_path / "exosome_years_country-CN.json"
     cn.write_bytes(year_body({2020: 30, 2021: 40}))

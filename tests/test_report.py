@@ -80,3 +80,16 @@ def test_hostile_text_is_escaped(iso_env, monkeypatch):
     text = html.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_values_from_sources_are_escaped_in_narrative(iso_env, monkeypatch):
+    """A location or sponsor name filled into narrative Markdown cannot become markup or a link."""
+    nbdir = iso_env / "nbs"
+    make_notebook(nbdir, "93_narrative", (
+        "from exo_industry import nbtools\n"
+        "nbtools.markdown('Deaths in **{place}**: {n:.1f} million', place='<img src=x onerror=alert(3)> [x](javascript:alert(4))', n=41.04)"
+    ))
+    monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
+    text = report.export_notebook(run_notebook("93_narrative")).read_text(encoding="utf-8")
+    assert "<img src=x" not in text and 'href="javascript' not in text
+    assert "41.0 million" in text and "<strong>" in text  # our own Markdown still renders

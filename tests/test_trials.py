@@ -182,13 +182,18 @@ def test_china_verdict_rules():
 
 
 def test_table1_verdict_rules():
-    def audit(statuses):
-        return pd.DataFrame([{"company": c, "status": s, "paper_phases": "", "registry_detail": ""}
+    db_phase3 = "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
+
+    def audit(statuses, db_detail=""):
+        return pd.DataFrame([{"company": c, "status": s, "paper_phases": "",
+                              "registry_detail": db_detail if c == "Direct Biologics" else ""}
                              for c, s in zip(["Aegle Therapeutics", "Codiak Biosciences", "Direct Biologics", "ExoPharm",
                                               "Brexogen", "Organicell"], statuses)])
     assert trials.check_table1(audit(["agrees"] * 6), True, "t").verdict == "reproduced"
     shifted = ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"]
-    assert trials.check_table1(audit(shifted), True, "t").verdict == "reproduced with caveat"
+    assert trials.check_table1(audit(shifted, db_phase3), True, "t").verdict == "reproduced with caveat"
+    # without a phase 3 record of ExoFlo the rows cannot be called shifted: they simply differ
+    assert trials.check_table1(audit(shifted), True, "t").verdict == "contradicted"
     assert trials.check_table1(audit(["differs"] + ["agrees"] * 5), True, "t").verdict == "contradicted"
     assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), False, "t").verdict == "not checkable offline"
     assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), True, "t").verdict == "contradicted"
@@ -224,7 +229,9 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
     companies = ["Aegle Therapeutics", "Codiak Biosciences", "Direct Biologics", "ExoPharm", "Brexogen", "Organicell"]
     for statuses in (["agrees"] * 6, ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"],
                      ["differs"] + ["agrees"] * 5, ["agrees", "not in records"] + ["agrees"] * 4):
-        audit = pd.DataFrame([{"company": c, "status": s, "paper_phases": "phase 1", "registry_detail": ""}
+        audit = pd.DataFrame([{"company": c, "status": s, "paper_phases": "phase 1",
+                               "registry_detail": "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
+                               if c == "Direct Biologics" else ""}
                               for c, s in zip(companies, statuses)])
         for complete in (True, False):
             produced.append(trials.check_table1(audit, complete, "t"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -36,11 +37,21 @@ def _display(obj) -> None:
     display(obj)
 
 
-def markdown(text: str) -> None:
-    """Narrative in the briefing's language (our own text, never text from a source)."""
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def md_escape(value: str) -> str:
+    """Text from a source, made inert inside Markdown: Markdown syntax backslashed, HTML escaped."""
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", str(value)), quote=False)
+
+
+def markdown(template: str, **values) -> None:
+    """Narrative in the briefing's language. ``template`` is our own text; ``values`` (which may
+    come from a source: a location or sponsor name) are escaped before they are filled in."""
     from IPython.display import Markdown
 
-    _display(Markdown(text))
+    safe = {k: md_escape(v) if isinstance(v, str) else v for k, v in values.items()}
+    _display(Markdown(template.format(**safe) if values else template))
 
 
 def notice(text: str, kind: str = "note") -> None:

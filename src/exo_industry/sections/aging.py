@@ -194,6 +194,7 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
     medium_peak = peak(older, CHINA, 60, "medium")
     low_peak = peak(older, CHINA, 60, "low")
     high_peak = peak(older, CHINA, 60, "high")
+    earliest = min(medium_peak[0], low_peak[0], high_peak[0])
     o = older[(older.location_code == CHINA) & (older.threshold == 60) & (older.variant == "medium")].set_index("year")["share"]
     if medium_peak[0] >= 2045:
         rising_verdict = "reproduced"
@@ -237,7 +238,7 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             note=gap_note,
             notebook=nb,
             unit_zh="百万人",
-            reason_zh=f"联合国《世界人口展望2024》2022年末为{count:.1f}百万人，比国家数字{nat_c.value * 100:.0f}万人低{abs(count_rel):.1f}%",
+            reason_zh=f"联合国《世界人口展望2024》2022年末为{count:.1f}百万人，比国家数字{nat_c.value * 100:.0f}万人{'低' if count_rel < 0 else '高'}{abs(count_rel):.1f}%",
             note_zh=gap_note_zh,
         ),
         Claim(
@@ -257,10 +258,12 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             note=(
                 f"In the medium variant China's 60+ share rises from {o.get(2025, float('nan')):.1f}% in 2025 to "
                 f"{o.get(2050, float('nan')):.1f}% in 2050 and peaks at {medium_peak[1]:.1f}% in {medium_peak[0]}. "
-                f"The low-fertility variant peaks later and higher ({low_peak[1]:.1f}% in {low_peak[0]}), the "
-                f"high-fertility variant at {high_peak[1]:.1f}% in {high_peak[0]}. In every variant the share rises for "
-                "more than five decades, so the paper's statement holds across the UN's range. Projections are in "
-                "5-year steps; the peak year is the step with the highest share."
+                f"The low-fertility variant peaks at {low_peak[1]:.1f}% in {low_peak[0]}, the high-fertility variant at "
+                f"{high_peak[1]:.1f}% in {high_peak[0]}. The earliest peak across the three variants is in {earliest}, "
+                f"{earliest - 2024} years after the paper, so "
+                + ("the paper's statement holds across the UN's range. " if earliest >= 2045 else
+                   "the statement does not hold in every variant. ")
+                + "Projections are in 5-year steps; the peak year is the step with the highest share."
             ),
             notebook=nb,
             paper_value_zh="未来几十年持续增长",
@@ -273,9 +276,10 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
             note_zh=(
                 f"按中方案，中国60岁及以上人口占比由2025年的{o.get(2025, float('nan')):.1f}%升至2050年的"
                 f"{o.get(2050, float('nan')):.1f}%，{medium_peak[0]}年达到峰值{medium_peak[1]:.1f}%。"
-                f"低生育率方案峰值更晚更高（{low_peak[0]}年{low_peak[1]:.1f}%），高生育率方案为{high_peak[0]}年"
-                f"{high_peak[1]:.1f}%。各方案下占比都将上升五十年以上，论文的判断在联合国预测区间内均成立。"
-                "预测为5年间隔，峰值年份取占比最高的时点。"
+                f"低生育率方案峰值为{low_peak[0]}年{low_peak[1]:.1f}%，高生育率方案为{high_peak[0]}年"
+                f"{high_peak[1]:.1f}%。三个方案中最早的峰值出现在{earliest}年，距论文发表{earliest - 2024}年，"
+                + ("论文的判断在联合国预测区间内均成立。" if earliest >= 2045 else "论文的判断并非在所有方案下都成立。")
+                + "预测为5年间隔，峰值年份取占比最高的时点。"
             ),
         ),
     ]

@@ -680,6 +680,10 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
     count_grade, count_year = grade_count(counts, PAPER_COUNT, year_used)
     verdict_share = _weaker(share_grade, count_grade)
     who_2000 = series.get(2000, float("nan"))
+    last_year = max(series) if series else year_used
+    count_used = counts.get(year_used)  # WHO's published count for the share's year, where it has one
+    count_en = f"{count_used:.0f} million" if count_used is not None else "no published count"
+    count_zh = f"{count_used:.0f}百万例" if count_used is not None else "无公布数"
     g17 = share[(share["source"] == SRC_GBD17) & (share["location_code"] == WORLD) & (share["group"] == "ncd")].set_index("year")
     gbd_bits = ""
     gbd_bits_zh = ""
@@ -703,7 +707,7 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
         else ("死亡数与WHO同一年的数字相符" if count_year == year_used else "死亡数与WHO公布的任何数字都不相符")
     )
     note_share = (
-        f"The paper cites WHO's World Health Statistics 2023 (its ref. [9]). WHO's estimates end in 2019: the "
+        f"The paper cites WHO's World Health Statistics 2023 (its ref. [9]). WHO's estimates end in {last_year}: the "
         f"Global Health Estimates 2019, republished by the World Bank as {WDI_NCD}, give {who_share_value:.1f}% of all "
         f"deaths worldwide from NCDs in {year_used} (the '74%' of WHO's fact sheet) and {who_2000:.1f}% in 2000. "
         f"WHO's report gives {WHO_NCD_DEATHS_2019.value:.0f} million NCD deaths in 2019 and "
@@ -715,7 +719,7 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
         f"{verdict_share}."
     )
     note_share_zh = (
-        f"论文引用的是WHO《2023年世界卫生统计》（论文参考文献[9]）。WHO的估计只到2019年：世界银行以{WDI_NCD}指标转载的"
+        f"论文引用的是WHO《2023年世界卫生统计》（论文参考文献[9]）。WHO的估计只到{last_year}年：世界银行以{WDI_NCD}指标转载的"
         f"WHO全球卫生估计2019显示，{year_used}年全球死亡中有{who_share_value:.1f}%归因于非传染性疾病"
         f"（即WHO情况说明书中的“{WHO_NCD_SHARE.value:.0f}%”），2000年为{who_2000:.1f}%。WHO报告给出的非传染性疾病死亡数"
         f"2019年为{WHO_NCD_DEATHS_2019.value:.0f}百万例，2000年为{WHO_NCD_DEATHS_2000.value:.0f}百万例。因此，论文给出的一对数字"
@@ -742,11 +746,11 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             statement="据世界卫生组织 (WHO) 报告，2020 年，全球 74% 的死亡 (3100 万) 归因于非传染性疾病 (NCDs)",
             statement_en="According to WHO, in 2020 74% of deaths worldwide (31 million) were due to noncommunicable diseases",
             paper_value=f"{PAPER_SHARE:.0f}% ({PAPER_COUNT:.0f} million), {PAPER_YEAR}",
-            reproduced_value=f"{who_share_value:.1f}% ({WHO_NCD_DEATHS_2019.value:.0f} million), {year_used}",
+            reproduced_value=f"{who_share_value:.1f}% ({count_en}), {year_used}",
             unit="% of all deaths (million deaths)",
             verdict=verdict_share,
             reason=(
-                f"WHO GHE: {who_share_value:.1f}% in {year_used} with {WHO_NCD_DEATHS_2019.value:.0f} million deaths; "
+                f"WHO GHE: {who_share_value:.1f}% in {year_used} with {count_en} deaths; "
                 f"{PAPER_COUNT:.0f} million is WHO's count for {count_year}" if count_year is not None
                 else f"WHO GHE: {who_share_value:.1f}% in {year_used}; no WHO count matches {PAPER_COUNT:.0f} million"
             ),
@@ -754,13 +758,13 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             note=note_share,
             notebook=nb,
             reason_zh=(
-                f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%，对应死亡{WHO_NCD_DEATHS_2019.value:.0f}百万例；"
+                f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%，对应死亡{count_zh}；"
                 f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数" if count_year is not None
                 else f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%；WHO公布的死亡数中没有与{PAPER_COUNT:.0f}百万例相符的"
             ),
             note_zh=note_share_zh,
             paper_value_zh=f"{PAPER_YEAR}年：{PAPER_SHARE:.0f}%（{PAPER_COUNT:.0f}百万例死亡）",
-            reproduced_value_zh=f"{year_used}年：{who_share_value:.1f}%（{WHO_NCD_DEATHS_2019.value:.0f}百万例死亡）",
+            reproduced_value_zh=f"{year_used}年：{who_share_value:.1f}%（{count_zh}死亡）",
             unit_zh="占全部死亡的百分比（%）；死亡人数（百万例）",
         )
     ]

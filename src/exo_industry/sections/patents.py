@@ -466,7 +466,8 @@ def series_group(info: pd.DataFrame) -> pd.Series:
     return info.apply(lambda r: f"{r['source']} live" if r["route"] == "live" else f"{r['source']} import {r['dataset']}", axis=1)
 
 
-def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFAULT_YEARS) -> Claim:
+def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFAULT_YEARS,
+               mirror_publications: int | None = None) -> Claim:
     """The ``patents.rank`` claim. ``series`` maps a series name to (counts, complete, country basis)."""
     start, end = check_years(years)
     nb = NOTEBOOK
@@ -493,10 +494,11 @@ def check_rank(series: dict[str, tuple], mirror: pd.DataFrame | None, years=DEFA
         if mirror is not None and len(mirror):
             by = mirror.groupby("country")["count"].sum().sort_values(ascending=False)
             top = ", ".join(f"{c} {int(n)}" for c, n in by.head(6).items())
-            mirror_txt = (f" The offline mirror holds only a CNS-use slice of 60 exosome/EV patent publications from an "
+            n_pub = f"{mirror_publications} " if mirror_publications else ""
+            mirror_txt = (f" The offline mirror holds only a CNS-use slice of {n_pub}exosome/EV patent publications from an "
                           f"EPO search (NeuroCell_Intel); by applicant country, approximate families: {top}. It is "
                           "filtered by topic and relevance score, so it cannot rank countries.")
-            mirror_txt_zh = (f"离线镜像中只有一份来自 EPO 检索的中枢神经系统用途外泌体/细胞外囊泡专利公开清单（60 件，"
+            mirror_txt_zh = (f"离线镜像中只有一份来自 EPO 检索的中枢神经系统用途外泌体/细胞外囊泡专利公开清单（{n_pub.strip() or '若干'} 件，"
                              f"NeuroCell_Intel）；按申请人国家、近似专利族计：{top}。该清单按主题和相关性评分筛选过，不能用于国家排名。")
         return Claim(
             claim_id="patents.rank", section="2.2.2", statement=statement, statement_en=statement_en,
@@ -665,7 +667,7 @@ def process(store: RawStore) -> Result:
     offices = (slice_docs.assign(year=slice_docs["pub_date"].str[:4].astype(int))
                .groupby(["pub_office", "year"]).size().rename("publications").reset_index()
                if len(slice_docs) else pd.DataFrame(columns=["pub_office", "year", "publications"]))
-    claim = check_rank(series, mirror_counts if len(mirror_counts) else None)
+    claim = check_rank(series, mirror_counts if len(mirror_counts) else None, mirror_publications=len(slice_docs))
     ranking_frames = []
     for name, (c, complete, _basis) in sorted(series.items()):
         r = cumulative_ranking(yearly_counts(c, PAPER_ORDER, DEFAULT_YEARS))

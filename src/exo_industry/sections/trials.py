@@ -820,7 +820,11 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str, records_zh: 
     missing = [c for c, s in st.items() if s == "not in records"]
     differs = [c for c, s in st.items() if s == "differs"]
     more = [c for c, s in st.items() if s == "registry shows more"]
-    shift_only = set(differs) <= {"ExoPharm", "Direct Biologics"}
+    db = audit[audit["company"] == "Direct Biologics"]
+    db_detail = str(db["registry_detail"].iloc[0]) if len(db) else ""
+    db_p3 = [part.split()[0] for part in db_detail.split(" ; ") if "phase 3" in part]
+    # the ExoFlo/ExoPharm rows count as a shifted row only when the registry shows ExoFlo in phase 3
+    shift_only = bool(db_p3) and set(differs) <= {"ExoPharm", "Direct Biologics"}
     if missing and not complete:
         verdict = "not checkable offline"
     elif missing:
@@ -833,9 +837,6 @@ def check_table1(audit: pd.DataFrame, complete: bool, records: str, records_zh: 
         verdict = "contradicted"
     summary = "; ".join(f"{c}: {s}" for c, s in st.items())
     detail = " ".join(f"{r.company}: paper {r.paper_phases}; registry {r.registry_detail or 'none'}." for r in audit.itertuples())
-    db = audit[audit["company"] == "Direct Biologics"]
-    db_detail = str(db["registry_detail"].iloc[0]) if len(db) else ""
-    db_p3 = [part.split()[0] for part in db_detail.split(" ; ") if "phase 3" in part]
     shift = (f"the registry's Direct Biologics records include phase 3: {', '.join(db_p3)}, so the table's phase cells "
              "look shifted by a row." if db_p3 else
              "these records hold no phase 3 study of Direct Biologics, so the shift cannot be confirmed here.")

@@ -212,8 +212,13 @@ def record_pages(client, filt: str, max_records: int = 20000, per_page: int = 20
         yield resp.url, resp.content, body
         got += len(body["results"])
         cursor = body["meta"].get("next_cursor")
-        if not cursor or not body["results"] or got >= total:
+        if got >= total:
             return
+        if not cursor or not body["results"]:
+            raise SourceError(
+                f"OpenAlex: paging stopped after {got} of {total} works (no next cursor or an empty page)",
+                hint="the result would be incomplete; nothing was stored; try again",
+            )
 
 
 # --------------------------------------------------------------------------- live
