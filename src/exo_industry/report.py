@@ -151,11 +151,14 @@ def embedded_font_css(text: str) -> str:
     opts.name_IDs = ["*"]
     opts.notdef_outline = True
     font = subset.load_font(str(font_path()), opts)
-    sub = subset.Subsetter(opts)
-    sub.populate(text=chars)
-    sub.subset(font)
-    buf = io.BytesIO()
-    font.save(buf)
+    try:
+        sub = subset.Subsetter(opts)
+        sub.populate(text=chars)
+        sub.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+    finally:
+        font.close()
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (
         f'<style type="text/css">@font-face{{font-family:"{FONT_FAMILY}";'
