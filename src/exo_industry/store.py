@@ -289,6 +289,23 @@ class RawStore:
         return self.entries(source, kind)
 
 
+def newest_query_only(entries: list[Entry], fields: tuple[str, ...]) -> tuple[list[Entry], list[Entry]]:
+    """Keep the live entries whose query agrees on ``fields`` with the most recently retrieved
+    live entry (imports are always kept), so that a series never mixes two different queries,
+    e.g. counts fetched for other search terms last month. Returns (kept, dropped)."""
+    live = [e for e in entries if e.provenance.route == "live"]
+    if not live:
+        return list(entries), []
+    newest = max(live, key=lambda e: (e.provenance.retrieved_at, e.name))
+
+    def key(e: Entry):
+        return tuple(json.dumps(e.provenance.query.get(f), sort_keys=True) for f in fields)
+
+    want = key(newest)
+    kept = [e for e in entries if e.provenance.route != "live" or key(e) == want]
+    return kept, [e for e in entries if e not in kept]
+
+
 def describe(entries: Iterable[Entry]) -> list[dict]:
     """Rows for ``exo-industry sources``."""
     rows = []

@@ -55,7 +55,7 @@ from tqdm.auto import tqdm
 
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
-from ..store import Entry, RawStore
+from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
 from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
 
@@ -290,7 +290,10 @@ def mirror_files(shared: Path) -> list[Path]:
 def load_documents(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     frames, used = [], []
     for kind in ("neurocell_epo_csv", "ops_search_biblio", "ops_biblio"):
-        for e in store.find(NAME, kind):
+        found = store.find(NAME, kind)
+        if kind == "ops_search_biblio":  # one search's years only, the newest
+            found, _ = newest_query_only(found, ("cql_base",))
+        for e in found:
             df = parse(kind, store.read_bytes(e), e.name)
             if len(df):
                 frames.append(df)
@@ -449,6 +452,7 @@ def fetch(store: RawStore, cql: str = DEFAULT_CQL, start: int = 2000, end: int =
         name = f"search_biblio_{year}_r{meta['begin']:04d}-{meta['end']:04d}.xml"
         notes = None if complete else f"incomplete: OPS reports {total} hits for {year}, more than the {OPS_RANGE_LIMIT} it serves"
         entries.append(store.put(NAME, name, resp.content, kind="ops_search_biblio", route="live", licence=LICENCE,
-                                 url=redact_url(resp.url), query={"cql": q, "year": year, "total": total, "complete": complete},
+                                 url=redact_url(resp.url), query={"cql": q, "cql_base": cql, "year": year, "total": total,
+                                                                  "complete": complete},
                                  citation=CITATION, notes=notes))
     return entries

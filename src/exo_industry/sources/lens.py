@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
-from ..store import Entry, RawStore
+from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
 from ._files import read_bytes, text_of
 
@@ -407,7 +407,10 @@ def load_documents(store: RawStore) -> tuple[pd.DataFrame, list[Entry], list[dic
     """Documents from every stored Lens file, the entries used, and the defects found."""
     frames, used, defects = [], [], []
     for kind in ("lens_jsonl", "lens_csv", "lens_api_search"):
-        for e in store.find(NAME, kind):
+        found = store.find(NAME, kind)
+        if kind == "lens_api_search":  # one query's pages only, the newest
+            found, _ = newest_query_only(found, ("terms", "fields", "start", "end", "year_by"))
+        for e in found:
             parsed = parse(kind, store.read_bytes(e), e.name)
             if len(parsed.docs):
                 frames.append(parsed.docs)
@@ -419,7 +422,7 @@ def load_documents(store: RawStore) -> tuple[pd.DataFrame, list[Entry], list[dic
 
 def load_aggregates(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     frames, used = [], []
-    for e in store.find(NAME, "lens_api_aggregate"):
+    for e in newest_query_only(store.find(NAME, "lens_api_aggregate"), ("terms", "fields", "start", "end"))[0]:
         parsed = parse("lens_api_aggregate", store.read_bytes(e), e.name)
         agg = parsed.aggregate.assign(dataset=e.name, country_by=e.provenance.query.get("country_by", ""),
                                       year_by=e.provenance.query.get("year_by", ""))

@@ -44,7 +44,7 @@ from tqdm.auto import tqdm
 from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
-from ..store import Entry, RawStore
+from ..store import Entry, RawStore, newest_query_only
 from ._files import read_bytes, text_of
 
 NAME = "openalex"
@@ -361,7 +361,8 @@ def mirror_files(shared: Path) -> list[Path]:
 def load_series(store: RawStore) -> pd.DataFrame:
     """Year series in the store: ``source, route, topic, counting, china_scope, country, year, papers``."""
     frames = []
-    for e in store.find(NAME, "group_by_year"):
+    entries, _ = newest_query_only(store.find(NAME, "group_by_year"), ("terms", "start", "end"))
+    for e in entries:
         body = json.loads(store.read_bytes(e))
         df = year_groups(body, e.name)
         q = e.provenance.query
@@ -380,7 +381,8 @@ def load_series(store: RawStore) -> pd.DataFrame:
 
 
 def load_records(store: RawStore) -> pd.DataFrame:
-    frames = [works_records(json.loads(store.read_bytes(e)), e.name) for e in store.find(NAME, "works_page")]
+    entries, _ = newest_query_only(store.find(NAME, "works_page"), ("terms", "start", "end"))
+    frames = [works_records(json.loads(store.read_bytes(e)), e.name) for e in entries]
     frames = [f for f in frames if len(f)]
     if not frames:
         return bib.empty_records()

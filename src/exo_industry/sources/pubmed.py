@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
-from ..store import Entry, RawStore
+from ..store import Entry, RawStore, newest_query_only
 from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
 
 NAME = "pubmed"
@@ -383,7 +383,8 @@ def load_records(store: RawStore, kind: str) -> tuple[pd.DataFrame, list[Entry]]
 def load_series(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     """Live esearch counts: ``source, route, topic, counting, china_scope, country, year, papers``."""
     rows, used = [], []
-    for e in store.find(NAME, "esearch_count"):
+    entries, _ = newest_query_only(store.find(NAME, "esearch_count"), ("terms",))
+    for e in entries:
         parsed = parse_esearch(store.read_bytes(e), e.name)
         q = e.provenance.query
         rows.append({"source": NAME, "route": e.provenance.route, "topic": q.get("topic", "exosomes"), "counting": "whole",
