@@ -135,3 +135,17 @@ def outputs_text(path: Path) -> str:
             text = out.get("text", "")
             parts.append("".join(text) if isinstance(text, list) else text)
     return "\n".join(parts)
+
+
+def assert_values_in_chinese(claim) -> None:
+    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
+    text that carries every number of the English one."""
+    import re
+
+    for field in ("paper_value", "reproduced_value", "unit"):
+        en, zh = getattr(claim, field), getattr(claim, field + "_zh")
+        if not re.search(r"[A-Za-z]", en):
+            continue
+        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (claim.claim_id, claim.verdict, field, en, zh)
+        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
+        assert not missing, (claim.claim_id, claim.verdict, field, missing, en, zh)

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
 from exo_industry import bibliometrics as bib
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sections import literature as L
@@ -606,13 +606,3 @@ def test_claims_have_chinese_reason_and_note(iso_env):
     assert any("2020年首次超过美国" in v for v in values_zh) and any("干细胞外泌体论文年均增长" in v for v in values_zh)
 
 
-def _assert_values_in_chinese(c) -> None:
-    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
-    text that carries every number of the English one."""
-    for field in ("paper_value", "reproduced_value", "unit"):
-        en, zh = getattr(c, field), getattr(c, field + "_zh")
-        if not re.search(r"[A-Za-z]", en):
-            continue
-        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
-        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
-        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
 from exo_industry import pipeline
 from exo_industry.claims import read_ledger
 from exo_industry.config import paths
@@ -259,13 +259,3 @@ def test_family_spanning_live_pages_counts_once(iso_env):
     assert len(sel) == 2 and S.count_patents(sel)["count"].tolist() == [1]
 
 
-def _assert_values_in_chinese(c) -> None:
-    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
-    text that carries every number of the English one."""
-    for field in ("paper_value", "reproduced_value", "unit"):
-        en, zh = getattr(c, field), getattr(c, field + "_zh")
-        if not re.search(r"[A-Za-z]", en):
-            continue
-        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
-        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
-        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
 from exo_industry import claims as claims_mod
 from exo_industry import pipeline
 from exo_industry.config import paths
@@ -264,18 +264,6 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
     assert mirror["trials.china_preclinical"].reproduced_value_zh == "截至2024年，在中国开展并已注册的治疗性胞外囊泡研究8项"
     assert mirror["trials.table1"].paper_value_zh == "6个产品；分期见表1"
     assert "注册库所示分期多于论文" in mirror["trials.table1"].reproduced_value_zh
-
-
-def _assert_values_in_chinese(c) -> None:
-    """Where the English paper_value / reproduced_value / unit hold words, the _zh field is Chinese
-    text that carries every number of the English one."""
-    for field in ("paper_value", "reproduced_value", "unit"):
-        en, zh = getattr(c, field), getattr(c, field + "_zh")
-        if not re.search(r"[A-Za-z]", en):
-            continue
-        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (c.claim_id, c.verdict, field, en, zh)
-        missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
-        assert not missing, (c.claim_id, c.verdict, field, missing, en, zh)
 
 
 # --------------------------------------------------------------------------- parameters
