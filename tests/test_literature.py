@@ -544,7 +544,6 @@ def test_claims_have_chinese_reason_and_note(iso_env):
     """Every lit.* claim carries reason_zh / note_zh: Chinese text holding every number of the
     English reason (and of the English note), on the real mirror data and on small hand-made
     series in the live answers' shape that reach the other verdicts and branches."""
-    import re
 
     number = re.compile(r"\d+(?:[.,]\d+)*")
     han = re.compile(r"[\u4e00-\u9fff]")

@@ -3,7 +3,6 @@ the claim's verdict rules, parameter checks, and the section run on the mirror."
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import pytest

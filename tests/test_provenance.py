@@ -4,7 +4,6 @@ raw store and processing it reproduces the committed data/processed byte for byt
 import json
 from pathlib import Path
 
-import pytest
 from conftest import need_shared
 
 from exo_industry import pipeline, sources

@@ -1,7 +1,6 @@
 """World Bank WDI: bulk-CSV import on the real mirror files, and the API v2 client on a
 replay server serving the real recorded exchanges (go-vcr cassettes of wbdata-go)."""
 
-import io
 import time
 import zipfile
 

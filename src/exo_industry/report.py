@@ -228,10 +228,8 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
     if ledger.empty:
         raise MissingData(f"no claims in {paths().claims}", hint="run `exo-industry process`")
     sections = all_sections()
-    by_name = {s.NAME: s for s in sections}
     rows = []
     for _, r in ledger.iterrows():
-        sec = by_name.get(r["claim_id"].split(".")[0])
         rows.append(
             {
                 "id": r["claim_id"],

@@ -35,6 +35,18 @@ def text_of(data: bytes, name: str, encodings=("utf-8-sig", "latin-1")) -> str:
     raise MalformedFile(f"{name} is not text in any of {encodings}")
 
 
+def import_validated(store, source: str, files, check) -> list:
+    """Read and check every file, then store them all: a bad file stores nothing, and what is
+    stored is exactly the bytes that were checked. ``check(path, data)`` raises
+    :class:`MalformedFile` or returns the keyword arguments for ``store.import_file``
+    (at least ``kind`` and ``licence``)."""
+    checked = []
+    for path in map(Path, files):
+        data = read_bytes(path)
+        checked.append((path, data, check(path, data)))
+    return [store.import_file(source, p, data=d, **kw) for p, d, kw in checked]
+
+
 def first_line(text: str) -> str:
     return text.lstrip("\ufeff").split("\n", 1)[0].strip().strip("\r")
 

@@ -33,7 +33,7 @@ import pandas as pd
 from .. import bibliometrics as bib
 from ..errors import MalformedFile, SourceError
 from ..store import Entry, RawStore
-from ._files import read_bytes
+from ._files import import_validated
 
 NAME = "bibexport"
 TITLE = "Web of Science / Scopus exports"
@@ -199,17 +199,15 @@ def fetch(store: RawStore, **options) -> list[Entry]:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        text = decode(read_bytes(path), path.name)
+    def check(path: Path, data: bytes) -> dict:
+        text = decode(data, path.name)
         kind = detect_kind(text, path.name)
-        recs = parse(kind, text, path.name)
-        if len(recs) == 0:
+        if len(parse(kind, text, path.name)) == 0:
             raise MalformedFile(f"{path.name} holds no records")
-        checked.append((path, kind))
-    return [store.import_file(NAME, p, kind=k, licence=LICENCE, citation=CITATION,
-                              release="Web of Science" if k == "wos_tab" else "Scopus") for p, k in checked]
+        return {"kind": kind, "licence": LICENCE, "citation": CITATION,
+                "release": "Web of Science" if kind == "wos_tab" else "Scopus"}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import read_bytes, text_of
+from ._files import text_of, import_validated
 
 NAME = "ctgov"
 TITLE = "ClinicalTrials.gov (NLM) registry of clinical studies"
@@ -428,19 +428,14 @@ def parse(kind: str, data: bytes, name: str) -> list[Study]:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        data = read_bytes(path)
+    def check(path: Path, data: bytes) -> dict:
         kind = detect_kind(text_of(data, path.name), path.name)
         studies = parse(kind, data, path.name)
         if not studies:
             raise MalformedFile(f"{path.name} holds no studies")
-        checked.append((path, kind, len(studies)))
-    return [
-        store.import_file(NAME, p, kind=k, licence=LICENCE, citation=CITATION, notes=f"{n} studies")
-        for p, k, n in checked
-    ]
+        return {"kind": kind, "licence": LICENCE, "citation": CITATION, "notes": f"{len(studies)} studies"}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

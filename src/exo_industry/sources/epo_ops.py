@@ -57,7 +57,7 @@ from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
-from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
+from ._files import csv_frame, first_line, require_columns, text_of, import_validated
 
 log = logging.getLogger(__name__)
 
@@ -261,25 +261,19 @@ def parse(kind: str, data: bytes, name: str) -> pd.DataFrame:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        data = read_bytes(path)
+    def check(path: Path, data: bytes) -> dict:
         kind = detect_kind(data, path.name)
-        docs = parse(kind, data, path.name)
-        if len(docs) == 0:
+        n = len(parse(kind, data, path.name))
+        if n == 0:
             raise MalformedFile(f"{path.name} holds no patent documents")
-        checked.append((path, kind, len(docs)))
-    out = []
-    for path, kind, n in checked:
-        notes = None
-        if kind == "neurocell_epo_csv":
-            notes = (f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, filtered by an "
-                     "embedding relevance score): a narrow slice, not a country series")
-        out.append(store.import_file(NAME, path, kind=kind, licence=LICENCE if kind != "neurocell_epo_csv" else
-                                     "none stated (NeuroCell_Intel repository); bibliographic data from EPO",
-                                     citation=CITATION, notes=notes))
-    return out
+        if kind != "neurocell_epo_csv":
+            return {"kind": kind, "licence": LICENCE, "citation": CITATION}
+        return {"kind": kind, "licence": "none stated (NeuroCell_Intel repository); bibliographic data from EPO",
+                "citation": CITATION,
+                "notes": (f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, filtered by an "
+                          "embedding relevance score): a narrow slice, not a country series")}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -53,7 +53,7 @@ from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
-from ._files import read_bytes, text_of
+from ._files import text_of, import_validated
 
 log = logging.getLogger(__name__)
 
@@ -376,10 +376,7 @@ def parse(kind: str, data: bytes, name: str) -> Parsed:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        data = read_bytes(path)
+    def check(path: Path, data: bytes) -> dict:
         kind = detect_kind(data, path.name)
         parsed = parse(kind, data, path.name)
         if kind != "lens_api_aggregate" and len(parsed.docs) == 0:
@@ -387,14 +384,12 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
             raise MalformedFile(f"{path.name} holds no usable Lens patent record" + (f" ({detail})" if detail else ""))
         for d in parsed.defects:
             log.warning("%s: defective record at %s", path.name, d)
-        checked.append((path, kind, parsed))
-    entries = []
-    for path, kind, parsed in checked:
         notes = None
         if parsed.defects:
             notes = f"{len(parsed.defects)} defective record(s) left out: " + " | ".join(map(str, parsed.defects))
-        entries.append(store.import_file(NAME, path, kind=kind, licence=LICENCE, citation=CITATION, notes=notes))
-    return entries
+        return {"kind": kind, "licence": LICENCE, "citation": CITATION, "notes": notes}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -45,7 +45,7 @@ from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
-from ._files import read_bytes, text_of
+from ._files import text_of, import_validated
 
 NAME = "openalex"
 TITLE = "OpenAlex (works)"
@@ -333,10 +333,8 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
     """Import saved OpenAlex answers (JSON). A year series without a country filter is
     stored as the world series of topic ``exosomes``; give the country in the file name
     as ``..._country-CN_...`` to mark a country series."""
-    checked = []
-    for path in files:
-        path = Path(path)
-        body = _parse_json(text_of(read_bytes(path), path.name).encode("utf-8"), path.name)
+    def check(path: Path, data: bytes) -> dict:
+        body = _parse_json(text_of(data, path.name).encode("utf-8"), path.name)
         kind = detect_kind(body, path.name)
         try:
             if kind == "group_by_year":
@@ -348,8 +346,10 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
         except SourceError as exc:
             raise MalformedFile(str(exc)) from None
         m = re.search(r"country-([A-Za-z]{2})", path.name)
-        checked.append((path, kind, {"topic": "exosomes", "country": m.group(1).upper() if m else WORLD}))
-    return [store.import_file(NAME, p, kind=k, licence=LICENCE, citation=CITATION, query=q) for p, k, q in checked]
+        return {"kind": kind, "licence": LICENCE, "citation": CITATION,
+                "query": {"topic": "exosomes", "country": m.group(1).upper() if m else WORLD}}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
+from ._files import csv_frame, first_line, require_columns, text_of, import_validated
 
 NAME = "owid"
 TITLE = "Our World in Data exports of IHME Global Burden of Disease deaths"
@@ -152,15 +152,12 @@ def _check(data: bytes, name: str) -> tuple[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- import
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
     """Validate every file first, then store them all (a bad file stores nothing)."""
-    checked = []
-    for path in files:
-        path = Path(path)
-        kind, frame = _check(read_bytes(path), path.name)
-        checked.append((path, kind, gbd_round(frame)))
-    return [
-        store.import_file(NAME, p, kind=k, licence=LICENCE, release=f"IHME {r} via Our World in Data", citation=CITATION)
-        for p, k, r in checked
-    ]
+    def check(path: Path, data: bytes) -> dict:
+        kind, frame = _check(data, path.name)
+        return {"kind": kind, "licence": LICENCE, "release": f"IHME {gbd_round(frame)} via Our World in Data",
+                "citation": CITATION}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

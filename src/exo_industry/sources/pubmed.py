@@ -41,7 +41,7 @@ from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore, newest_query_only
-from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
+from ._files import csv_frame, first_line, require_columns, text_of, import_validated
 
 NAME = "pubmed"
 TITLE = "PubMed (NCBI E-utilities)"
@@ -324,21 +324,16 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        text = text_of(read_bytes(path), path.name)
-        kind = detect_kind(text, path.name)
-        frame = parse(kind, text, path.name)
-        if len(frame) == 0:
+    def check(path: Path, data: bytes) -> dict:
+        text = text_of(data, path.name)
+        k = detect_kind(text, path.name)
+        if len(parse(k, text, path.name)) == 0:
             raise MalformedFile(f"{path.name} holds no rows")
-        checked.append((path, kind))
-    out = []
-    for p, k in checked:
         cit = CONTEXT_CITATION if k.startswith("ev_context") else CNS_CITATION if k == "cns_records" else CITATION
         lic = "CC BY 4.0" if k.startswith("ev_context") else "none stated" if k == "cns_records" else LICENCE
-        out.append(store.import_file(NAME, p, kind=k, licence=lic, citation=cit))
-    return out
+        return {"kind": k, "licence": lic, "citation": cit}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
+from ._files import csv_frame, first_line, require_columns, text_of, import_validated
 
 NAME = "worldbank"
 TITLE = "World Bank World Development Indicators"
@@ -154,24 +154,18 @@ def parse(kind: str, data: bytes, name: str) -> pd.DataFrame:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        data = read_bytes(path)
+    def check(path: Path, data: bytes) -> dict:
         if path.suffix.lower() == ".zip":
             kind, release = "wdi_bulk_zip", None
         else:
             text = text_of(data, path.name)
             kind = detect_kind(text, path.name)
             release = parse_bulk_csv(text, path.name)[1] if kind == "wdi_bulk_csv" else None
-        frame = parse(kind, data, path.name)
-        if len(frame) == 0:
+        if len(parse(kind, data, path.name)) == 0:
             raise MalformedFile(f"{path.name} holds no values")
-        checked.append((path, kind, release))
-    return [
-        store.import_file(NAME, p, kind=k, licence=LICENCE, release=f"WDI {r}" if r else None, citation=CITATION)
-        for p, k, r in checked
-    ]
+        return {"kind": kind, "licence": LICENCE, "release": f"WDI {release}" if release else None, "citation": CITATION}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, read_bytes, require_columns, text_of
+from ._files import csv_frame, first_line, require_columns, text_of, import_validated
 
 NAME = "wpp"
 TITLE = "UN World Population Prospects 2024"
@@ -205,17 +205,15 @@ def _parse_portal_page(text: str, name: str) -> pd.DataFrame:
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
     """Validate every file first, then store them all (a bad file stores nothing)."""
-    checked = []
-    for path in files:
-        path = Path(path)
-        data = read_bytes(path)
+
+    def check(path: Path, data: bytes) -> dict:
         text = text_of(data, path.name)
         kind = detect_kind(text, path.name)
-        frame = parse(kind, text, path.name)
-        if len(frame) == 0 and kind != "portal_json":
+        if len(parse(kind, text, path.name)) == 0 and kind != "portal_json":
             raise MalformedFile(f"{path.name} has a header but no rows")
-        checked.append((path, kind))
-    return [store.import_file(NAME, p, kind=k, licence=LICENCE, release=RELEASE, citation=CITATION) for p, k in checked]
+        return {"kind": kind, "licence": LICENCE, "release": RELEASE, "citation": CITATION}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:
