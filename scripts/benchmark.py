@@ -31,10 +31,19 @@ def empty_notebooks(folder: Path, stems: list[str]) -> None:
 
     for stem in stems:
         nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (exo-industry)", "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": KERNEL_NAME,
+            "display_name": "Python (exo-industry)",
+            "language": "python",
+        }
         p = nbformat.v4.new_code_cell('lang = "zh"')
         p.metadata["tags"] = ["parameters"]
-        nb.cells = [p, nbformat.v4.new_code_cell("import pandas, matplotlib.pyplot, seaborn\nfrom exo_industry import theme")]
+        nb.cells = [
+            p,
+            nbformat.v4.new_code_cell(
+                "import pandas, matplotlib.pyplot, seaborn\nfrom exo_industry import theme"
+            ),
+        ]
         nbformat.write(nb, str(folder / f"{stem}.ipynb"))
 
 
@@ -59,8 +68,14 @@ def main() -> int:
     base_runs, build_runs, phases = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        env = dict(os.environ, EXO_BUILD=str(tmp / "build"), EXO_FIGURES=str(tmp / "figures"),
-                   EXO_PROCESSED=str(tmp / "processed"), EXO_RAW=str(tmp / "raw"), CI="true")
+        env = dict(
+            os.environ,
+            EXO_BUILD=str(tmp / "build"),
+            EXO_FIGURES=str(tmp / "figures"),
+            EXO_PROCESSED=str(tmp / "processed"),
+            EXO_RAW=str(tmp / "raw"),
+            CI="true",
+        )
         shutil.copytree(ROOT / "data" / "processed", tmp / "processed")
         (tmp / "empty").mkdir()
         empty_notebooks(tmp / "empty", stems)

@@ -21,7 +21,9 @@ def need_shared(*parts: str) -> Path:
     """Path inside the offline mirror; skip the test (with the reason) when it is absent."""
     p = shared_data().joinpath(*parts)
     if not p.exists():
-        pytest.skip(f"offline mirror not found at {p} (set EXO_SHARED_DATA or place ../shared beside the repo)")
+        pytest.skip(
+            f"offline mirror not found at {p} (set EXO_SHARED_DATA or place ../shared beside the repo)"
+        )
     return p
 
 
@@ -33,8 +35,13 @@ def shared():
 @pytest.fixture
 def iso_env(tmp_path, monkeypatch):
     """Point raw store, processed data, figures, build and cache at a temporary folder."""
-    for var, sub in (("EXO_RAW", "raw"), ("EXO_PROCESSED", "processed"), ("EXO_FIGURES", "figures"),
-                     ("EXO_BUILD", "build"), ("EXO_CACHE", "cache")):
+    for var, sub in (
+        ("EXO_RAW", "raw"),
+        ("EXO_PROCESSED", "processed"),
+        ("EXO_FIGURES", "figures"),
+        ("EXO_BUILD", "build"),
+        ("EXO_CACHE", "cache"),
+    ):
         d = tmp_path / sub
         d.mkdir()
         monkeypatch.setenv(var, str(d))
@@ -65,7 +72,11 @@ def make_notebook(folder: Path, stem: str, code: str, params: str = 'lang = "en"
     from exo_industry.config import KERNEL_NAME
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (exo-industry)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python (exo-industry)",
+        "language": "python",
+    }
     p = nbformat.v4.new_code_cell(params)
     p.metadata["tags"] = ["parameters"]
     nb.cells = [p, nbformat.v4.new_code_cell(code)]
@@ -83,8 +94,13 @@ def built(tmp_path_factory):
     from exo_industry.execute import notebook_stems, run_many
 
     base = tmp_path_factory.mktemp("built")
-    env = {"EXO_PROCESSED": base / "processed", "EXO_FIGURES": base / "figures", "EXO_BUILD": base / "build",
-           "EXO_CACHE": base / "cache", "EXO_RAW": base / "raw"}
+    env = {
+        "EXO_PROCESSED": base / "processed",
+        "EXO_FIGURES": base / "figures",
+        "EXO_BUILD": base / "build",
+        "EXO_CACHE": base / "cache",
+        "EXO_RAW": base / "raw",
+    }
     shutil.copytree(ROOT / "data" / "processed", env["EXO_PROCESSED"])
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
@@ -93,12 +109,21 @@ def built(tmp_path_factory):
         results = run_many(notebook_stems(), ["zh", "en"], jobs=2)
         failed = [f"{r.stem}[{r.lang}]: {r.error}" for r in results if r.error]
         assert not failed, failed
-        html = [report.export_notebook(r.path) for r in results] + [report.export_overview(l) for l in ("zh", "en")]
+        html = [report.export_notebook(r.path) for r in results] + [
+            report.export_overview(l) for l in ("zh", "en")
+        ]
         yield {"env": env, "results": results, "html": html, "base": base}
 
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str:
@@ -106,7 +131,9 @@ def chromium_path() -> str:
         p = shutil.which(name)
         if p:
             return p
-    pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium; install it to run browser checks)")
+    pytest.skip(
+        "no Chromium on this machine (.ci/run installs Debian's chromium; install it to run browser checks)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -117,8 +144,6 @@ def browser():
         b = pw.chromium.launch(executable_path=exe, args=BROWSER_ARGS, headless=True)
         yield b
         b.close()
-
-
 
 
 def outputs_text(path: Path) -> str:
@@ -146,6 +171,12 @@ def assert_values_in_chinese(claim) -> None:
         en, zh = getattr(claim, field), getattr(claim, field + "_zh")
         if not re.search(r"[A-Za-z]", en):
             continue
-        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (claim.claim_id, claim.verdict, field, en, zh)
+        assert zh.strip() and re.search(r"[\u4e00-\u9fff]", zh), (
+            claim.claim_id,
+            claim.verdict,
+            field,
+            en,
+            zh,
+        )
         missing = set(re.findall(r"\d+(?:\.\d+)?", en)) - set(re.findall(r"\d+(?:\.\d+)?", zh))
         assert not missing, (claim.claim_id, claim.verdict, field, missing, en, zh)

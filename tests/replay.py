@@ -68,7 +68,9 @@ class ReplayServer:
                 body = self.rfile.read(length) if length else b""
                 with server._lock:
                     server.log.append(Logged(self.command, parts.path, query, dict(self.headers), body))
-                    ex = next((e for e in server.exchanges if e.matches(self.command, parts.path, query)), None)
+                    ex = next(
+                        (e for e in server.exchanges if e.matches(self.command, parts.path, query)), None
+                    )
                     if ex is not None:
                         ex.served += 1
                 if ex is None:
@@ -80,7 +82,12 @@ class ReplayServer:
                     return
                 self.send_response(ex.status)
                 for k, v in ex.headers.items():
-                    if k.lower() not in ("content-length", "transfer-encoding", "content-encoding", "connection"):
+                    if k.lower() not in (
+                        "content-length",
+                        "transfer-encoding",
+                        "content-encoding",
+                        "connection",
+                    ):
                         self.send_header(k, v)
                 self.send_header("Content-Length", str(len(ex.body)))
                 if ex.truncate:
@@ -112,7 +119,15 @@ class ReplayServer:
             self.exchanges.append(ex)
         return ex
 
-    def insert_fault(self, method: str, path: str, status: int, headers: dict | None = None, times: int = 1, body: bytes = b""):
+    def insert_fault(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        headers: dict | None = None,
+        times: int = 1,
+        body: bytes = b"",
+    ):
         """Put a failure in front of whatever is registered for this path."""
         ex = Exchange(method.upper(), path, body, status=status, headers=headers or {}, times=times)
         with self._lock:
@@ -132,7 +147,7 @@ def split_url(url: str, strip_prefix: str = "") -> tuple[str, dict]:
     parts = urlsplit(url)
     path = parts.path
     if strip_prefix and path.startswith(strip_prefix):
-        path = path[len(strip_prefix):] or "/"
+        path = path[len(strip_prefix) :] or "/"
     return path, parse_qs(parts.query, keep_blank_values=True)
 
 

@@ -16,8 +16,17 @@ def tiny_population(shares: dict[int, float], variant="medium", code=156):
             start = int(g.rstrip("+").split("-")[0])
             n_old, n_young = 9, 12
             value = (share / n_old) if start >= 60 else ((100 - share) / n_young)
-            rows.append({"location_code": code, "year": year, "variant": variant, "age_group": g,
-                         "pop_male": value / 2, "pop_female": value / 2, "pop_total": value * 1000})
+            rows.append(
+                {
+                    "location_code": code,
+                    "year": year,
+                    "variant": variant,
+                    "age_group": g,
+                    "pop_male": value / 2,
+                    "pop_female": value / 2,
+                    "pop_total": value * 1000,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -31,19 +40,35 @@ def test_older_population_counts_and_shares():
 
 
 def test_peak_and_rising_verdict():
-    pop = pd.concat([tiny_population({2025: 21, 2050: 40, 2080: 54, 2100: 52}, v) for v in ("medium", "low", "high")]
-                    + [tiny_population({2020: 18}, "estimates")])
+    pop = pd.concat(
+        [tiny_population({2025: 21, 2050: 40, 2080: 54, 2100: 52}, v) for v in ("medium", "low", "high")]
+        + [tiny_population({2020: 18}, "estimates")]
+    )
     older = aging.older_population(pop)
     assert aging.peak(older, 156, 60, "medium") == (2080, pytest.approx(54))
-    claims = {c.claim_id: c for c in aging.check_claims(older, pd.DataFrame(columns=["location_code", "year", "threshold", "older_pop", "total_pop", "share"]))}
+    claims = {
+        c.claim_id: c
+        for c in aging.check_claims(
+            older,
+            pd.DataFrame(columns=["location_code", "year", "threshold", "older_pop", "total_pop", "share"]),
+        )
+    }
     assert claims["aging.rising"].verdict == "reproduced"
 
 
 def test_early_peak_contradicts_rising():
-    pop = pd.concat([tiny_population({2025: 25, 2030: 24, 2050: 20}, v) for v in ("medium", "low", "high")]
-                    + [tiny_population({2020: 18}, "estimates")])
+    pop = pd.concat(
+        [tiny_population({2025: 25, 2030: 24, 2050: 20}, v) for v in ("medium", "low", "high")]
+        + [tiny_population({2020: 18}, "estimates")]
+    )
     older = aging.older_population(pop)
-    claims = {c.claim_id: c for c in aging.check_claims(older, pd.DataFrame(columns=["location_code", "year", "threshold", "older_pop", "total_pop", "share"]))}
+    claims = {
+        c.claim_id: c
+        for c in aging.check_claims(
+            older,
+            pd.DataFrame(columns=["location_code", "year", "threshold", "older_pop", "total_pop", "share"]),
+        )
+    }
     assert claims["aging.rising"].verdict == "contradicted"
 
 
@@ -64,8 +89,16 @@ def locations():
     ],
 )
 def test_bad_parameters_named(kw, message):
-    params = dict(country="China", comparators=["Japan", "World"], threshold=60, start_year=1950, end_year=2100,
-                  variant="medium", lang="zh", locations=locations())
+    params = dict(
+        country="China",
+        comparators=["Japan", "World"],
+        threshold=60,
+        start_year=1950,
+        end_year=2100,
+        variant="medium",
+        lang="zh",
+        locations=locations(),
+    )
     params.update(kw)
     with pytest.raises(BadParameter, match=message):
         aging.validate_parameters(**params)
@@ -78,5 +111,7 @@ def test_near_matches_suggested():
 
 
 def test_codes_and_aliases_resolve():
-    loc, others = aging.validate_parameters("CHN", ["JP", "392", "world"], 65, 1950, 2100, "low", "en", locations=locations())
+    loc, others = aging.validate_parameters(
+        "CHN", ["JP", "392", "world"], 65, 1950, 2100, "low", "en", locations=locations()
+    )
     assert loc.code == 156 and [o.code for o in others] == [392, 392, 900]

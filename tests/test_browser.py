@@ -4,6 +4,7 @@ executed from hostile text; a screenshot of each goes to build/screenshots/."""
 from pathlib import Path
 
 import pytest
+
 from conftest import make_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
@@ -19,7 +20,9 @@ def visit(browser, path: Path, shot: Path | None = None) -> dict:
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
-    seen["broken_images"] = page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length")
+    seen["broken_images"] = page.evaluate(
+        "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length"
+    )
     seen["images"] = page.evaluate("document.images.length")
     seen["text"] = page.inner_text("body")
     seen["cjk_font"] = page.evaluate("document.fonts.check('16px \"Exo Noto Sans SC\"', '中国')")
@@ -49,11 +52,15 @@ def test_hostile_text_stays_inert_in_the_browser(iso_env, monkeypatch, browser):
     from exo_industry.execute import run_notebook
 
     nbdir = iso_env / "nbs"
-    make_notebook(nbdir, "96_hostile", (
-        "import pandas as pd\nfrom exo_industry import nbtools\n"
-        "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
-        "nbtools.show_table(df)\nnbtools.notice(df.sponsor[0])\ndisplay(df)"
-    ))
+    make_notebook(
+        nbdir,
+        "96_hostile",
+        (
+            "import pandas as pd\nfrom exo_industry import nbtools\n"
+            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
+            "nbtools.show_table(df)\nnbtools.notice(df.sponsor[0])\ndisplay(df)"
+        ),
+    )
     monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
     html = report.export_notebook(run_notebook("96_hostile"))
     seen = visit(browser, html)

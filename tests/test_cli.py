@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import need_shared
 
+from conftest import need_shared
 from exo_industry.cli import main
 
 
@@ -41,7 +41,12 @@ def test_import_mirror_then_sources_then_process(iso_env, capsys):
     need_shared("demography")
     assert run(capsys, "import", "wpp", "--mirror")[0] == 0
     code, out, _ = run(capsys, "sources", "wpp", "--verify")
-    assert code == 0 and "match their recorded sha256" in out and "popAge5dt.csv" in out and "CC BY 3.0 IGO" in out
+    assert (
+        code == 0
+        and "match their recorded sha256" in out
+        and "popAge5dt.csv" in out
+        and "CC BY 3.0 IGO" in out
+    )
     code, out, _ = run(capsys, "process", "--section", "aging")
     assert code == 0 and "aging" in out and "processed" in out
     code, out, _ = run(capsys, "process", "--section", "aging")
@@ -64,13 +69,25 @@ def test_run_unknown_notebook(iso_env, capsys):
 
 
 def test_fetch_reversed_years_before_network(iso_env, capsys):
-    code, _, err = run(capsys, "fetch", "worldbank", "--start", "2024", "--end", "1960", "--base-url", "http://127.0.0.1:9")
+    code, _, err = run(
+        capsys, "fetch", "worldbank", "--start", "2024", "--end", "1960", "--base-url", "http://127.0.0.1:9"
+    )
     assert code == 2 and "reversed years" in err
 
 
 def test_fetch_http_failure_is_reported(iso_env, capsys):
     # nothing listens on port 9 of the loopback address: connection refused, reported clearly
-    code, _, err = run(capsys, "fetch", "worldbank", "--indicator", "SP.POP.TOTL", "--country", "CHN", "--base-url", "http://127.0.0.1:9")
+    code, _, err = run(
+        capsys,
+        "fetch",
+        "worldbank",
+        "--indicator",
+        "SP.POP.TOTL",
+        "--country",
+        "CHN",
+        "--base-url",
+        "http://127.0.0.1:9",
+    )
     assert code == 2 and "World Bank API" in err
 
 
@@ -97,7 +114,9 @@ def test_build_on_committed_data(committed_processed, capsys):
     assert code == 0, err
     assert "processing: nothing to do" in out
     html = Path(os.environ["EXO_BUILD"]) / "briefings"
-    assert sorted(p.name for p in html.glob("*.html")) == sorted([f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html"])
+    assert sorted(p.name for p in html.glob("*.html")) == sorted(
+        [f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html"]
+    )
     assert "timings:" in out
 
 
@@ -112,8 +131,17 @@ def test_empty_query_rejected_before_network(iso_env, capsys):
     assert code == 2 and "empty query" in err
 
 
-@pytest.mark.parametrize("text, value", [("65", 65), ("[JPN, KOR]", ["JPN", "KOR"]), ("NO", "NO"), ("null", None),
-                                         ("true", True), ("China", "China")])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("65", 65),
+        ("[JPN, KOR]", ["JPN", "KOR"]),
+        ("NO", "NO"),
+        ("null", None),
+        ("true", True),
+        ("China", "China"),
+    ],
+)
 def test_parameter_values(text, value):
     from exo_industry.cli import _parse_value
 

@@ -40,7 +40,9 @@ def _walk_server(replay, params: dict, first_page_extra: dict | None = None):
     q = {k: [str(v)] for k, v in params.items()}
     replay.add("GET", "/api/v2/studies", json.dumps(a).encode(), query=q)
     replay.add("GET", "/api/v2/studies", _fix(PAGE_B), query={**q, "pageToken": [a["nextPageToken"]]})
-    replay.add("GET", "/api/v2/studies", last, query={**q, "pageToken": [json.loads(_fix(PAGE_B))["nextPageToken"]]})
+    replay.add(
+        "GET", "/api/v2/studies", last, query={**q, "pageToken": [json.loads(_fix(PAGE_B))["nextPageToken"]]}
+    )
 
 
 def _client(replay, **kw):
@@ -56,7 +58,9 @@ def test_multi_page_walk_to_the_end_then_store(replay, iso_env):
     params = ctgov.build_params(term=["exosome", "extracellular vesicles"], page_size=2)
     _walk_server(replay, params, {"totalCount": 4})
     store = RawStore()
-    entries = ctgov.fetch(store, term=["exosome", "extracellular vesicles"], page_size=2, client=_client(replay))
+    entries = ctgov.fetch(
+        store, term=["exosome", "extracellular vesicles"], page_size=2, client=_client(replay)
+    )
     assert len(entries) == 3
     assert [e.kind for e in entries] == ["api_page"] * 3
     # the client asked for what the API expects, and followed the tokens
@@ -102,14 +106,22 @@ def test_truncated_page_fails_clearly_and_keeps_last_snapshot(replay, iso_env):
     a = _fix(PAGE_A)
     q = {k: [str(v)] for k, v in params.items()}
     replay.add("GET", "/api/v2/studies", a, query=q)
-    replay.add("GET", "/api/v2/studies", _fix(PAGE_B), query={**q, "pageToken": ["NF0g5JaGmg"]}, truncate=True)
+    replay.add(
+        "GET", "/api/v2/studies", _fix(PAGE_B), query={**q, "pageToken": ["NF0g5JaGmg"]}, truncate=True
+    )
     with pytest.raises(SourceError, match="cut short|not complete JSON"):
         ctgov.fetch(store, term="exosome", page_size=2, client=_client(replay, cache=False))
     assert {e.name for e in store.entries("ctgov")} == {e.name for e in first}
 
 
 def test_error_status_names_status_and_body(replay, iso_env):
-    replay.add("GET", "/api/v2/studies", b"Unknown parameter: query.bogus", status=400, headers={"Content-Type": "text/plain"})
+    replay.add(
+        "GET",
+        "/api/v2/studies",
+        b"Unknown parameter: query.bogus",
+        status=400,
+        headers={"Content-Type": "text/plain"},
+    )
     with pytest.raises(SourceError) as err:
         ctgov.fetch(RawStore(), term="exosome", client=_client(replay, retries=0))
     assert "HTTP 400" in str(err.value) and "Unknown parameter" in str(err.value)
@@ -159,8 +171,14 @@ def test_bad_query_parameters(kw, msg):
 
 
 def test_filters_become_advanced_query():
-    p = ctgov.build_params(cond="cancer", intr="exosome", study_type=["INTERVENTIONAL"], start_from="2015-01-01",
-                           status=["RECRUITING", "COMPLETED"], fields=["NCTId", "BriefTitle"])
+    p = ctgov.build_params(
+        cond="cancer",
+        intr="exosome",
+        study_type=["INTERVENTIONAL"],
+        start_from="2015-01-01",
+        status=["RECRUITING", "COMPLETED"],
+        fields=["NCTId", "BriefTitle"],
+    )
     assert p["filter.advanced"] == "(AREA[StudyType]INTERVENTIONAL) AND AREA[StartDate]RANGE[2015-01-01,MAX]"
     assert p["filter.overallStatus"] == "RECRUITING,COMPLETED" and p["fields"] == "NCTId,BriefTitle"
     assert p["query.cond"] == "cancer" and p["query.intr"] == "exosome"
@@ -202,7 +220,10 @@ def test_classic_tsv_and_csv_exports():
     rows = ctgov.parse("classic_tsv", tsv.read_bytes(), tsv.name)
     assert len(rows) == 40 and rows[0].nct_id == "NCT05600257"
     assert rows[0].site_countries == ("Taiwan",) and rows[0].start_date == "2011-09-01"
-    csvp = need_shared("clinical_trials", "msc_trials_ctgov_csv_export_jesnyder") / "mesenchymal stem OR mesenchymal stromal.csv"
+    csvp = (
+        need_shared("clinical_trials", "msc_trials_ctgov_csv_export_jesnyder")
+        / "mesenchymal stem OR mesenchymal stromal.csv"
+    )
     studies = ctgov.parse("classic_csv", csvp.read_bytes(), csvp.name)
     assert len(studies) == 1389
     by = {s.nct_id: s for s in studies}
@@ -211,12 +232,18 @@ def test_classic_tsv_and_csv_exports():
     assert s.interventions[0] == ctgov.Intervention("BIOLOGICAL", "MSCs-derived exosomes")
     assert by["NCT05122234"].phases == ("PHASE3",)
     assert by["NCT04657458"].study_type == "EXPANDED_ACCESS"
-    assert by["NCT03437759"].phases == ("EARLY_PHASE1",) and by["NCT03437759"].overall_status == "ACTIVE_NOT_RECRUITING"
+    assert (
+        by["NCT03437759"].phases == ("EARLY_PHASE1",)
+        and by["NCT03437759"].overall_status == "ACTIVE_NOT_RECRUITING"
+    )
 
 
 def test_mirror_import_and_load(iso_env, shared):
     files = ctgov.mirror_files(shared)
-    assert [f.name for f in files] == ["mesenchymal stem OR mesenchymal stromal.csv", "all_trials_semantic_database.csv"]
+    assert [f.name for f in files] == [
+        "mesenchymal stem OR mesenchymal stromal.csv",
+        "all_trials_semantic_database.csv",
+    ]
     store = RawStore()
     entries = ctgov.import_files(store, files)
     assert [e.kind for e in entries] == ["classic_csv", "flat_v2_csv"]
@@ -228,9 +255,18 @@ def test_mirror_import_and_load(iso_env, shared):
 
 def test_wrong_files_rejected_before_storing(iso_env, tmp_path, shared):
     store = RawStore()
-    snap = shared / "clinical_trials" / "ev_trial_counts_snapshot_MichaLie" / "clinicaltrials_ev_snapshot.json"
-    good = shared / "clinical_trials" / "msc_trials_ctgov_csv_export_jesnyder" / "mesenchymal stem OR mesenchymal stromal.csv"
-    with pytest.raises(MalformedFile, match="clinicaltrials_ev_snapshot.json is JSON but not ClinicalTrials.gov"):
+    snap = (
+        shared / "clinical_trials" / "ev_trial_counts_snapshot_MichaLie" / "clinicaltrials_ev_snapshot.json"
+    )
+    good = (
+        shared
+        / "clinical_trials"
+        / "msc_trials_ctgov_csv_export_jesnyder"
+        / "mesenchymal stem OR mesenchymal stromal.csv"
+    )
+    with pytest.raises(
+        MalformedFile, match="clinicaltrials_ev_snapshot.json is JSON but not ClinicalTrials.gov"
+    ):
         ctgov.import_files(store, [good, snap])
     assert store.entries("ctgov") == []  # the good file was not stored either
     other = tmp_path / "population.csv"
@@ -242,9 +278,15 @@ def test_wrong_files_rejected_before_storing(iso_env, tmp_path, shared):
     with pytest.raises(MalformedFile, match="not complete JSON"):
         ctgov.import_files(store, [cut])
     bad_phase = tmp_path / "export.csv"
-    header = (good.read_text(encoding="utf-8").split("\n", 1)[0])
-    bad_phase.write_text(header + "\n" + '1,"NCT01234567","T","","Completed","","C","","","S","","","Phase 9"' + ",," * 7 + "\n",
-                         encoding="utf-8")
+    header = good.read_text(encoding="utf-8").split("\n", 1)[0]
+    bad_phase.write_text(
+        header
+        + "\n"
+        + '1,"NCT01234567","T","","Completed","","C","","","S","","","Phase 9"'
+        + ",," * 7
+        + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(MalformedFile, match="export.csv: unknown phase"):
         ctgov.import_files(store, [bad_phase])
     assert store.entries("ctgov") == []

@@ -16,14 +16,27 @@ def hostile_export(path):
     study = {
         "protocolSection": {
             "identificationModule": {"nctId": "NCT09999999", "briefTitle": TITLE},
-            "statusModule": {"overallStatus": "RECRUITING", "startDateStruct": {"date": "2023-03"},
-                             "studyFirstPostDateStruct": {"date": "2023-02-01"}, "lastUpdatePostDateStruct": {"date": "2024-01-10"}},
+            "statusModule": {
+                "overallStatus": "RECRUITING",
+                "startDateStruct": {"date": "2023-03"},
+                "studyFirstPostDateStruct": {"date": "2023-02-01"},
+                "lastUpdatePostDateStruct": {"date": "2024-01-10"},
+            },
             "sponsorCollaboratorsModule": {"leadSponsor": {"name": SPONSOR, "class": "OTHER"}},
             "conditionsModule": {"conditions": ["Acute Respiratory Distress Syndrome"]},
             "designModule": {"studyType": "INTERVENTIONAL", "phases": ["PHASE1"]},
-            "armsInterventionsModule": {"interventions": [{"type": "BIOLOGICAL", "name": "MSC-derived exosomes",
-                                                           "description": "nebulised exosomes"}]},
-            "contactsLocationsModule": {"locations": [{"facility": "Shanghai", "city": "Shanghai", "country": "China"}]},
+            "armsInterventionsModule": {
+                "interventions": [
+                    {
+                        "type": "BIOLOGICAL",
+                        "name": "MSC-derived exosomes",
+                        "description": "nebulised exosomes",
+                    }
+                ]
+            },
+            "contactsLocationsModule": {
+                "locations": [{"facility": "Shanghai", "city": "Shanghai", "country": "China"}]
+            },
         }
     }
     path.write_text(json.dumps([study]), encoding="utf-8")
@@ -31,12 +44,11 @@ def hostile_export(path):
 
 
 def test_hostile_trial_text_is_inert(iso_env, browser):
-    from test_browser import visit
-
     from exo_industry import pipeline, report
     from exo_industry.execute import run_notebook
     from exo_industry.sources import ctgov
     from exo_industry.store import RawStore
+    from test_browser import visit
 
     ctgov.import_files(RawStore(), [hostile_export(iso_env / "ctg-studies.json")])
     [outcome] = pipeline.process(["trials"])

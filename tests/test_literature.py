@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese
+from conftest import need_shared
 from exo_industry import bibliometrics as bib
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sections import literature as L
@@ -43,20 +44,35 @@ def ncbi_fixture(name: str) -> Path:
 
 def cassette(name: str) -> list[dict]:
     doc = yaml.safe_load(oa_fixture(name).read_text(encoding="utf-8"))
-    return [{"uri": it["request"]["uri"], "status": it["response"]["status"],
-             "body": it["response"]["body"]["string"].encode("utf-8")} for it in doc["http_interactions"]]
+    return [
+        {
+            "uri": it["request"]["uri"],
+            "status": it["response"]["status"],
+            "body": it["response"]["body"]["string"].encode("utf-8"),
+        }
+        for it in doc["http_interactions"]
+    ]
 
 
 def year_body(counts: dict[int, int], next_cursor=None) -> bytes:
     """A hand-written group_by=publication_year answer in the recorded answers' schema."""
     groups = [{"key": str(y), "key_display_name": str(y), "count": n} for y, n in sorted(counts.items())]
-    meta = {"count": sum(counts.values()), "page": None, "per_page": 200, "next_cursor": next_cursor,
-            "groups_count": len(groups)}
+    meta = {
+        "count": sum(counts.values()),
+        "page": None,
+        "per_page": 200,
+        "next_cursor": next_cursor,
+        "groups_count": len(groups),
+    }
     return json.dumps({"meta": meta, "group_by": groups}).encode()
 
 
-EMPTY_GROUP_PAGE = json.dumps({"meta": {"count": 0, "page": None, "per_page": 200, "next_cursor": None,
-                                        "groups_count": 0}, "group_by": []}).encode()
+EMPTY_GROUP_PAGE = json.dumps(
+    {
+        "meta": {"count": 0, "page": None, "per_page": 200, "next_cursor": None, "groups_count": 0},
+        "group_by": [],
+    }
+).encode()
 
 
 def counts_frame(rows):
@@ -64,29 +80,58 @@ def counts_frame(rows):
 
 
 # --------------------------------------------------------------------------- countries and counting
-@pytest.mark.parametrize("address,code", [
-    ("Fudan Univ, Sch Med, Shanghai 200032, Peoples R China.", "CN"),
-    ("Harvard Med Sch, Boston, MA 02115 USA", "US"),
-    ("Univ Hong Kong, Pokfulam, Hong Kong, Peoples R China", "HK"),
-    ("Univ Macau, Taipa, Macau, Peoples R China", "MO"),
-    ("Natl Taiwan Univ, Taipei 10617, Taiwan", "TW"),
-    ("Kings Coll London, London WC2R 2LS, England", "GB"),
-    ("Dept, Seoul 03722, Republic of Korea. kim@example.org", "KR"),
-    ("Mayo Clinic, Rochester, MN, United States", "US"),
-    ("Zhongshan Hosp, Shanghai, China. Electronic address: x@example.org.", "CN"),
-    ("Somewhere 12345", None),
-])
+@pytest.mark.parametrize(
+    "address,code",
+    [
+        ("Fudan Univ, Sch Med, Shanghai 200032, Peoples R China.", "CN"),
+        ("Harvard Med Sch, Boston, MA 02115 USA", "US"),
+        ("Univ Hong Kong, Pokfulam, Hong Kong, Peoples R China", "HK"),
+        ("Univ Macau, Taipa, Macau, Peoples R China", "MO"),
+        ("Natl Taiwan Univ, Taipei 10617, Taiwan", "TW"),
+        ("Kings Coll London, London WC2R 2LS, England", "GB"),
+        ("Dept, Seoul 03722, Republic of Korea. kim@example.org", "KR"),
+        ("Mayo Clinic, Rochester, MN, United States", "US"),
+        ("Zhongshan Hosp, Shanghai, China. Electronic address: x@example.org.", "CN"),
+        ("Somewhere 12345", None),
+    ],
+)
 def test_address_country(address, code):
     assert bib.address_country(address) == code
 
 
 def test_counting_rules_and_china_scope():
-    recs = pd.DataFrame([
-        {"record_id": "a", "year": 2020, "countries": "CN;HK;US", "first_country": "HK", "corresponding_country": "US"},
-        {"record_id": "b", "year": 2020, "countries": "CN", "first_country": "CN", "corresponding_country": ""},
-        {"record_id": "c", "year": 2021, "countries": "TW;US", "first_country": "US", "corresponding_country": "TW"},
-        {"record_id": "d", "year": None, "countries": "CN", "first_country": "CN", "corresponding_country": "CN"},
-    ])
+    recs = pd.DataFrame(
+        [
+            {
+                "record_id": "a",
+                "year": 2020,
+                "countries": "CN;HK;US",
+                "first_country": "HK",
+                "corresponding_country": "US",
+            },
+            {
+                "record_id": "b",
+                "year": 2020,
+                "countries": "CN",
+                "first_country": "CN",
+                "corresponding_country": "",
+            },
+            {
+                "record_id": "c",
+                "year": 2021,
+                "countries": "TW;US",
+                "first_country": "US",
+                "corresponding_country": "TW",
+            },
+            {
+                "record_id": "d",
+                "year": None,
+                "countries": "CN",
+                "first_country": "CN",
+                "corresponding_country": "CN",
+            },
+        ]
+    )
     whole = bib.count_records(recs, "whole").set_index(["country", "year"])["papers"]
     assert whole[("CN", 2020)] == 2 and whole[("HK", 2020)] == 1 and whole[("US", 2021)] == 1
     assert whole.sum() == 6  # whole counting: 3 + 1 + 2 country credits
@@ -116,13 +161,25 @@ def test_topic_queries():
 
 
 # --------------------------------------------------------------------------- series functions
-SMALL = counts_frame([
-    ("CN", 2017, 50), ("US", 2017, 90), ("GB", 2017, 20),
-    ("CN", 2018, 80), ("US", 2018, 95), ("GB", 2018, 25),
-    ("CN", 2019, 120), ("US", 2019, 100), ("GB", 2019, 30),
-    ("CN", 2020, 160), ("US", 2020, 110), ("GB", 2020, 40),
-    ("CN", 2021, 200), ("US", 2021, 120), ("GB", 2021, 45),
-])
+SMALL = counts_frame(
+    [
+        ("CN", 2017, 50),
+        ("US", 2017, 90),
+        ("GB", 2017, 20),
+        ("CN", 2018, 80),
+        ("US", 2018, 95),
+        ("GB", 2018, 25),
+        ("CN", 2019, 120),
+        ("US", 2019, 100),
+        ("GB", 2019, 30),
+        ("CN", 2020, 160),
+        ("US", 2020, 110),
+        ("GB", 2020, 40),
+        ("CN", 2021, 200),
+        ("US", 2021, 120),
+        ("GB", 2021, 45),
+    ]
+)
 
 
 def test_china_us_ratio_crossover_rank():
@@ -143,10 +200,21 @@ def test_china_us_ratio_crossover_rank():
 
 
 def test_verdict_rules_on_small_series():
-    ahead = counts_frame([(c, y, n) for y in range(2018, 2024) for c, n in (("CN", 100 + 30 * (y - 2018)), ("US", 120), ("DE", 30))])
+    ahead = counts_frame(
+        [
+            (c, y, n)
+            for y in range(2018, 2024)
+            for c, n in (("CN", 100 + 30 * (y - 2018)), ("US", 120), ("DE", 30))
+        ]
+    )
     assert L.judge_china_vs_us("wos", "whole", "mainland", ahead, 2026)["verdict"] == "reproduced"
-    assert L.judge_china_vs_us("openalex", "whole", "mainland", ahead, 2026)["verdict"] == "reproduced with caveat"
-    behind = counts_frame([(c, y, n) for y in range(2018, 2024) for c, n in (("CN", 50), ("US", 120), ("DE", 60), ("JP", 55))])
+    assert (
+        L.judge_china_vs_us("openalex", "whole", "mainland", ahead, 2026)["verdict"]
+        == "reproduced with caveat"
+    )
+    behind = counts_frame(
+        [(c, y, n) for y in range(2018, 2024) for c, n in (("CN", 50), ("US", 120), ("DE", 60), ("JP", 55))]
+    )
     assert L.judge_china_vs_us("wos", "whole", "mainland", behind, 2026)["verdict"] == "contradicted"
     # incomplete years are left out: only 2025 (retrieved in 2025) -> nothing to judge
     only_now = counts_frame([("CN", 2025, 5), ("US", 2025, 3)])
@@ -176,7 +244,9 @@ def test_openalex_group_by_parsers_on_recordings():
 
 
 def test_openalex_error_body_recording():
-    err = [r for r in cassette("pro_request_search_biodiversity_AND_fiance_count.yml") if r["status"] == 400][0]
+    err = [r for r in cassette("pro_request_search_biodiversity_AND_fiance_count.yml") if r["status"] == 400][
+        0
+    ]
     with pytest.raises(SourceError, match="DOESNTEXIST is not a valid field"):
         openalex.parse_group_by(json.loads(err["body"]))
 
@@ -192,10 +262,30 @@ def test_openalex_cursor_paging_and_polite_pool(replay, iso_env, monkeypatch):
     monkeypatch.setenv("EXO_MAILTO", "reader@example.org")
     page1 = oa_fixture("group_by_page_1.json").read_bytes()
     cursor = json.loads(page1)["meta"]["next_cursor"]
-    replay.add("GET", "/works", EMPTY_GROUP_PAGE, query={"filter": ["x"], "group_by": ["type"], "per_page": ["200"],
-                                                          "cursor": [cursor], "mailto": ["reader@example.org"]})
-    replay.add("GET", "/works", page1, query={"filter": ["x"], "group_by": ["type"], "per_page": ["200"],
-                                              "cursor": ["*"], "mailto": ["reader@example.org"]})
+    replay.add(
+        "GET",
+        "/works",
+        EMPTY_GROUP_PAGE,
+        query={
+            "filter": ["x"],
+            "group_by": ["type"],
+            "per_page": ["200"],
+            "cursor": [cursor],
+            "mailto": ["reader@example.org"],
+        },
+    )
+    replay.add(
+        "GET",
+        "/works",
+        page1,
+        query={
+            "filter": ["x"],
+            "group_by": ["type"],
+            "per_page": ["200"],
+            "cursor": ["*"],
+            "mailto": ["reader@example.org"],
+        },
+    )
     pages = list(openalex.group_pages(_client(replay), "x", "type"))
     assert len(pages) == 2 and len(replay.log) == 2
     assert replay.log[1].query["cursor"] == [cursor]
@@ -222,30 +312,57 @@ def test_openalex_429_then_recovery(replay, iso_env):
 
 
 def test_openalex_error_body_and_nothing_stored(replay, iso_env):
-    err = [r for r in cassette("pro_request_search_biodiversity_AND_fiance_count.yml") if r["status"] == 400][0]
+    err = [r for r in cassette("pro_request_search_biodiversity_AND_fiance_count.yml") if r["status"] == 400][
+        0
+    ]
     replay.add("GET", "/works", err["body"], status=400)
     store = RawStore()
     with pytest.raises(SourceError, match="HTTP 400.*DOESNTEXIST"):
-        openalex.fetch(store, country=["CN"], top=0, topic=["exosomes"], start=2019, end=2021, client=_client(replay))
+        openalex.fetch(
+            store, country=["CN"], top=0, topic=["exosomes"], start=2019, end=2021, client=_client(replay)
+        )
     assert store.entries() == []
 
 
 def test_openalex_fetch_series_and_claims(replay, iso_env, monkeypatch):
     monkeypatch.setenv("OPENALEX_API_KEY", "sekret-key-123456")
-    series = {"CN": {2019: 90, 2020: 150, 2021: 210}, "US": {2019: 100, 2020: 120, 2021: 130},
-              "DE": {2019: 20, 2020: 25, 2021: 30}}
+    series = {
+        "CN": {2019: 90, 2020: 150, 2021: 210},
+        "US": {2019: 100, 2020: 120, 2021: 130},
+        "DE": {2019: 20, 2020: 25, 2021: 30},
+    }
     for c, cnt in series.items():
         filt = openalex.works_filter(bib.DEFAULT_TERMS, "exosomes", 2019, 2021, c)
-        replay.add("GET", "/works", year_body(cnt), query={"filter": [filt], "group_by": ["publication_year"],
-                                                           "per_page": ["200"], "cursor": ["*"],
-                                                           "api_key": ["sekret-key-123456"]})
+        replay.add(
+            "GET",
+            "/works",
+            year_body(cnt),
+            query={
+                "filter": [filt],
+                "group_by": ["publication_year"],
+                "per_page": ["200"],
+                "cursor": ["*"],
+                "api_key": ["sekret-key-123456"],
+            },
+        )
     for t, n in (("exosomes", 400), ("stem_cell", 60), ("engineered", 30), ("drug_delivery", 25)):
         filt = openalex.works_filter(bib.DEFAULT_TERMS, t, 2019, 2021)
-        replay.add("GET", "/works", year_body({2019: n, 2020: n + 10, 2021: n + 20}),
-                   query={"filter": [filt], "group_by": ["publication_year"], "per_page": ["200"], "cursor": ["*"],
-                          "api_key": ["sekret-key-123456"]})
+        replay.add(
+            "GET",
+            "/works",
+            year_body({2019: n, 2020: n + 10, 2021: n + 20}),
+            query={
+                "filter": [filt],
+                "group_by": ["publication_year"],
+                "per_page": ["200"],
+                "cursor": ["*"],
+                "api_key": ["sekret-key-123456"],
+            },
+        )
     store = RawStore()
-    entries = openalex.fetch(store, country=["CN", "US", "DE"], top=0, start=2019, end=2021, client=_client(replay))
+    entries = openalex.fetch(
+        store, country=["CN", "US", "DE"], top=0, start=2019, end=2021, client=_client(replay)
+    )
     assert len(entries) == 7 and len(replay.log) == 7
     assert "authorships.countries:cn" in replay.log[0].query["filter"][0]
     for e in entries:
@@ -272,7 +389,11 @@ def test_openalex_china_scope_filter():
 def test_esearch_parser_on_real_bodies():
     assert pubmed.parse_esearch(ncbi_fixture("esearch1.xml").read_bytes())["count"] == 63
     two = pubmed.parse_esearch(ncbi_fixture("esearch2.xml").read_bytes())
-    assert two["count"] == 42249 and len(two["ids"]) == 100 and "2025/09/27:2025/11/26" in two["query_translation"]
+    assert (
+        two["count"] == 42249
+        and len(two["ids"]) == 100
+        and "2025/09/27:2025/11/26" in two["query_translation"]
+    )
     # nested per-term Counts in TranslationStack must not be taken for the total
     assert pubmed.parse_esearch(ncbi_fixture("esearch5.xml").read_bytes())["count"] == 5
     empty = pubmed.parse_esearch(ncbi_fixture("esearch8.xml").read_bytes())
@@ -287,7 +408,8 @@ def test_esearch_terms():
     t = pubmed.esearch_term(bib.DEFAULT_TERMS, "exosomes", 2021, "US")
     assert t.endswith('AND (USA[ad] OR "United States"[ad]) AND 2021[dp]')
     assert "(China[ad] OR \"Hong Kong\"[ad] OR Macau[ad] OR Macao[ad] OR Taiwan[ad])" in pubmed.esearch_term(
-        bib.DEFAULT_TERMS, "exosomes", 2021, "CN", "cn_hk_mo_tw")
+        bib.DEFAULT_TERMS, "exosomes", 2021, "CN", "cn_hk_mo_tw"
+    )
 
 
 def test_pubmed_rate_limits(monkeypatch, iso_env):
@@ -304,7 +426,9 @@ def test_pubmed_client_429_key_redacted_and_series(replay, iso_env, monkeypatch)
     replay.insert_fault("GET", "/esearch.fcgi", 429, headers={"Retry-After": "1"})
     store = RawStore()
     client = pubmed.make_client(replay.url)
-    entries = pubmed.fetch(store, country=["CN", "US"], topic=["stem_cell"], start=2020, end=2021, client=client)
+    entries = pubmed.fetch(
+        store, country=["CN", "US"], topic=["stem_cell"], start=2020, end=2021, client=client
+    )
     assert len(entries) == 6  # 2 countries x 2 years + 1 topic x 2 years
     assert len(replay.log) == 7  # one 429 retried
     assert replay.log[-1].query["api_key"] == ["abcdef123456"] and replay.log[-1].query["retmax"] == ["0"]
@@ -332,7 +456,11 @@ def test_pubmed_mirror_import(iso_env):
     kinds = sorted(e.kind for e in pubmed.import_files(store, files))
     assert kinds == ["cns_records", "ev_context_manifest", "ev_context_queries", "ev_context_year_counts"]
     ctx, _ = pubmed.load_context_counts(store)
-    assert len(ctx) == 51 and set(ctx["context"]) == {"neurodegeneration", "tumor_metastasis", "cardiac_repair"}
+    assert len(ctx) == 51 and set(ctx["context"]) == {
+        "neurodegeneration",
+        "tumor_metastasis",
+        "cardiac_repair",
+    }
     recs, _ = pubmed.load_records(store, "cns_records")
     assert len(recs) == 271 and recs["year"].isna().sum() == 1
     assert recs["year"].value_counts().to_dict() == {2026: 202, 2025: 68}
@@ -353,7 +481,9 @@ def test_wos_and_scopus_parsers():
     assert wos.loc["WOS:000000000000002", "countries"] == "GB;HK"
     assert wos.loc["WOS:000000000000004", "first_country"] == "US"
     assert wos.loc["WOS:000000000000004", "corresponding_country"] == "CN"
-    sc = bibexport.parse_scopus(bibexport.decode(SCOPUS.read_bytes(), SCOPUS.name), SCOPUS.name).set_index("record_id")
+    sc = bibexport.parse_scopus(bibexport.decode(SCOPUS.read_bytes(), SCOPUS.name), SCOPUS.name).set_index(
+        "record_id"
+    )
     assert sc.loc["2-s2.0-0000000002", "countries"] == "CN;US"
     assert sc.loc["2-s2.0-0000000002", "first_country"] == "CN"
     assert sc.loc["2-s2.0-0000000002", "corresponding_country"] == "US"
@@ -363,7 +493,10 @@ def test_wos_utf16_export(tmp_path):
     p = tmp_path / "savedrecs.txt"
     p.write_bytes(WOS.read_text(encoding="utf-8-sig").encode("utf-16"))
     text = bibexport.decode(p.read_bytes(), p.name)
-    assert bibexport.detect_kind(text, p.name) == "wos_tab" and len(bibexport.parse(bibexport.detect_kind(text, p.name), text, p.name)) == 4
+    assert (
+        bibexport.detect_kind(text, p.name) == "wos_tab"
+        and len(bibexport.parse(bibexport.detect_kind(text, p.name), text, p.name)) == 4
+    )
 
 
 def test_wrong_files_rejected(tmp_path, iso_env):
@@ -405,11 +538,20 @@ def test_imported_exports_processed(iso_env):
     assert set(cy["counting"]) == set(bib.COUNTING_RULES)
     w = cy[(cy.source == "wos") & (cy.counting == "whole") & (cy.china_scope == "mainland")]
     assert w.set_index(["country", "year"])["papers"].to_dict() == {
-        ("CN", 2020): 1, ("CN", 2021): 1, ("GB", 2021): 1, ("HK", 2021): 1, ("TW", 2021): 1, ("US", 2020): 1, ("US", 2021): 1}
+        ("CN", 2020): 1,
+        ("CN", 2021): 1,
+        ("GB", 2021): 1,
+        ("HK", 2021): 1,
+        ("TW", 2021): 1,
+        ("US", 2020): 1,
+        ("US", 2021): 1,
+    }
     merged = cy[(cy.source == "wos") & (cy.counting == "whole") & (cy.china_scope == "cn_hk_mo_tw")]
     assert merged.set_index(["country", "year"])["papers"][("CN", 2021)] == 3
     c = {c.claim_id: c for c in res.claims}["lit.china_vs_us"]
-    assert c.verdict == "reproduced with caveat" and c.source.startswith("wos")  # ties with the US: not first alone
+    assert c.verdict == "reproduced with caveat" and c.source.startswith(
+        "wos"
+    )  # ties with the US: not first alone
     topics = res.tables["literature_topics"].frame
     assert topics[(topics.source == "wos") & (topics.topic == "stem_cell")]["papers"].sum() == 1
 
@@ -423,7 +565,10 @@ def test_offline_claims_rest_on_published_figures(iso_env):
     for cid in ("lit.china_vs_us", "lit.topics"):
         assert claims[cid].verdict == "not checkable offline"
         assert "exo-industry fetch openalex" in claims[cid].note
-    assert "38.8" in claims["lit.china_vs_us"].reproduced_value and "oncotarget.17223" in claims["lit.china_vs_us"].note
+    assert (
+        "38.8" in claims["lit.china_vs_us"].reproduced_value
+        and "oncotarget.17223" in claims["lit.china_vs_us"].note
+    )
     pub = res.tables["literature_published"].frame
     assert pub["url"].str.startswith("https://").all() and len(pub) == len(L.PUBLISHED)
     assert len(res.tables["literature_country_year"].frame) == 0
@@ -434,15 +579,18 @@ def test_offline_claims_rest_on_published_figures(iso_env):
 
 
 # --------------------------------------------------------------------------- parameters
-@pytest.mark.parametrize("params,match", [
-    ({"start_year": 2024, "end_year": 2010}, "reversed years"),
-    ({"countries": ["CN", "Chna"]}, "unknown country 'Chna'"),
-    ({"counting": "frist"}, "unknown counting rule"),
-    ({"source": "openalx"}, "unknown source"),
-    ({"lang": "fr"}, "unsupported language"),
-    ({"terms": ['exosome"']}, "query term"),
-    ({"china_scope": "greater"}, "unknown China scope"),
-])
+@pytest.mark.parametrize(
+    "params,match",
+    [
+        ({"start_year": 2024, "end_year": 2010}, "reversed years"),
+        ({"countries": ["CN", "Chna"]}, "unknown country 'Chna'"),
+        ({"counting": "frist"}, "unknown counting rule"),
+        ({"source": "openalx"}, "unknown source"),
+        ({"lang": "fr"}, "unsupported language"),
+        ({"terms": ['exosome"']}, "query term"),
+        ({"china_scope": "greater"}, "unknown China scope"),
+    ],
+)
 def test_bad_parameters_rejected(params, match):
     with pytest.raises(BadParameter, match=match):
         L.validate_parameters(**params)
@@ -464,18 +612,35 @@ def test_unknown_country_hint():
 
 def works_body(works: list[dict], total: int, next_cursor) -> bytes:
     """A hand-written /works results page in the published Work schema (ids, year, authorships)."""
-    return json.dumps({"meta": {"count": total, "page": None, "per_page": 200, "next_cursor": next_cursor},
-                       "results": works, "group_by": []}).encode()
+    return json.dumps(
+        {
+            "meta": {"count": total, "page": None, "per_page": 200, "next_cursor": next_cursor},
+            "results": works,
+            "group_by": [],
+        }
+    ).encode()
 
 
 def work(wid: str, year: int, *authors) -> dict:
-    return {"id": f"https://openalex.org/{wid}", "publication_year": year, "display_name": f"Exosome study {wid}",
-            "authorships": [{"author_position": pos, "countries": cs, "is_corresponding": corr} for pos, cs, corr in authors]}
+    return {
+        "id": f"https://openalex.org/{wid}",
+        "publication_year": year,
+        "display_name": f"Exosome study {wid}",
+        "authorships": [
+            {"author_position": pos, "countries": cs, "is_corresponding": corr} for pos, cs, corr in authors
+        ],
+    }
 
 
 def test_openalex_record_paging_first_author(replay, iso_env):
-    page1 = works_body([work("W1", 2020, ("first", ["CN"], False), ("last", ["US"], True)),
-                        work("W2", 2020, ("first", ["US"], True))], 3, "cursor-two")
+    page1 = works_body(
+        [
+            work("W1", 2020, ("first", ["CN"], False), ("last", ["US"], True)),
+            work("W2", 2020, ("first", ["US"], True)),
+        ],
+        3,
+        "cursor-two",
+    )
     page2 = works_body([work("W3", 2021, ("first", ["HK"], True), ("middle", ["CN"], False))], 3, None)
     common = {"select": [openalex.RECORD_SELECT], "per_page": ["200"]}
     filt = openalex.works_filter(bib.DEFAULT_TERMS, "exosomes", 2020, 2021)
@@ -483,8 +648,9 @@ def test_openalex_record_paging_first_author(replay, iso_env):
     replay.add("GET", "/works", page2, query={**common, "filter": [filt], "cursor": ["cursor-two"]})
     replay.add("GET", "/works", year_body({2020: 5, 2021: 6, 2022: 7}))  # topic series (group_by)
     store = RawStore()
-    entries = openalex.fetch(store, country=["CN", "US"], top=0, start=2020, end=2021, counting="first",
-                             client=_client(replay))
+    entries = openalex.fetch(
+        store, country=["CN", "US"], top=0, start=2020, end=2021, counting="first", client=_client(replay)
+    )
     assert sorted(e.kind for e in entries).count("works_page") == 2
     assert [q.query.get("cursor") for q in replay.log[:2]] == [["*"], ["cursor-two"]]
     recs = openalex.load_records(store).set_index("record_id")
@@ -492,7 +658,11 @@ def test_openalex_record_paging_first_author(replay, iso_env):
     assert recs.loc["W3", "countries"] == "CN;HK"
     cy = L.process(store).tables["literature_country_year"].frame
     first = cy[(cy.source == "openalex_records") & (cy.counting == "first") & (cy.china_scope == "mainland")]
-    assert first.set_index(["country", "year"])["papers"].to_dict() == {("CN", 2020): 1, ("HK", 2021): 1, ("US", 2020): 1}
+    assert first.set_index(["country", "year"])["papers"].to_dict() == {
+        ("CN", 2020): 1,
+        ("HK", 2021): 1,
+        ("US", 2020): 1,
+    }
 
 
 def test_openalex_record_limit(replay, iso_env):
@@ -517,10 +687,16 @@ def test_openalex_import_saved_answers(tmp_path, iso_env):
     entries = openalex.import_files(store, [cn, us])
     assert [e.kind for e in entries] == ["group_by_year", "group_by_year"]
     series = openalex.load_series(store)
-    assert series.set_index(["country", "year"])["papers"].to_dict() == {("CN", 2020): 30, ("CN", 2021): 40,
-                                                                         ("US", 2020): 35, ("US", 2021): 33}
+    assert series.set_index(["country", "year"])["papers"].to_dict() == {
+        ("CN", 2020): 30,
+        ("CN", 2021): 40,
+        ("US", 2020): 35,
+        ("US", 2021): 33,
+    }
     wrong = tmp_path / "wrong.json"
-    wrong.write_text('{"meta": {"count": 1}, "group_by": [{"key": "https://openalex.org/types/article", "count": 1}]}')
+    wrong.write_text(
+        '{"meta": {"count": 1}, "group_by": [{"key": "https://openalex.org/types/article", "count": 1}]}'
+    )
     with pytest.raises(MalformedFile, match="wrong.json is not an OpenAlex answer"):
         openalex.import_files(store, [wrong])
 
@@ -554,45 +730,90 @@ def test_claims_have_chinese_reason_and_note(iso_env):
     claims += L.process(store).claims  # offline: both claims "not checkable offline", with the context counts
 
     def series(src, rows, topic="exosomes"):
-        return pd.DataFrame([{"source": src, "route": "live", "topic": topic, "counting": rule, "china_scope": scope,
-                              "country": c, "year": y, "papers": n} for rule, scope, c, y, n in rows],
-                            columns=L.SERIES_COLUMNS)
+        return pd.DataFrame(
+            [
+                {
+                    "source": src,
+                    "route": "live",
+                    "topic": topic,
+                    "counting": rule,
+                    "china_scope": scope,
+                    "country": c,
+                    "year": y,
+                    "papers": n,
+                }
+                for rule, scope, c, y, n in rows
+            ],
+            columns=L.SERIES_COLUMNS,
+        )
 
     def countries(src, rule, scope, per_year):
-        return series(src, [(rule, scope, c, y, n) for y in range(2017, 2024) for c, n in per_year(y).items()])
+        return series(
+            src, [(rule, scope, c, y, n) for y in range(2017, 2024) for c, n in per_year(y).items()]
+        )
 
     def world(src, per_topic):
-        return pd.concat([series(src, [("whole", "mainland", "ALL", y, n) for y, n in per_topic[t].items()], topic=t)
-                          for t in per_topic], ignore_index=True)
+        return pd.concat(
+            [
+                series(src, [("whole", "mainland", "ALL", y, n) for y, n in per_topic[t].items()], topic=t)
+                for t in per_topic
+            ],
+            ignore_index=True,
+        )
 
     ahead = lambda y: {"CN": 100 + 40 * (y - 2017), "US": 200, "DE": 40}  # noqa: E731 - passes the US in 2020
     behind = lambda y: {"CN": 50, "US": 120, "DE": 60, "JP": 55, "KR": 52}  # noqa: E731
     second = lambda y: {"CN": 150, "US": 120, "DE": 60} if y % 2 else {"CN": 100, "US": 120, "DE": 60}  # noqa: E731
     years = range(2016, 2024)
-    growing = world("openalex", {"exosomes": {y: 1000 + 100 * (y - 2016) for y in years},
-                                 "stem_cell": {y: 100 + 20 * (y - 2016) for y in years},
-                                 "engineered": {y: 60 + 5 * (y - 2016) for y in years},
-                                 "drug_delivery": {y: 80 + 5 * (y - 2016) for y in years}})
-    shrinking = world("pubmed", {"exosomes": {y: 1000 for y in years},
-                                 "stem_cell": {y: 300 - 25 * (y - 2016) for y in years},
-                                 "engineered": {y: 20 for y in years}})
+    growing = world(
+        "openalex",
+        {
+            "exosomes": {y: 1000 + 100 * (y - 2016) for y in years},
+            "stem_cell": {y: 100 + 20 * (y - 2016) for y in years},
+            "engineered": {y: 60 + 5 * (y - 2016) for y in years},
+            "drug_delivery": {y: 80 + 5 * (y - 2016) for y in years},
+        },
+    )
+    shrinking = world(
+        "pubmed",
+        {
+            "exosomes": {y: 1000 for y in years},
+            "stem_cell": {y: 300 - 25 * (y - 2016) for y in years},
+            "engineered": {y: 20 for y in years},
+        },
+    )
     cases = [
         (countries("wos", "whole", "mainland", ahead), growing),  # reproduced; topics with caveat
-        (countries("openalex", "first", "cn_hk_mo", ahead), shrinking),  # caveat; topics contradicted, focus fails
-        (countries("pubmed", "whole", "cn_hk_mo_tw", behind), growing),  # contradicted, PubMed caveat in the note
+        (
+            countries("openalex", "first", "cn_hk_mo", ahead),
+            shrinking,
+        ),  # caveat; topics contradicted, focus fails
+        (
+            countries("pubmed", "whole", "cn_hk_mo_tw", behind),
+            growing,
+        ),  # contradicted, PubMed caveat in the note
         (countries("scopus", "corresponding", "mainland", second), shrinking),  # ahead in some years only
-        (series("wos", [("whole", "mainland", c, 2025, n) for c, n in (("CN", 5), ("US", 3))]), growing.iloc[:0]),
+        (
+            series("wos", [("whole", "mainland", c, 2025, n) for c, n in (("CN", 5), ("US", 3))]),
+            growing.iloc[:0],
+        ),
     ]
     retrieved = {"wos": 2025, "openalex": 2024, "pubmed": 2024, "scopus": 2024}
     for s, t in cases:
         claims += L.check_claims(s, t, retrieved, None)
     verdicts = {(c.claim_id, c.verdict) for c in claims}
-    assert {("lit.china_vs_us", v) for v in ("reproduced", "reproduced with caveat", "contradicted",
-                                             "not checkable offline")} <= verdicts
-    assert {("lit.topics", v) for v in ("reproduced with caveat", "contradicted", "not checkable offline")} <= verdicts
+    assert {
+        ("lit.china_vs_us", v)
+        for v in ("reproduced", "reproduced with caveat", "contradicted", "not checkable offline")
+    } <= verdicts
+    assert {
+        ("lit.topics", v) for v in ("reproduced with caveat", "contradicted", "not checkable offline")
+    } <= verdicts
     reasons = {c.reason for c in claims}
     assert any("fails: stem-cell growth, topic shares below 5%" in r for r in reasons)
-    assert any("passed the US in 2020" in r for r in reasons) and any("passed the US in —" in r for r in reasons)
+    assert any("passed the US in 2020" in r for r in reasons) and any(
+        "passed the US in —" in r for r in reasons
+    )
     for c in claims:
         for en, zh in ((c.reason, c.reason_zh), (c.note, c.note_zh)):
             assert zh.strip() and han.search(zh), (c.claim_id, c.verdict, en)
@@ -602,6 +823,6 @@ def test_claims_have_chinese_reason_and_note(iso_env):
         _assert_values_in_chinese(c)
     assert any(L.PUBMED_CAVEAT_ZH in c.note_zh for c in claims)
     values_zh = {c.reproduced_value_zh for c in claims}
-    assert any("2020年首次超过美国" in v for v in values_zh) and any("干细胞外泌体论文年均增长" in v for v in values_zh)
-
-
+    assert any("2020年首次超过美国" in v for v in values_zh) and any(
+        "干细胞外泌体论文年均增长" in v for v in values_zh
+    )

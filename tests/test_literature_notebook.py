@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import outputs_text as shown_text, need_shared
+from conftest import need_shared
+from conftest import outputs_text as shown_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import run_notebook
@@ -41,7 +42,9 @@ def test_notebook_offline_mirror(iso_env):
         text = outputs_text(out)
         assert "lit.china_vs_us" in text and "lit.topics" in text
         assert verdict_word in text
-        assert "exo-industry fetch openalex" in text and "exo-industry fetch pubmed" in text  # the live commands
+        assert (
+            "exo-industry fetch openalex" in text and "exo-industry fetch pubmed" in text
+        )  # the live commands
         assert "10.18632/oncotarget.17223" in text and "PMC9268551" in text  # the cited figures
         figs = Path(os.environ["EXO_FIGURES"])
         assert (figs / f"literature_pubmed_context.{lang}.png").stat().st_size > 1000
@@ -54,8 +57,11 @@ def test_notebook_with_imported_exports(iso_env):
     store = RawStore()
     bibexport.import_files(store, [DATA / "wos_savedrecs_sample.txt", DATA / "scopus_export_sample.csv"])
     pipeline.process(["literature"], store)
-    out = run_notebook(STEM, {"lang": "en", "source": "import", "counting": "first", "start_year": 2019,
-                              "end_year": 2023}, output_dir=iso_env / "build")
+    out = run_notebook(
+        STEM,
+        {"lang": "en", "source": "import", "counting": "first", "start_year": 2019, "end_year": 2023},
+        output_dir=iso_env / "build",
+    )
     text = outputs_text(out)
     assert "Web of Science export; first-author country" in text
     assert "Rank of each country per year" in text
@@ -76,5 +82,7 @@ def test_notebook_before_processing(iso_env):
     """With no literature tables yet, the notebook says what to run and still shows the cited figures."""
     out = run_notebook(STEM, {"lang": "en"}, output_dir=iso_env / "build")
     text = outputs_text(out)
-    assert "processed tables are not there yet" in text and "exo-industry process --section literature" in text
+    assert (
+        "processed tables are not there yet" in text and "exo-industry process --section literature" in text
+    )
     assert "10.18632/oncotarget.17223" in text

@@ -14,7 +14,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese
+from conftest import need_shared
 from exo_industry import pipeline
 from exo_industry.claims import read_ledger
 from exo_industry.config import paths
@@ -36,14 +37,25 @@ def wdi_csv(rows: list[tuple[str, str, str, float, float]]) -> str:
 
 def category_csv(rows) -> str:
     head = "Entity,Code,Year,{},\"{}\",{}\n".format(
-        COL.format("Injuries"), COL.format("Communicable, maternal, neonatal, and nutritional diseases"),
-        COL.format("Non-communicable diseases"))
+        COL.format("Injuries"),
+        COL.format("Communicable, maternal, neonatal, and nutritional diseases"),
+        COL.format("Non-communicable diseases"),
+    )
     return head + "".join(f"{e},{c},{y},{i},{m},{n}\n" for e, c, y, i, m, n in rows)
 
 
-CAUSES = ["Cardiovascular diseases", "Neoplasms", "Chronic respiratory diseases", "Diabetes mellitus",
-          "Chronic kidney disease", "Digestive diseases", "Cirrhosis and other chronic liver diseases",
-          "Alzheimer's disease and other dementias", "Lower respiratory infections", "Road injuries"]
+CAUSES = [
+    "Cardiovascular diseases",
+    "Neoplasms",
+    "Chronic respiratory diseases",
+    "Diabetes mellitus",
+    "Chronic kidney disease",
+    "Digestive diseases",
+    "Cirrhosis and other chronic liver diseases",
+    "Alzheimer's disease and other dementias",
+    "Lower respiratory infections",
+    "Road injuries",
+]
 
 
 def cause_csv(rows) -> str:
@@ -54,21 +66,46 @@ def cause_csv(rows) -> str:
 def build_store(tmp_path, *, world_share_2019=73.6, diabetes=150, digestive=200):
     """A small store: WDI shares + population (to be ignored), GBD categories and causes."""
     wdi = tmp_path / "API_SH.DTH.NCOM.ZS_DS2_en_csv_v2_1.csv"
-    wdi.write_text(wdi_csv([("World", "WLD", "SH.DTH.NCOM.ZS", 60.8, world_share_2019),
-                            ("China", "CHN", "SH.DTH.NCOM.ZS", 81.0, 89.6),
-                            ("World", "WLD", "SH.DTH.COMM.ZS", 30.0, 18.4)]), encoding="utf-8")
+    wdi.write_text(
+        wdi_csv(
+            [
+                ("World", "WLD", "SH.DTH.NCOM.ZS", 60.8, world_share_2019),
+                ("China", "CHN", "SH.DTH.NCOM.ZS", 81.0, 89.6),
+                ("World", "WLD", "SH.DTH.COMM.ZS", 30.0, 18.4),
+            ]
+        ),
+        encoding="utf-8",
+    )
     pop = tmp_path / "API_SP.POP.TOTL_DS2_en_csv_v2_2.csv"
-    pop.write_text(wdi_csv([("World", "WLD", "SP.POP.TOTL", 6.1e9, 7.7e9), ("China", "CHN", "SP.POP.TOTL", 1.26e9, 1.4e9)]),
-                   encoding="utf-8")
+    pop.write_text(
+        wdi_csv(
+            [("World", "WLD", "SP.POP.TOTL", 6.1e9, 7.7e9), ("China", "CHN", "SP.POP.TOTL", 1.26e9, 1.4e9)]
+        ),
+        encoding="utf-8",
+    )
     cat = tmp_path / "deaths-by-cause-category-stacked.csv"
-    cat.write_text(category_csv([("World", "OWID_WRL", 2000, 45, 150, 310), ("World", "OWID_WRL", 2017, 45, 104, 411),
-                                 ("China", "CHN", 2017, 30, 20, 430)]), encoding="utf-8")
+    cat.write_text(
+        category_csv(
+            [
+                ("World", "OWID_WRL", 2000, 45, 150, 310),
+                ("World", "OWID_WRL", 2017, 45, 104, 411),
+                ("China", "CHN", 2017, 30, 20, 430),
+            ]
+        ),
+        encoding="utf-8",
+    )
     cau = tmp_path / "annual-number-of-deaths-by-cause.csv"
     # cvd, neoplasms, crd, diabetes, ckd, digestive, cirrhosis (part of digestive), alzheimer, lri, road
-    cau.write_text(cause_csv([("World", "OWID_WRL", 2019, 1800, 1000, 400, diabetes, 140, digestive, 150, 160, 250, 120),
-                              ("China", "CHN", 2019, 450, 270, 110, 17, 20, 40, 30, 30, 20, 25),
-                              ("Western Pacific Region (WHO)", "", 2019, 900, 500, 200, 50, 40, 60, 40, 50, 40, 50)]),
-                   encoding="utf-8")
+    cau.write_text(
+        cause_csv(
+            [
+                ("World", "OWID_WRL", 2019, 1800, 1000, 400, diabetes, 140, digestive, 150, 160, 250, 120),
+                ("China", "CHN", 2019, 450, 270, 110, 17, 20, 40, 30, 30, 20, 25),
+                ("Western Pacific Region (WHO)", "", 2019, 900, 500, 200, 50, 40, 60, 40, 50, 40, 50),
+            ]
+        ),
+        encoding="utf-8",
+    )
     store = RawStore()
     worldbank.import_files(store, [wdi, pop])
     owid.import_files(store, [cat, cau])
@@ -152,17 +189,27 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(tmp_path, iso
             for n in _numbers(c.reproduced_value):
                 assert (n in _numbers(c.reason)) <= (n in _numbers(c.reason_zh))
                 assert (n in _numbers(c.note)) <= (n in _numbers(c.note_zh))
-    assert seen == {("ncd.share", "reproduced with caveat"), ("ncd.share", "contradicted"),
-                    ("ncd.main4", "reproduced with caveat"), ("ncd.main4", "reproduced"), ("ncd.main4", "contradicted")}
+    assert seen == {
+        ("ncd.share", "reproduced with caveat"),
+        ("ncd.share", "contradicted"),
+        ("ncd.main4", "reproduced with caveat"),
+        ("ncd.main4", "reproduced"),
+        ("ncd.main4", "contradicted"),
+    }
     share = {c.claim_id: c for c in ncd.process(build_store(tmp_path)).claims}["ncd.share"]
     assert "73.6%" in share.reason_zh and "73.6%" in share.note_zh and "全球卫生估计" in share.reason_zh
     assert "有保留地复现" in share.note_zh and "全球疾病负担研究" in share.note_zh
     # the ledger keeps them, for the zh briefing
     pipeline.process(["ncd"], build_store(tmp_path), force=True)
     c = claims_by_id()
-    assert all(cjk.search(c[k]["reason_zh"]) and cjk.search(c[k]["note_zh"]) for k in ("ncd.share", "ncd.main4"))
-    assert all(cjk.search(c[k][f]) for k in ("ncd.share", "ncd.main4")
-               for f in ("paper_value_zh", "reproduced_value_zh", "unit_zh"))
+    assert all(
+        cjk.search(c[k]["reason_zh"]) and cjk.search(c[k]["note_zh"]) for k in ("ncd.share", "ncd.main4")
+    )
+    assert all(
+        cjk.search(c[k][f])
+        for k in ("ncd.share", "ncd.main4")
+        for f in ("paper_value_zh", "reproduced_value_zh", "unit_zh")
+    )
     assert c["ncd.share"]["paper_value_zh"] == "2020年：74%（31百万例死亡）"
     assert c["ncd.main4"]["paper_value_zh"] == "心血管疾病、癌症、慢性呼吸系统疾病、糖尿病"
 
@@ -176,7 +223,15 @@ def test_grade_functions():
     assert ncd.grade_count(counts, 31.0, 2019) == ("reproduced with caveat", 2000)
     assert ncd.grade_count(counts, 41.5, 2019) == ("reproduced", 2019)
     assert ncd.grade_count(counts, 36.0, 2019) == ("contradicted", None)
-    g = pd.Series({"Cardiovascular diseases": 18, "Neoplasms": 10, "Chronic respiratory diseases": 4, "Diabetes mellitus": 2, "X": 1})
+    g = pd.Series(
+        {
+            "Cardiovascular diseases": 18,
+            "Neoplasms": 10,
+            "Chronic respiratory diseases": 4,
+            "Diabetes mellitus": 2,
+            "X": 1,
+        }
+    )
     assert ncd.grade_main4(g, g, 80.0) == "reproduced"
     assert ncd.grade_main4(g, g, 45.0) == "contradicted"
 
@@ -185,7 +240,14 @@ def test_pipeline_writes_tables_deterministically(tmp_path, iso_env):
     store = build_store(tmp_path)
     pipeline.process(["ncd"], store, force=True)
     out = paths().processed
-    names = {"ncd_share", "ncd_deaths_by_cause", "ncd_gbd_causes", "ncd_main4", "ncd_reference", "ncd_locations"}
+    names = {
+        "ncd_share",
+        "ncd_deaths_by_cause",
+        "ncd_gbd_causes",
+        "ncd_main4",
+        "ncd_reference",
+        "ncd_locations",
+    }
     assert names <= {p.stem for p in out.glob("*.csv")}
     first = {n: (out / f"{n}.csv").read_bytes() for n in names}
     pipeline.process(["ncd"], store, force=True)
@@ -194,12 +256,18 @@ def test_pipeline_writes_tables_deterministically(tmp_path, iso_env):
 
 
 # --------------------------------------------------------------------------- parameters
-KNOWN = pd.DataFrame({"location_code": ["WLD", "CHN", "IND", ""], "location": ["World", "China", "India", "G20"]})
+KNOWN = pd.DataFrame(
+    {"location_code": ["WLD", "CHN", "IND", ""], "location": ["World", "China", "India", "G20"]}
+)
 
 
 def test_validate_parameters_resolves_names_and_codes():
     locs = ncd.validate_parameters(["world", "CHN", "G20", "OWID_WRL"], 2019, "main4", "en", known=KNOWN)
-    assert locs == [{"code": "WLD", "name": "World"}, {"code": "CHN", "name": "China"}, {"code": "", "name": "G20"}]
+    assert locs == [
+        {"code": "WLD", "name": "World"},
+        {"code": "CHN", "name": "China"},
+        {"code": "", "name": "G20"},
+    ]
 
 
 @pytest.mark.parametrize(
@@ -245,7 +313,9 @@ def test_process_on_the_mirror(iso_env):
     assert "31 million is WHO's count for 2000" in c["ncd.share"]["reason"]
     assert c["ncd.main4"]["verdict"] == "reproduced with caveat"
     assert c["ncd.main4"]["reproduced_value"] == "34.17 million, 84.5% of NCD deaths (2019)"
-    share = pd.read_csv(paths().processed / "ncd_share.csv", keep_default_na=False, na_values={"share_pct": [""]})
+    share = pd.read_csv(
+        paths().processed / "ncd_share.csv", keep_default_na=False, na_values={"share_pct": [""]}
+    )
     who = share[(share.source == ncd.SRC_WHO) & (share.location_code == "WLD") & (share.group == "ncd")]
     assert dict(zip(who.year, who.share_pct)) == {2000: 60.8, 2010: 67.63, 2015: 71.22, 2019: 73.63}
     gbd17 = share[(share.source == ncd.SRC_GBD17) & (share.location_code == "WLD") & (share.group == "ncd")]
@@ -262,14 +332,26 @@ def test_notebook_runs_and_shows_claims(iso_env):
 
     store = import_mirror()
     pipeline.process(["ncd"], store, force=True)
-    out = execute.run_notebook("02_ncd_burden", {"locations": ["World", "China"], "year": 2019, "lang": "en"},
-                               output_dir=iso_env / "build")
+    out = execute.run_notebook(
+        "02_ncd_burden",
+        {"locations": ["World", "China"], "year": 2019, "lang": "en"},
+        output_dir=iso_env / "build",
+    )
     nb = nbformat.read(str(out), as_version=4)
     text = "\n".join(
-        str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", "")) + str(o.get("text", ""))
-        for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        str(o.get("data", {}).get("text/html", ""))
+        + str(o.get("data", {}).get("text/markdown", ""))
+        + str(o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
     )
-    assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert not any(
+        o.get("output_type") == "error"
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
     assert "ncd.share" in text and "ncd.main4" in text
     assert "reproduced with caveat" in text
     assert "73.6% (41 million), 2019" in text

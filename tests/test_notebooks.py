@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import outputs_text, make_notebook
 
+from conftest import make_notebook, outputs_text
 from exo_industry.errors import BadParameter
 from exo_industry.execute import NotebookFailed, check_parameters, notebook_stems, run_notebook
 
@@ -43,7 +43,9 @@ def test_figures_are_reproducible_byte_for_byte(built):
     committed = sorted(p for p in root.iterdir() if p.suffix in (".png", ".svg"))
     assert committed
     made = sorted(p.name for p in fresh.iterdir())
-    assert [p.name for p in committed] == made, "figures/ holds stale or missing figures: run `make all` and commit"
+    assert [p.name for p in committed] == made, (
+        "figures/ holds stale or missing figures: run `make all` and commit"
+    )
     for f in committed:
         assert (fresh / f.name).read_bytes() == f.read_bytes(), f"{f.name} differs from a fresh run"
 
@@ -56,7 +58,9 @@ def test_no_missing_glyph_warnings(built):
 
 
 def test_parameters_change_the_run(iso_env, committed_processed):
-    out = run_notebook("01_aging_demographics", {"country": "JPN", "threshold": 65, "comparators": ["World"]}, lang="en")
+    out = run_notebook(
+        "01_aging_demographics", {"country": "JPN", "threshold": 65, "comparators": ["World"]}, lang="en"
+    )
     figures = Path(os.environ["EXO_FIGURES"])
     assert (figures / "aging_trend_JPN_65.en.png").exists()
     assert "Annual data cover China" in outputs_text(out)  # no annual series for Japan: said plainly
@@ -80,8 +84,14 @@ def test_bad_parameter_fails_in_the_first_cells(iso_env, committed_processed):
     ensure_kernel()
     src = paths().notebooks / "01_aging_demographics.ipynb"
     with pytest.raises(PapermillExecutionError) as err:
-        papermill.execute_notebook(str(src), str(iso_env / "out.ipynb"), parameters={"country": "Atlantis"},
-                                   kernel_name=KERNEL_NAME, cwd=str(src.parent), progress_bar=False)
+        papermill.execute_notebook(
+            str(src),
+            str(iso_env / "out.ipynb"),
+            parameters={"country": "Atlantis"},
+            kernel_name=KERNEL_NAME,
+            cwd=str(src.parent),
+            progress_bar=False,
+        )
     assert "unknown location 'Atlantis'" in str(err.value)
     assert err.value.exec_count <= 3
 
@@ -127,6 +137,8 @@ def test_kernel_that_dies_at_start_is_started_again(iso_env, monkeypatch):
     monkeypatch.setattr(execute, "_execute", flaky)
     assert run_notebook("94_plain").exists() and len(calls) == 2
 
-    monkeypatch.setattr(execute, "_execute", lambda *a: (_ for _ in ()).throw(execute.KernelStartFailed("Kernel died")))
+    monkeypatch.setattr(
+        execute, "_execute", lambda *a: (_ for _ in ()).throw(execute.KernelStartFailed("Kernel died"))
+    )
     with pytest.raises(NotebookFailed, match="did not start .* after 3 attempts"):
         run_notebook("94_plain")

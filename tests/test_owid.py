@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import need_shared
-from replay import Exchange
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sources import owid
 from exo_industry.store import RawStore
+from replay import Exchange
 
 COL = "Deaths - {} - Sex: Both - Age: All Ages (Number)"
 CATEGORY_CSV = (
@@ -61,7 +61,10 @@ def test_import_real_mirror_files(iso_env):
         "annual-number-of-deaths-by-cause.csv": owid.KIND_BY_CAUSE,
         "deaths-by-cause-category-stacked.csv": owid.KIND_BY_CATEGORY,
     }
-    assert {e.provenance.release for e in entries} == {"IHME GBD 2019 via Our World in Data", "IHME GBD 2017 via Our World in Data"}
+    assert {e.provenance.release for e in entries} == {
+        "IHME GBD 2019 via Our World in Data",
+        "IHME GBD 2017 via Our World in Data",
+    }
     assert all(e.provenance.route == "import" and e.provenance.original_path for e in entries)
 
     causes, used, rnd = owid.load(store, owid.KIND_BY_CAUSE)
@@ -104,8 +107,13 @@ def test_hand_written_cause_file_drops_blank_and_non_gbd_columns(tmp_path):
     kind = owid.detect_kind(CAUSE_CSV, "c.csv")
     assert kind == owid.KIND_BY_CAUSE
     df = owid.parse(kind, CAUSE_CSV, "c.csv")
-    assert set(df.cause) == {"Cardiovascular diseases", "Neoplasms", "Chronic respiratory diseases", "Diabetes mellitus",
-                             "Chronic kidney disease"}
+    assert set(df.cause) == {
+        "Cardiovascular diseases",
+        "Neoplasms",
+        "Chronic respiratory diseases",
+        "Diabetes mellitus",
+        "Chronic kidney disease",
+    }
     assert len(df) == 10  # two entities x five causes; the 2018 row has no deaths
     assert df[df.entity == "Testregion"]["code"].eq("").all()
 
@@ -150,7 +158,9 @@ def _serve_mirror(replay):
 @pytest.mark.shared
 def test_live_fetch_stores_both_charts(iso_env, replay):
     bodies = _serve_mirror(replay)
-    replay.insert_fault("GET", f"/grapher/{owid.SLUGS[owid.KIND_BY_CAUSE]}.csv", 429, headers={"Retry-After": "1"})
+    replay.insert_fault(
+        "GET", f"/grapher/{owid.SLUGS[owid.KIND_BY_CAUSE]}.csv", 429, headers={"Retry-After": "1"}
+    )
     entries = owid.fetch(RawStore(), base_url=replay.url)
     assert sorted(e.kind for e in entries) == sorted(owid.KINDS)
     for e in entries:
@@ -172,15 +182,24 @@ def test_live_fetch_cut_short_stores_nothing(iso_env, replay):
 
 
 def test_live_fetch_rejects_changed_layout(iso_env, replay):
-    replay.add("GET", "/grapher/deaths-by-cause-category-stacked.csv", "Entity,Code,Year,Something else\nX,XXX,2000,1\n")
+    replay.add(
+        "GET",
+        "/grapher/deaths-by-cause-category-stacked.csv",
+        "Entity,Code,Year,Something else\nX,XXX,2000,1\n",
+    )
     with pytest.raises(SourceError, match="did not return a GBD deaths export"):
         owid.fetch(RawStore(), chart=["deaths-by-cause-category-stacked"], base_url=replay.url)
     assert RawStore().entries("owid") == []
 
 
 def test_live_fetch_http_error_names_url(iso_env, replay):
-    replay.add("GET", "/grapher/deaths-by-cause-category-stacked.csv", "not found", status=404,
-               headers={"Content-Type": "text/plain"})
+    replay.add(
+        "GET",
+        "/grapher/deaths-by-cause-category-stacked.csv",
+        "not found",
+        status=404,
+        headers={"Content-Type": "text/plain"},
+    )
     with pytest.raises(SourceError, match="HTTP 404"):
         owid.fetch(RawStore(), chart=["deaths-by-cause-category-stacked"], base_url=replay.url)
 

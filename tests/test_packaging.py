@@ -37,7 +37,9 @@ def environment_deps() -> set[str]:
 
 def test_dependency_lists_agree():
     pip, conda = pyproject_deps(), environment_deps()
-    assert pip == conda, f"only in pyproject: {sorted(pip - conda)}; only in environment.yml: {sorted(conda - pip)}"
+    assert pip == conda, (
+        f"only in pyproject: {sorted(pip - conda)}; only in environment.yml: {sorted(conda - pip)}"
+    )
 
 
 def test_environment_installs_the_package_itself():
@@ -56,7 +58,9 @@ def test_notebooks_name_the_kernel_and_have_no_outputs():
         assert len(tagged) == 1, f"{nb_path.name}: needs exactly one cell tagged 'parameters'"
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
-                assert not cell["outputs"] and cell["execution_count"] is None, f"{nb_path.name} is committed with outputs"
+                assert not cell["outputs"] and cell["execution_count"] is None, (
+                    f"{nb_path.name} is committed with outputs"
+                )
 
 
 def test_every_section_has_a_notebook():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import outputs_text, need_shared
+from conftest import need_shared, outputs_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import check_parameters, run_notebook
@@ -56,11 +56,23 @@ def test_notebook_with_imported_series_english(mirror_processed, tmp_path):
     export = need_shared("patents", "fixtures_lens_patent_csv_export_antontruly", "lens-export.csv")
     lens.import_files(store, [export])
     pipeline.process(["patents"], store, force=True)
-    out = run_notebook(STEM, {"source": str(export), "country_by": "priority", "years": [2000, 2020],
-                              "countries": ["US", "CN", "GB", "KR", "JP", "RU"]}, output_dir=tmp_path / "nb", lang="en")
+    out = run_notebook(
+        STEM,
+        {
+            "source": str(export),
+            "country_by": "priority",
+            "years": [2000, 2020],
+            "countries": ["US", "CN", "GB", "KR", "JP", "RU"],
+        },
+        output_dir=tmp_path / "nb",
+        lang="en",
+    )
     assert not _errors(out)
     text = outputs_text(out)
-    assert "Year China&#x27;s count first passes each country" in text or "Year China's count first passes" in text
+    assert (
+        "Year China&#x27;s count first passes each country" in text
+        or "Year China's count first passes" in text
+    )
     assert "RU" in text and "patents.rank" in text
     figures = Path(os.environ["EXO_FIGURES"])
     assert (figures / "patents_country_years.en.png").stat().st_size > 5000

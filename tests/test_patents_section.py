@@ -3,11 +3,11 @@ the claim's verdict rules, parameter checks, and the section run on the mirror."
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese
+from conftest import need_shared
 from exo_industry import pipeline
 from exo_industry.claims import read_ledger
 from exo_industry.config import paths
@@ -19,9 +19,22 @@ from exo_industry.store import RawStore
 
 
 def _doc(doc_id, family, app, pub_office, pub_date, prio_date, prio_office, countries, dataset="d"):
-    return {"dataset": dataset, "doc_id": doc_id, "pub_office": pub_office, "kind": "A", "pub_date": pub_date,
-            "app_id": app, "app_date": "", "priority_date": prio_date, "priority_office": prio_office,
-            "family_id": family, "family_basis": "test", "applicant_countries": countries, "applicants": "", "title": ""}
+    return {
+        "dataset": dataset,
+        "doc_id": doc_id,
+        "pub_office": pub_office,
+        "kind": "A",
+        "pub_date": pub_date,
+        "app_id": app,
+        "app_date": "",
+        "priority_date": prio_date,
+        "priority_office": prio_office,
+        "family_id": family,
+        "family_basis": "test",
+        "applicant_countries": countries,
+        "applicants": "",
+        "title": "",
+    }
 
 
 @pytest.fixture
@@ -29,14 +42,16 @@ def docs():
     # family f1: a CN first filing (2019) later published in CN, WO and US by a CN+US applicant pair
     # family f2: a US first filing (2020), published in US twice (A1 then B1: one application)
     # family f3: a KR filing (2021) without applicant countries
-    return P.frame([
-        _doc("CN1A", "f1", "CN1", "CN", "2020-05-01", "2019-03-01", "CN", "CN;US"),
-        _doc("WO1A1", "f1", "WO1", "WO", "2020-09-01", "2019-03-01", "CN", "CN;US"),
-        _doc("US1A1", "f1", "US1", "US", "2021-02-01", "2019-03-01", "CN", "CN;US"),
-        _doc("US2A1", "f2", "US2", "US", "2021-06-01", "2020-01-15", "US", "US"),
-        _doc("US2B1", "f2", "US2", "US", "2023-01-10", "2020-01-15", "US", "US"),
-        _doc("KR3A", "f3", "KR3", "KR", "2022-07-01", "2021-04-01", "KR", ""),
-    ])
+    return P.frame(
+        [
+            _doc("CN1A", "f1", "CN1", "CN", "2020-05-01", "2019-03-01", "CN", "CN;US"),
+            _doc("WO1A1", "f1", "WO1", "WO", "2020-09-01", "2019-03-01", "CN", "CN;US"),
+            _doc("US1A1", "f1", "US1", "US", "2021-02-01", "2019-03-01", "CN", "CN;US"),
+            _doc("US2A1", "f2", "US2", "US", "2021-06-01", "2020-01-15", "US", "US"),
+            _doc("US2B1", "f2", "US2", "US", "2023-01-10", "2020-01-15", "US", "US"),
+            _doc("KR3A", "f3", "KR3", "KR", "2022-07-01", "2021-04-01", "KR", ""),
+        ]
+    )
 
 
 def _as_dict(c):
@@ -59,7 +74,13 @@ def test_family_priority_office_and_family_publication_offices(docs):
     assert _as_dict(c) == {("CN", 2019): 1, ("US", 2020): 1, ("KR", 2021): 1}
     c = S.count_patents(docs, unit="family", country_by="publication", year_by="publication")
     # a family counts once in each office that published a member, in the family's first publication year
-    assert _as_dict(c) == {("CN", 2020): 1, ("US", 2020): 1, ("WO", 2020): 1, ("US", 2021): 1, ("KR", 2022): 1}
+    assert _as_dict(c) == {
+        ("CN", 2020): 1,
+        ("US", 2020): 1,
+        ("WO", 2020): 1,
+        ("US", 2021): 1,
+        ("KR", 2022): 1,
+    }
 
 
 def test_bad_rules_rejected(docs):
@@ -73,10 +94,22 @@ def _series(rows):
 
 
 def test_yearly_cumulative_and_crossings():
-    counts = _series([("US", 2018, 10), ("US", 2019, 12), ("US", 2020, 14),
-                      ("CN", 2018, 2), ("CN", 2019, 9), ("CN", 2020, 20),
-                      ("GB", 2018, 4), ("GB", 2019, 4), ("GB", 2020, 3),
-                      ("JP", 2018, 5), ("JP", 2019, 6), ("JP", 2020, 5)])
+    counts = _series(
+        [
+            ("US", 2018, 10),
+            ("US", 2019, 12),
+            ("US", 2020, 14),
+            ("CN", 2018, 2),
+            ("CN", 2019, 9),
+            ("CN", 2020, 20),
+            ("GB", 2018, 4),
+            ("GB", 2019, 4),
+            ("GB", 2020, 3),
+            ("JP", 2018, 5),
+            ("JP", 2019, 6),
+            ("JP", 2020, 5),
+        ]
+    )
     y = S.yearly_counts(counts, ("US", "CN", "GB", "KR", "JP"), (2018, 2020))
     assert len(y) == 15 and y[(y.country == "KR")]["count"].sum() == 0  # zero-filled
     r = S.cumulative_ranking(y)
@@ -84,7 +117,12 @@ def test_yearly_cumulative_and_crossings():
     assert last.loc["CN", "cumulative"] == 31 and last.loc["US", "cumulative"] == 36
     assert last.loc["CN", "rank_cumulative"] == 2 and last.loc["CN", "rank_year"] == 1
     assert S.first_passing_year(r, "CN", "GB", "count") == {
-        "other": "GB", "basis": "count", "year": 2019, "ahead_from_start": False, "ahead_at_end": True}
+        "other": "GB",
+        "basis": "count",
+        "year": 2019,
+        "ahead_from_start": False,
+        "ahead_at_end": True,
+    }
     assert S.first_passing_year(r, "CN", "GB", "cumulative")["year"] == 2019  # 11 > 8
     assert S.first_passing_year(r, "CN", "JP", "cumulative")["year"] == 2020  # 31 > 16, 11 = 11 not passing
     assert S.first_passing_year(r, "CN", "KR", "count")["ahead_from_start"] is True
@@ -150,7 +188,9 @@ def test_bad_parameters_rejected(kw, words):
 
 
 def test_good_parameters():
-    p = S.validate_parameters(countries=["us", "cn", "GB", "KR", "JP", "EP"], years=[2012, 2023], source="export.jsonl")
+    p = S.validate_parameters(
+        countries=["us", "cn", "GB", "KR", "JP", "EP"], years=[2012, 2023], source="export.jsonl"
+    )
     assert p["countries"] == ["US", "CN", "GB", "KR", "JP", "EP"] and p["years"] == (2012, 2023)
     with pytest.raises(BadParameter, match="did you mean CN"):
         S.check_country("China")  # a name is not a code, but the code is suggested
@@ -184,8 +224,13 @@ def test_section_on_mirror_is_not_checkable_offline_and_deterministic(iso_env, s
 def test_section_with_imported_series(iso_env, shared):
     store = RawStore()
     epo_ops.import_files(store, epo_ops.mirror_files(shared))
-    lens.import_files(store, [need_shared("patents", "fixtures_lens_patent_csv_export_antontruly", "lens-export.csv"),
-                              need_shared("patents", "fixtures_lens_patent_jsonl_PatentsLens", "biopoly_broken1.jsonl")])
+    lens.import_files(
+        store,
+        [
+            need_shared("patents", "fixtures_lens_patent_csv_export_antontruly", "lens-export.csv"),
+            need_shared("patents", "fixtures_lens_patent_jsonl_PatentsLens", "biopoly_broken1.jsonl"),
+        ],
+    )
     row = _run(store)
     # a real export (jet engines, a format fixture) stands in for a user's exosome export here:
     # the verdict is computed from it, and says which series it rests on
@@ -202,7 +247,9 @@ def test_section_with_imported_series(iso_env, shared):
 
 def test_claim_has_chinese_reason_and_note():
     off = S.check_rank({}, None)
-    assert "离线" in off.reason_zh and "exo-industry fetch lens" in off.note_zh and "参考文献[18]" in off.note_zh
+    assert (
+        "离线" in off.reason_zh and "exo-industry fetch lens" in off.note_zh and "参考文献[18]" in off.note_zh
+    )
     ok = _grid({"US": [10, 10, 10], "CN": [1, 6, 9], "GB": [3, 3, 3], "KR": [2, 2, 2], "JP": [4, 4, 4]})
     c = S.check_rank({"s": (ok, False, "applicant")}, None, (2010, 2012))
     assert "序列不完整" in c.reason_zh and "申请人国家" in c.note_zh
@@ -215,17 +262,30 @@ def test_claim_values_and_unit_in_chinese():
     ok = _grid({"US": [10, 10, 10], "CN": [1, 6, 9], "GB": [3, 3, 3], "KR": [2, 2, 2], "JP": [4, 4, 4]})
     first = _grid({"US": [5, 5, 5], "CN": [8, 9, 10], "GB": [1, 1, 1], "KR": [1, 1, 1], "JP": [1, 1, 1]})
     behind = _grid({"US": [9, 9, 9], "CN": [1, 1, 1], "GB": [0, 0, 0], "KR": [0, 0, 0], "JP": [5, 5, 5]})
-    mirror = pd.DataFrame({"dataset": ["m"] * 3, "country": ["US", "CN", "DE"], "year": [2020, 2021, 2021], "count": [3, 2, 1]})
-    produced = [S.check_rank({}, None, years), S.check_rank({}, mirror, years),
-                S.check_rank({"s": (ok, True, "applicant")}, None, years),
-                S.check_rank({"s": (ok, False, "publication")}, None, years),
-                S.check_rank({"s": (first, True, "applicant")}, None, years),
-                S.check_rank({"s": (behind, True, "priority")}, None, years)]
-    assert {c.verdict for c in produced} == {"not checkable offline", "reproduced", "reproduced with caveat", "contradicted"}
+    mirror = pd.DataFrame(
+        {"dataset": ["m"] * 3, "country": ["US", "CN", "DE"], "year": [2020, 2021, 2021], "count": [3, 2, 1]}
+    )
+    produced = [
+        S.check_rank({}, None, years),
+        S.check_rank({}, mirror, years),
+        S.check_rank({"s": (ok, True, "applicant")}, None, years),
+        S.check_rank({"s": (ok, False, "publication")}, None, years),
+        S.check_rank({"s": (first, True, "applicant")}, None, years),
+        S.check_rank({"s": (behind, True, "priority")}, None, years),
+    ]
+    assert {c.verdict for c in produced} == {
+        "not checkable offline",
+        "reproduced",
+        "reproduced with caveat",
+        "contradicted",
+    }
     for c in produced:
         _assert_values_in_chinese(c)
     assert produced[0].paper_value_zh == "中国居第2位，仅次于美国；领先英国、韩国和日本"
-    assert produced[2].reproduced_value_zh == "2010–2012年累计，中国排第2位（美国 30 > 中国 16 > 日本 12 > 英国 9 > 韩国 6）"
+    assert (
+        produced[2].reproduced_value_zh
+        == "2010–2012年累计，中国排第2位（美国 30 > 中国 16 > 日本 12 > 英国 9 > 韩国 6）"
+    )
     assert "首次申请局" in produced[5].unit_zh and "公开局" in produced[3].unit_zh
 
 
@@ -235,19 +295,40 @@ def test_family_spanning_live_pages_counts_once(iso_env):
     import json
 
     def rec(lens_id, office, number, other):
-        return {"lens_id": lens_id, "jurisdiction": office, "doc_number": number, "kind": "A1",
-                "date_published": "2021-06-01",
-                "biblio": {"priority_claims": {"claims": [{"jurisdiction": "CN", "doc_number": "2020100", "date": "2020-02-01"}],
-                                               "earliest_claim": {"date": "2020-02-01"}},
-                           "parties": {"applicants": [{"residence": "CN", "extracted_name": {"value": "A UNIV"}}]}},
-                "families": {"simple_family": {"members": [{"lens_id": lens_id}, {"lens_id": other}], "size": 2}}}
+        return {
+            "lens_id": lens_id,
+            "jurisdiction": office,
+            "doc_number": number,
+            "kind": "A1",
+            "date_published": "2021-06-01",
+            "biblio": {
+                "priority_claims": {
+                    "claims": [{"jurisdiction": "CN", "doc_number": "2020100", "date": "2020-02-01"}],
+                    "earliest_claim": {"date": "2020-02-01"},
+                },
+                "parties": {"applicants": [{"residence": "CN", "extracted_name": {"value": "A UNIV"}}]},
+            },
+            "families": {"simple_family": {"members": [{"lens_id": lens_id}, {"lens_id": other}], "size": 2}},
+        }
 
     store = RawStore()
-    for i, r in enumerate((rec("000-000-000-000-001", "CN", "1", "000-000-000-000-002"),
-                           rec("000-000-000-000-002", "US", "2", "000-000-000-000-001")), start=1):
+    for i, r in enumerate(
+        (
+            rec("000-000-000-000-001", "CN", "1", "000-000-000-000-002"),
+            rec("000-000-000-000-002", "US", "2", "000-000-000-000-001"),
+        ),
+        start=1,
+    ):
         body = json.dumps({"total": 2, "data": [r], "scroll_id": f"s{i}"}).encode()
-        store.put("lens", f"api_search_p{i:04d}.json", body, kind="lens_api_search", route="live", licence="test",
-                  query={"complete": True})
+        store.put(
+            "lens",
+            f"api_search_p{i:04d}.json",
+            body,
+            kind="lens_api_search",
+            route="live",
+            licence="test",
+            query={"complete": True},
+        )
     row = _run(store)
     counts = pd.read_csv(paths().processed / "patents_counts.csv")
     assert counts[["series", "country", "year", "count"]].values.tolist() == [["lens live", "CN", 2020, 1]]
@@ -256,5 +337,3 @@ def test_family_spanning_live_pages_counts_once(iso_env):
     datasets = pd.read_csv(paths().processed / "patents_datasets.csv", dtype=str, keep_default_na=False)
     sel = S.select_series(docs, datasets, "lens")
     assert len(sel) == 2 and S.count_patents(sel)["count"].tolist() == [1]
-
-

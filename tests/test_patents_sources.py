@@ -24,7 +24,9 @@ CSV = ("patents", "fixtures_lens_patent_csv_export_antontruly", "lens-export.csv
 OPS = ("patents", "fixtures_epo_ops_patent-dev")
 NEUROCELL = ("patents", "epo_exosome_ev_cns_patents_NeuroCell", "patents_cumulative.csv")
 SEARCH_PATH = "/rest-services/published-data/search/biblio"
-THROTTLE_OK = "idle (images=green:200, inpadoc=green:60, other=green:1000, retrieval=green:200, search=green:30)"
+THROTTLE_OK = (
+    "idle (images=green:200, inpadoc=green:60, other=green:1000, retrieval=green:200, search=green:30)"
+)
 
 
 def _jsonl(name: str) -> Path:
@@ -68,7 +70,15 @@ def test_jsonl_defects_reported_by_line(name, line, words):
 
 def test_jsonl_import_keeps_file_and_lists_defects(iso_env):
     store = RawStore()
-    paths = [_jsonl(n) for n in ("biopoly_broken1.jsonl", "biopoly_broken2.jsonl", "biopoly_broken3.jsonl", "biopoly_min.jsonl")]
+    paths = [
+        _jsonl(n)
+        for n in (
+            "biopoly_broken1.jsonl",
+            "biopoly_broken2.jsonl",
+            "biopoly_broken3.jsonl",
+            "biopoly_min.jsonl",
+        )
+    ]
     entries = lens.import_files(store, paths)
     assert [e.kind for e in entries] == ["lens_jsonl"] * 4
     assert "line 4" in entries[0].provenance.notes and "line 3" in entries[1].provenance.notes
@@ -78,7 +88,10 @@ def test_jsonl_import_keeps_file_and_lists_defects(iso_env):
     docs, used, defects = lens.load_documents(store)
     assert len(docs) == 9 + 9 + 9 + 1
     assert sorted((d["file"], d["line"]) for d in defects) == [
-        ("biopoly_broken1.jsonl", 4), ("biopoly_broken2.jsonl", 3), ("biopoly_broken3.jsonl", 1)]
+        ("biopoly_broken1.jsonl", 4),
+        ("biopoly_broken2.jsonl", 3),
+        ("biopoly_broken3.jsonl", 1),
+    ]
 
 
 def test_jsonl_with_no_good_record_is_rejected(iso_env, tmp_path):
@@ -101,7 +114,13 @@ def test_lens_csv_export_real_file():
     assert len(docs) == 3779
     offices = docs["pub_office"].value_counts()
     # the jurisdiction counts SOURCE.md gives for this export
-    assert (offices["CN"], offices["RU"], offices["JP"], offices["US"], offices["WO"]) == (1228, 890, 542, 447, 216)
+    assert (offices["CN"], offices["RU"], offices["JP"], offices["US"], offices["WO"]) == (
+        1228,
+        890,
+        542,
+        447,
+        216,
+    )
     wo = docs[docs["doc_id"] == "WO1995027654A1"].iloc[0]
     assert wo["priority_office"] == "US" and wo["priority_date"] == "1994-04-11"
     assert wo["family_basis"] == "same priority numbers"
@@ -129,10 +148,16 @@ def test_ops_xml_real_answers():
     kind, docs, meta = epo_ops.parse_xml((base / "search" / "response.xml").read_bytes(), "search")
     assert kind == "ops_search" and meta["total"] == 10000 and (meta["begin"], meta["end"]) == (1, 5)
     assert docs["doc_id"].tolist()[:2] == ["HRP20251003T1", "AU2025202342A1"]
-    kind, docs, meta = epo_ops.parse_xml((base / "search_with_constituent" / "response.xml").read_bytes(), "swc")
+    kind, docs, meta = epo_ops.parse_xml(
+        (base / "search_with_constituent" / "response.xml").read_bytes(), "swc"
+    )
     assert kind == "ops_search_biblio" and len(docs) == 3
     first = docs.iloc[0]
-    assert (first["pub_office"], first["priority_office"], first["priority_date"]) == ("AU", "EP", "2023-05-17")
+    assert (first["pub_office"], first["priority_office"], first["priority_date"]) == (
+        "AU",
+        "EP",
+        "2023-05-17",
+    )
     assert first["family_id"] == "docdb:86386685"
     kind, docs, _ = epo_ops.parse_xml((base / "get_biblio" / "response.xml").read_bytes(), "biblio")
     assert kind == "ops_biblio"
@@ -149,7 +174,18 @@ def test_neurocell_mirror_list(iso_env, shared):
     assert len(docs) == 60
     # the office counts SOURCE.md gives
     assert docs["pub_office"].value_counts().to_dict() == {
-        "WO": 20, "US": 13, "CN": 8, "AU": 5, "EP": 4, "CA": 3, "MX": 2, "JP": 2, "KR": 1, "PH": 1, "GB": 1}
+        "WO": 20,
+        "US": 13,
+        "CN": 8,
+        "AU": 5,
+        "EP": 4,
+        "CA": 3,
+        "MX": 2,
+        "JP": 2,
+        "KR": 1,
+        "PH": 1,
+        "GB": 1,
+    }
     assert docs["pub_date"].str[:4].astype(int).between(2015, 2026).all()
     assert lens.mirror_files(shared) == []  # Lens fixtures are off-topic format fixtures
 
@@ -168,8 +204,14 @@ def test_parse_throttling():
 
 # --------------------------------------------------------------------------- EPO live client on replay
 # hand-written, in the OPS OAuth answer format (developers.epo.org, "Accessing OPS")
-TOKEN_BODY = json.dumps({"access_token": "tok-abc123-not-real", "token_type": "BearerToken", "expires_in": "1199",
-                         "status": "approved"})
+TOKEN_BODY = json.dumps(
+    {
+        "access_token": "tok-abc123-not-real",
+        "token_type": "BearerToken",
+        "expires_in": "1199",
+        "status": "approved",
+    }
+)
 # hand-written, in the shape of the OPS auth error answer
 AUTH_ERROR = json.dumps({"error": "invalid_client", "error_description": "Client credentials are invalid"})
 
@@ -212,7 +254,9 @@ def test_ops_auth_failure_names_no_secret(iso_env, monkeypatch, replay):
     assert "authentication failed" in msg and "EPO_OPS_KEY" in msg
     assert "secret-visible-456" not in msg and "key-visible-123" not in msg
     sent = replay.log[0]
-    assert sent.headers["Authorization"].startswith("Basic ") and b"grant_type=client_credentials" in sent.body
+    assert (
+        sent.headers["Authorization"].startswith("Basic ") and b"grant_type=client_credentials" in sent.body
+    )
     assert RawStore().entries("epo_ops") == []
 
 
@@ -231,17 +275,26 @@ def test_ops_paging_throttling_and_retry(iso_env, monkeypatch, replay):
     hdr = {"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK}
     replay.add("GET", SEARCH_PATH, real, headers=hdr, query={"q": [q], "Range": ["1-3"]})
     # the real page says 10000 hits; page 2 (hand-written) says 4, which ends the paging
-    replay.add("GET", SEARCH_PATH, _page2(4, 4), headers={**hdr, "X-Throttling-Control": "busy (search=yellow:60)"},
-               query={"q": [q], "Range": ["4-6"]})
+    replay.add(
+        "GET",
+        SEARCH_PATH,
+        _page2(4, 4),
+        headers={**hdr, "X-Throttling-Control": "busy (search=yellow:60)"},
+        query={"q": [q], "Range": ["4-6"]},
+    )
     replay.insert_fault("GET", SEARCH_PATH, 429, headers={"Retry-After": "1"})
     slept = []
-    entries = epo_ops.fetch(RawStore(), cql="pa=Siemens", start=2025, end=2025, base_url=replay.url, page=3,
-                            sleep=slept.append)
+    entries = epo_ops.fetch(
+        RawStore(), cql="pa=Siemens", start=2025, end=2025, base_url=replay.url, page=3, sleep=slept.append
+    )
     ranges = [l.query.get("Range") for l in replay.log if l.path == SEARCH_PATH]
     assert ranges == [["1-3"], ["1-3"], ["4-6"]]  # 429 retried, then page 2
     searches = [l for l in replay.log if l.path == SEARCH_PATH]
     assert all(l.headers["Authorization"] == "Bearer tok-abc123-not-real" for l in searches)
-    assert [e.name for e in entries] == ["search_biblio_2025_r0001-0003.xml", "search_biblio_2025_r0004-0004.xml"]
+    assert [e.name for e in entries] == [
+        "search_biblio_2025_r0001-0003.xml",
+        "search_biblio_2025_r0004-0004.xml",
+    ]
     assert entries[-1].provenance.query["total"] == 4 and entries[-1].provenance.query["complete"] is True
     assert "secret-visible" not in json.dumps([e.provenance.to_json() for e in entries])
     docs, _ = epo_ops.load_documents(RawStore())
@@ -253,37 +306,80 @@ def test_ops_black_stops_and_wrong_range_detected(iso_env, monkeypatch, replay):
     real = need_shared(*OPS, "search_with_constituent", "response.xml").read_bytes()
     replay.add("POST", "/auth/accesstoken", TOKEN_BODY)
     # the real page answers every range: page 2 then echoes 1-3, which the client must catch
-    replay.add("GET", SEARCH_PATH, real, headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK})
+    replay.add(
+        "GET",
+        SEARCH_PATH,
+        real,
+        headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK},
+    )
     with pytest.raises(SourceError, match="range 1-3 for the requested 4-6"):
-        epo_ops.fetch(RawStore(), cql="pa=Siemens", start=2025, end=2025, base_url=replay.url, page=3, sleep=lambda s: None)
+        epo_ops.fetch(
+            RawStore(),
+            cql="pa=Siemens",
+            start=2025,
+            end=2025,
+            base_url=replay.url,
+            page=3,
+            sleep=lambda s: None,
+        )
     assert RawStore().entries("epo_ops") == []  # nothing stored from a failed run
     replay.exchanges.clear()
     replay.add("POST", "/auth/accesstoken", TOKEN_BODY)
-    replay.add("GET", SEARCH_PATH, real, headers={"Content-Type": "application/xml",
-                                                  "X-Throttling-Control": "overloaded (search=black:0)"},
-               query={"q": [epo_ops.year_query("pa=Bosch", 2025)], "Range": ["1-3"]})
-    with pytest.raises(SourceError, match="black"):  # (another query: the first run's pages are in the HTTP cache)
-        epo_ops.fetch(RawStore(), cql="pa=Bosch", start=2025, end=2025, base_url=replay.url, page=3, sleep=lambda s: None)
-    assert [l.query.get("Range") for l in replay.log if l.path == SEARCH_PATH][-1] == ["1-3"]  # page 2 never sent
+    replay.add(
+        "GET",
+        SEARCH_PATH,
+        real,
+        headers={"Content-Type": "application/xml", "X-Throttling-Control": "overloaded (search=black:0)"},
+        query={"q": [epo_ops.year_query("pa=Bosch", 2025)], "Range": ["1-3"]},
+    )
+    with pytest.raises(
+        SourceError, match="black"
+    ):  # (another query: the first run's pages are in the HTTP cache)
+        epo_ops.fetch(
+            RawStore(),
+            cql="pa=Bosch",
+            start=2025,
+            end=2025,
+            base_url=replay.url,
+            page=3,
+            sleep=lambda s: None,
+        )
+    assert [l.query.get("Range") for l in replay.log if l.path == SEARCH_PATH][-1] == [
+        "1-3"
+    ]  # page 2 never sent
 
 
 def test_ops_quota_rejection_and_no_results(iso_env, monkeypatch, replay):
     _ops_env(monkeypatch, replay)
     replay.add("POST", "/auth/accesstoken", TOKEN_BODY)
     # hand-written OPS fault body for "no results" (SERVER.EntityNotFound, HTTP 404)
-    replay.add("GET", SEARCH_PATH, b'<fault xmlns="http://ops.epo.org"><code>SERVER.EntityNotFound</code>'
-                                   b'<message>No results found</message></fault>', status=404, times=1)
-    replay.add("GET", SEARCH_PATH, b"<fault/>", status=403, headers={"X-Rejection-Reason": "IndividualQuotaPerHour"})
+    replay.add(
+        "GET",
+        SEARCH_PATH,
+        b'<fault xmlns="http://ops.epo.org"><code>SERVER.EntityNotFound</code>'
+        b'<message>No results found</message></fault>',
+        status=404,
+        times=1,
+    )
+    replay.add(
+        "GET", SEARCH_PATH, b"<fault/>", status=403, headers={"X-Rejection-Reason": "IndividualQuotaPerHour"}
+    )
     with pytest.raises(SourceError, match="IndividualQuotaPerHour"):
-        epo_ops.fetch(RawStore(), cql="ta=zzzz", start=2024, end=2025, base_url=replay.url, sleep=lambda s: None)
+        epo_ops.fetch(
+            RawStore(), cql="ta=zzzz", start=2024, end=2025, base_url=replay.url, sleep=lambda s: None
+        )
 
 
 def test_ops_biblio_on_replay(iso_env, monkeypatch, replay):
     _ops_env(monkeypatch, replay)
     replay.add("POST", "/auth/accesstoken", TOKEN_BODY)
     body = need_shared(*OPS, "get_biblio", "response.xml").read_bytes()
-    replay.add("GET", "/rest-services/published-data/publication/docdb/EP.2400812.A1/biblio", body,
-               headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK})
+    replay.add(
+        "GET",
+        "/rest-services/published-data/publication/docdb/EP.2400812.A1/biblio",
+        body,
+        headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK},
+    )
     ops = epo_ops.OPSClient(replay.url, sleep=lambda s: None)
     docs = ops.biblio("EP.2400812.A1")
     assert docs.iloc[0]["doc_id"] == "EP2400812A1" and ops.throttle.services["retrieval"] == ("green", 200)
@@ -330,7 +426,9 @@ def test_lens_error_body_and_missing_token(iso_env, monkeypatch, replay):
         lens.fetch(RawStore(), base_url=replay.url)
     monkeypatch.setenv("LENS_API_TOKEN", "lens-token-visible-789")
     # hand-written, in the shape of the Lens API's 400 answer to a bad query
-    replay.add("POST", "/patent/search", json.dumps({"error": "Invalid query: unknown field 'titel'"}), status=400)
+    replay.add(
+        "POST", "/patent/search", json.dumps({"error": "Invalid query: unknown field 'titel'"}), status=400
+    )
     with pytest.raises(SourceError) as exc:
         lens.fetch(RawStore(), base_url=replay.url)
     assert "HTTP 400" in str(exc.value) and "lens-token-visible-789" not in str(exc.value)
@@ -345,12 +443,49 @@ def test_lens_error_body_and_missing_token(iso_env, monkeypatch, replay):
 def test_lens_aggregate_one_request(iso_env, monkeypatch, replay):
     monkeypatch.setenv("LENS_API_TOKEN", "lens-token-visible-789")
     # hand-written, in the Elasticsearch-style bucket layout the Lens aggregation docs describe
-    body = {"total": 7, "aggregations": {"by_country": {"buckets": [
-        {"key": "CN", "doc_count": 5, "by_year": {"buckets": [
-            {"key_as_string": "2021-01-01", "key": 1609459200000, "doc_count": 3, "families": {"value": 2}},
-            {"key_as_string": "2022-01-01", "key": 1640995200000, "doc_count": 2, "families": {"value": 2}}]}},
-        {"key": "US", "doc_count": 2, "by_year": {"buckets": [
-            {"key_as_string": "2021-01-01", "key": 1609459200000, "doc_count": 2, "families": {"value": 1}}]}}]}}}
+    body = {
+        "total": 7,
+        "aggregations": {
+            "by_country": {
+                "buckets": [
+                    {
+                        "key": "CN",
+                        "doc_count": 5,
+                        "by_year": {
+                            "buckets": [
+                                {
+                                    "key_as_string": "2021-01-01",
+                                    "key": 1609459200000,
+                                    "doc_count": 3,
+                                    "families": {"value": 2},
+                                },
+                                {
+                                    "key_as_string": "2022-01-01",
+                                    "key": 1640995200000,
+                                    "doc_count": 2,
+                                    "families": {"value": 2},
+                                },
+                            ]
+                        },
+                    },
+                    {
+                        "key": "US",
+                        "doc_count": 2,
+                        "by_year": {
+                            "buckets": [
+                                {
+                                    "key_as_string": "2021-01-01",
+                                    "key": 1609459200000,
+                                    "doc_count": 2,
+                                    "families": {"value": 1},
+                                }
+                            ]
+                        },
+                    },
+                ]
+            }
+        },
+    }
     replay.add("POST", "/patent/aggregate", json.dumps(body))
     entries = lens.fetch(RawStore(), mode="aggregate", country_by="applicant", base_url=replay.url)
     assert len(replay.log) == 1
@@ -361,7 +496,10 @@ def test_lens_aggregate_one_request(iso_env, monkeypatch, replay):
     assert hist["field"] == "earliest_priority_claim_date" and hist["interval"] == "YEAR"
     agg, _ = lens.load_aggregates(RawStore())
     assert agg[["country", "year", "documents", "families"]].values.tolist() == [
-        ["CN", 2021, 3, 2], ["CN", 2022, 2, 2], ["US", 2021, 2, 1]]
+        ["CN", 2021, 3, 2],
+        ["CN", 2022, 2, 2],
+        ["US", 2021, 2, 1],
+    ]
     assert entries[0].provenance.query["country_by"] == "applicant"
     with pytest.raises(BadParameter, match="records"):
         lens.fetch(RawStore(), mode="aggregate", country_by="priority", base_url=replay.url)
@@ -402,11 +540,30 @@ def test_cli_fetch_routes(iso_env, monkeypatch, replay, capsys):
     p1, p2, n = _lens_pages()
     replay.add("POST", "/patent/search", p1, times=1)
     replay.add("POST", "/patent/search", p2)
-    assert main(["fetch", "lens", "--term", "exosome", "--start", "2015", "--end", "2016", "--year-by", "publication",
-                 "--base-url", replay.url]) == 0
+    assert (
+        main(
+            [
+                "fetch",
+                "lens",
+                "--term",
+                "exosome",
+                "--start",
+                "2015",
+                "--end",
+                "2016",
+                "--year-by",
+                "publication",
+                "--base-url",
+                replay.url,
+            ]
+        )
+        == 0
+    )
     sent = json.loads(replay.log[0].body)
     assert json.dumps(sent["query"]).count("match_phrase") == 3  # one term x title, abstract, claims
-    assert {"range": {"date_published": {"gte": "2015-01-01", "lte": "2016-12-31"}}} in sent["query"]["bool"]["must"]
+    assert {"range": {"date_published": {"gte": "2015-01-01", "lte": "2016-12-31"}}} in sent["query"]["bool"][
+        "must"
+    ]
     out = capsys.readouterr().out
     assert "stored 2 file(s)" in out and "lens-token-visible-789" not in out
     _ops_env(monkeypatch, replay)
@@ -419,8 +576,12 @@ def test_cli_fetch_routes(iso_env, monkeypatch, replay, capsys):
 def test_ops_slows_down_when_throttled(iso_env, monkeypatch, replay):
     _ops_env(monkeypatch, replay)
     body = need_shared(*OPS, "get_biblio", "response.xml").read_bytes()
-    replay.add("GET", "/rest-services/published-data/publication/docdb/EP.2400812.A1/biblio", body,
-               headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK})
+    replay.add(
+        "GET",
+        "/rest-services/published-data/publication/docdb/EP.2400812.A1/biblio",
+        body,
+        headers={"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK},
+    )
     slept = []
     ops = epo_ops.OPSClient(replay.url, sleep=slept.append)
     ops.token = "already-have-one"

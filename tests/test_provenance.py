@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 from conftest import need_shared
-
 from exo_industry import pipeline, sources
 from exo_industry.config import paths
 from exo_industry.store import RawStore
@@ -27,7 +26,9 @@ def test_mirror_reproduces_committed_processed_data(iso_env):
     committed = sorted(p.name for p in COMMITTED.glob("*.csv"))
     assert committed and sorted(p.name for p in fresh.glob("*.csv")) == committed
     for name in committed:
-        assert (fresh / name).read_bytes() == (COMMITTED / name).read_bytes(), f"{name} differs from the committed file"
+        assert (fresh / name).read_bytes() == (COMMITTED / name).read_bytes(), (
+            f"{name} differs from the committed file"
+        )
     a = json.loads((fresh / "manifest.json").read_text())["outputs"]
     b = json.loads((COMMITTED / "manifest.json").read_text())["outputs"]
     assert a.keys() == b.keys()
@@ -50,11 +51,13 @@ def test_manifest_checksums_match_committed_files():
 
 def test_processing_is_deterministic(iso_env):
     shared = need_shared("demography")
-    from exo_industry.sources import wpp, worldbank
+    from exo_industry.sources import worldbank, wpp
 
     store = RawStore()
     wpp.import_files(store, wpp.mirror_files(shared.parent))
-    worldbank.import_files(store, [p for p in worldbank.mirror_files(shared.parent) if "demography" in str(p)])
+    worldbank.import_files(
+        store, [p for p in worldbank.mirror_files(shared.parent) if "demography" in str(p)]
+    )
     pipeline.process(["aging"], force=True)
     first = {p.name: p.read_bytes() for p in paths().processed.glob("*.csv")}
     pipeline.process(["aging"], force=True)

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_notebook
 
+from conftest import make_notebook
 from exo_industry import report
 from exo_industry.execute import notebook_stems, run_notebook
 
@@ -15,7 +15,10 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 def test_file_names_carry_notebook_and_language(built):
     names = {p.name for p in built["html"]}
-    expected = {f"{s}.{l}.html" for s in notebook_stems() for l in ("zh", "en")} | {"00_overview.zh.html", "00_overview.en.html"}
+    expected = {f"{s}.{l}.html" for s in notebook_stems() for l in ("zh", "en")} | {
+        "00_overview.zh.html",
+        "00_overview.en.html",
+    }
     assert names == expected
 
 
@@ -36,23 +39,37 @@ def test_briefing_has_no_code_no_parameters_no_external_requests(built, lang):
 
 
 def test_images_are_embedded(built):
-    page = next(p for p in built["html"] if p.name == "01_aging_demographics.zh.html").read_text(encoding="utf-8")
+    page = next(p for p in built["html"] if p.name == "01_aging_demographics.zh.html").read_text(
+        encoding="utf-8"
+    )
     imgs = re.findall(r"<img[^>]+src=\"([^\"]+)\"", page)
     assert len(imgs) >= 3 and all(src.startswith("data:image/png;base64,") for src in imgs)
 
 
 def test_language_specific_text(built):
-    zh = next(p for p in built["html"] if p.name == "01_aging_demographics.zh.html").read_text(encoding="utf-8")
-    en = next(p for p in built["html"] if p.name == "01_aging_demographics.en.html").read_text(encoding="utf-8")
+    zh = next(p for p in built["html"] if p.name == "01_aging_demographics.zh.html").read_text(
+        encoding="utf-8"
+    )
+    en = next(p for p in built["html"] if p.name == "01_aging_demographics.en.html").read_text(
+        encoding="utf-8"
+    )
     assert "论文论断核验" in zh and "Checking the paper's claims" not in zh
     assert "Checking the paper's claims" in en and "论文论断核验" not in en
     assert "有保留地复现" in zh and "reproduced with caveat" in en
 
 
 def test_provenance_footer(built):
-    page = next(p for p in built["html"] if p.name == "01_aging_demographics.en.html").read_text(encoding="utf-8")
-    footer = page[page.index('<footer class="exo-footer">'):]
-    for needle in ("UN World Population Prospects 2024", "CC BY 3.0 IGO", "popAge5dt.csv", "WPP 2024", "exo_industry 0.1.0"):
+    page = next(p for p in built["html"] if p.name == "01_aging_demographics.en.html").read_text(
+        encoding="utf-8"
+    )
+    footer = page[page.index('<footer class="exo-footer">') :]
+    for needle in (
+        "UN World Population Prospects 2024",
+        "CC BY 3.0 IGO",
+        "popAge5dt.csv",
+        "WPP 2024",
+        "exo_industry 0.1.0",
+    ):
         assert needle in footer
     assert re.search(r"20\d\d-\d\d-\d\d", footer)
 
@@ -70,11 +87,15 @@ def test_overview_lists_every_claim_with_links(built):
 def test_hostile_text_is_escaped(iso_env, monkeypatch):
     """Text that a source could send (a trial title, a sponsor) reaches the briefing as text."""
     nbdir = iso_env / "nbs"
-    make_notebook(nbdir, "97_hostile", (
-        "import pandas as pd\nfrom exo_industry import nbtools\n"
-        "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
-        "nbtools.show_table(df, caption='<b>trials</b>')\nnbtools.notice(df.title[0])\ndisplay(df)"
-    ))
+    make_notebook(
+        nbdir,
+        "97_hostile",
+        (
+            "import pandas as pd\nfrom exo_industry import nbtools\n"
+            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
+            "nbtools.show_table(df, caption='<b>trials</b>')\nnbtools.notice(df.title[0])\ndisplay(df)"
+        ),
+    )
     monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
     html = report.export_notebook(run_notebook("97_hostile"))
     text = html.read_text(encoding="utf-8")
@@ -85,10 +106,14 @@ def test_hostile_text_is_escaped(iso_env, monkeypatch):
 def test_values_from_sources_are_escaped_in_narrative(iso_env, monkeypatch):
     """A location or sponsor name filled into narrative Markdown cannot become markup or a link."""
     nbdir = iso_env / "nbs"
-    make_notebook(nbdir, "93_narrative", (
-        "from exo_industry import nbtools\n"
-        "nbtools.markdown('Deaths in **{place}**: {n:.1f} million', place='<img src=x onerror=alert(3)> [x](javascript:alert(4))', n=41.04)"
-    ))
+    make_notebook(
+        nbdir,
+        "93_narrative",
+        (
+            "from exo_industry import nbtools\n"
+            "nbtools.markdown('Deaths in **{place}**: {n:.1f} million', place='<img src=x onerror=alert(3)> [x](javascript:alert(4))', n=41.04)"
+        ),
+    )
     monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
     text = report.export_notebook(run_notebook("93_narrative")).read_text(encoding="utf-8")
     assert "<img src=x" not in text and 'href="javascript' not in text

@@ -3,8 +3,8 @@
 import logging
 
 import pytest
-from conftest import make_notebook
 
+from conftest import make_notebook
 from exo_industry.errors import BadParameter
 from exo_industry.redact import redact, redact_url
 
@@ -14,7 +14,9 @@ TOKEN = "lens-test-token-7f3a9c2e"
 def test_redact_url_and_text(monkeypatch):
     monkeypatch.setenv("LENS_API_TOKEN", TOKEN)
     assert TOKEN not in redact(f"Authorization: Bearer {TOKEN}")
-    assert "api_key=***" in redact_url("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?db=pubmed&api_key=abcdef123456")
+    assert "api_key=***" in redact_url(
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?db=pubmed&api_key=abcdef123456"
+    )
 
 
 @pytest.mark.notebook
@@ -24,8 +26,12 @@ def test_secret_never_in_executed_notebook_or_html(iso_env, monkeypatch, caplog)
 
     monkeypatch.setenv("LENS_API_TOKEN", TOKEN)
     nbdir = iso_env / "nbs"
-    make_notebook(nbdir, "95_leaky", "import os, logging\nprint('token is', os.environ['LENS_API_TOKEN'])\n"
-                                      "logging.getLogger('x').warning('header Bearer %s', os.environ['LENS_API_TOKEN'])")
+    make_notebook(
+        nbdir,
+        "95_leaky",
+        "import os, logging\nprint('token is', os.environ['LENS_API_TOKEN'])\n"
+        "logging.getLogger('x').warning('header Bearer %s', os.environ['LENS_API_TOKEN'])",
+    )
     monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
     with caplog.at_level(logging.DEBUG):
         executed = run_notebook("95_leaky")
@@ -64,7 +70,9 @@ def test_bearer_token_not_in_http_cache(replay, monkeypatch, iso_env):
 
     monkeypatch.setenv("UN_DATAPORTAL_TOKEN", "portal-token-5c1e0f7a")
     replay.add("GET", "/data", b'{"data": []}')
-    c = Client(replay.url, name="portal", cache=True, headers={"Authorization": "Bearer portal-token-5c1e0f7a"})
+    c = Client(
+        replay.url, name="portal", cache=True, headers={"Authorization": "Bearer portal-token-5c1e0f7a"}
+    )
     c.get("data", params={"api_key": "query-key-9d8e7f6a"})
     assert c.get("data", params={"api_key": "query-key-9d8e7f6a"}).from_cache
     blobs = b"".join(p.read_bytes() for p in Path(os.environ["EXO_CACHE"]).rglob("*") if p.is_file())

@@ -88,12 +88,30 @@ def test_series_never_mix_two_queries(tmp_path):
     from exo_industry.store import newest_query_only
 
     store = RawStore(tmp_path)
-    old_cn = put(store, b"1", name="cn.xml", route="live", query={"terms": ["exosome"], "country": "CN"},
-                 retrieved_at="2026-01-01T00:00:00Z")
-    new_us = put(store, b"2", name="us.xml", route="live", query={"terms": ["exosome", "extracellular vesicle"], "country": "US"},
-                 retrieved_at="2026-02-01T00:00:00Z")
-    new_cn = put(store, b"3", name="cn2.xml", route="live", query={"terms": ["exosome", "extracellular vesicle"], "country": "CN"},
-                 retrieved_at="2026-02-01T00:00:01Z")
+    old_cn = put(
+        store,
+        b"1",
+        name="cn.xml",
+        route="live",
+        query={"terms": ["exosome"], "country": "CN"},
+        retrieved_at="2026-01-01T00:00:00Z",
+    )
+    new_us = put(
+        store,
+        b"2",
+        name="us.xml",
+        route="live",
+        query={"terms": ["exosome", "extracellular vesicle"], "country": "US"},
+        retrieved_at="2026-02-01T00:00:00Z",
+    )
+    new_cn = put(
+        store,
+        b"3",
+        name="cn2.xml",
+        route="live",
+        query={"terms": ["exosome", "extracellular vesicle"], "country": "CN"},
+        retrieved_at="2026-02-01T00:00:01Z",
+    )
     imported = put(store, b"4", name="savedrecs.txt")
     kept, dropped = newest_query_only(store.entries("demo"), ("terms",))
     assert {e.name for e in kept} == {new_us.name, new_cn.name, imported.name}

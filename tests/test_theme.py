@@ -27,7 +27,9 @@ def test_the_font_is_the_simplified_chinese_face():
 
 def test_matplotlib_resolves_the_family_to_that_file():
     theme.use("zh")
-    found = font_manager.findfont(font_manager.FontProperties(family=theme.CJK_FAMILY), fallback_to_default=False)
+    found = font_manager.findfont(
+        font_manager.FontProperties(family=theme.CJK_FAMILY), fallback_to_default=False
+    )
     assert found == str(theme.font_path())
 
 

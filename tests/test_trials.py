@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese, need_shared
+from conftest import assert_values_in_chinese as _assert_values_in_chinese
+from conftest import need_shared
 from exo_industry import claims as claims_mod
 from exo_industry import pipeline
 from exo_industry.config import paths
@@ -36,8 +37,17 @@ def mirror_studies():
     return out
 
 
-def made(title="", summary="", study_type="INTERVENTIONAL", phases=("PHASE1",), interventions=(), conditions=(),
-         branches=(), sponsor="", countries=()):
+def made(
+    title="",
+    summary="",
+    study_type="INTERVENTIONAL",
+    phases=("PHASE1",),
+    interventions=(),
+    conditions=(),
+    branches=(),
+    sponsor="",
+    countries=(),
+):
     """A hand-made study in the API v2 schema."""
     obj = {
         "protocolSection": {
@@ -49,7 +59,9 @@ def made(title="", summary="", study_type="INTERVENTIONAL", phases=("PHASE1",), 
             "sponsorCollaboratorsModule": {"leadSponsor": {"name": sponsor, "class": "OTHER"}},
             "contactsLocationsModule": {"locations": [{"country": c} for c in countries]},
         },
-        "derivedSection": {"conditionBrowseModule": {"browseBranches": [{"abbrev": "X", "name": b} for b in branches]}},
+        "derivedSection": {
+            "conditionBrowseModule": {"browseBranches": [{"abbrev": "X", "name": b} for b in branches]}
+        },
     }
     return ctgov.study_from_v2(obj)
 
@@ -59,17 +71,29 @@ def made(title="", summary="", study_type="INTERVENTIONAL", phases=("PHASE1",), 
     "nct, kind, rule",
     [
         ("NCT04276987", "therapeutic", "T1"),  # inhaled MSC exosomes for COVID-19 pneumonia (Ruijin Hospital)
-        ("NCT05122234", "therapeutic", "T1"),  # MSC secretome in severe COVID-19 (conditioned medium, CellTrials "CdM")
+        (
+            "NCT05122234",
+            "therapeutic",
+            "T1",
+        ),  # MSC secretome in severe COVID-19 (conditioned medium, CellTrials "CdM")
         ("NCT05354141", "therapeutic", "T1"),  # ExoFlo phase 3 in COVID-19 ARDS ("... Derived EVs")
-        ("NCT03608631", "therapeutic", "T1"),  # iExosomes (MSC exosomes with KRAS G12D siRNA), pancreatic cancer
+        (
+            "NCT03608631",
+            "therapeutic",
+            "T1",
+        ),  # iExosomes (MSC exosomes with KRAS G12D siRNA), pancreatic cancer
         ("NCT07471230", "therapeutic", "T2"),  # MSC-derived exosomes for parkinsonism (flattened v2 record)
-        ("NCT03562715", "diagnostic", "D"),    # microRNAs in pre-eclampsia diagnosis (observational)
-        ("NCT07227740", "diagnostic", "D"),    # endothelial microvesicles measured in blood after spinal cord injury
-        ("NCT06774261", "diagnostic", "D"),    # phenserine trial with exosome biomarkers: the drug is not an EV
-        ("NCT06104930", "diagnostic", "D"),    # plasma EVs in meningioma patients
-        ("NCT05191381", "mention", "E"),       # exosomes applied in a whole-blood assay (ex vivo)
-        ("NCT07521384", "mention", "M"),       # observational: MuSE exosomes received outside the study
-        ("NCT04447833", "none", "no EV"),      # MSC therapy for ARDS without EVs
+        ("NCT03562715", "diagnostic", "D"),  # microRNAs in pre-eclampsia diagnosis (observational)
+        (
+            "NCT07227740",
+            "diagnostic",
+            "D",
+        ),  # endothelial microvesicles measured in blood after spinal cord injury
+        ("NCT06774261", "diagnostic", "D"),  # phenserine trial with exosome biomarkers: the drug is not an EV
+        ("NCT06104930", "diagnostic", "D"),  # plasma EVs in meningioma patients
+        ("NCT05191381", "mention", "E"),  # exosomes applied in a whole-blood assay (ex vivo)
+        ("NCT07521384", "mention", "M"),  # observational: MuSE exosomes received outside the study
+        ("NCT04447833", "none", "no EV"),  # MSC therapy for ARDS without EVs
     ],
 )
 def test_classification_of_named_records(mirror_studies, nct, kind, rule):
@@ -78,15 +102,25 @@ def test_classification_of_named_records(mirror_studies, nct, kind, rule):
 
 
 def test_plasma_and_prp_evs_are_not_therapeutic_products():
-    plasma = made("Autologous Plasma-derived Exosomes for Knee Pain", interventions=[("BIOLOGICAL", "Plasma-derived exosomes")])
-    prp = made("Exosomes in Platelet-rich Plasma for Alopecia", interventions=[("BIOLOGICAL", "PRP exosome injection")])
+    plasma = made(
+        "Autologous Plasma-derived Exosomes for Knee Pain",
+        interventions=[("BIOLOGICAL", "Plasma-derived exosomes")],
+    )
+    prp = made(
+        "Exosomes in Platelet-rich Plasma for Alopecia",
+        interventions=[("BIOLOGICAL", "PRP exosome injection")],
+    )
     msc = made("Umbilical Cord MSC Exosomes for Knee Pain", interventions=[("BIOLOGICAL", "UC-MSC exosomes")])
-    platelet = made("Platelet-derived Extracellular Vesicles for Wound Healing",
-                    interventions=[("BIOLOGICAL", "Purified platelet-derived extracellular vesicles")])
+    platelet = made(
+        "Platelet-derived Extracellular Vesicles for Wound Healing",
+        interventions=[("BIOLOGICAL", "Purified platelet-derived extracellular vesicles")],
+    )
     assert trials.classify(plasma) == ("mention", "X plasma/blood/PRP EVs (not a therapeutic EV product)")
     assert trials.classify(prp)[0] == "mention"
     assert trials.classify(msc)[0] == "therapeutic"
-    assert trials.classify(platelet)[0] == "therapeutic"  # where we differ from a strict reading of CellTrials
+    assert (
+        trials.classify(platelet)[0] == "therapeutic"
+    )  # where we differ from a strict reading of CellTrials
 
 
 def test_observational_studies_are_never_therapeutic_and_ambiguous_evs_are_not_terms():
@@ -94,18 +128,26 @@ def test_observational_studies_are_never_therapeutic_and_ambiguous_evs_are_not_t
     assert trials.classify(obs)[0] != "therapeutic"
     ev71 = made("EV71 Vaccine in Children", summary="Enterovirus (EV) vaccine given to infants.")
     assert trials.classify(ev71) == ("none", "no EV term")
-    summary_only = made("Regenerative Therapy for Stroke", summary="Patients receive intravenous infusion of "
-                        "mesenchymal stem cell-derived exosomes on day 1.", interventions=[("BIOLOGICAL", "SNX-1")])
+    summary_only = made(
+        "Regenerative Therapy for Stroke",
+        summary="Patients receive intravenous infusion of mesenchymal stem cell-derived exosomes on day 1.",
+        interventions=[("BIOLOGICAL", "SNX-1")],
+    )
     assert trials.classify(summary_only) == ("therapeutic", "T3 summary: EV product administered")
 
 
 # --------------------------------------------------------------------------- areas and countries
 def test_areas_from_mesh_branches_then_condition_words(mirror_studies):
     api = need_shared("clinical_trials", "fixtures_ctgov_api_v2_responses_cyanheads")
-    [mel] = ctgov.parse("api_study", (api / "study_NCT00184067_2025-06-17T11-17-42-480Z.json").read_bytes(), "x.json")
+    [mel] = ctgov.parse(
+        "api_study", (api / "study_NCT00184067_2025-06-17T11-17-42-480Z.json").read_bytes(), "x.json"
+    )
     assert trials.disease_areas(mel) == (["oncology", "skin and wounds"], "MeSH branches")
     assert trials.disease_areas(mirror_studies["NCT04602104"]) == (["respiratory"], "condition words")
-    assert trials.disease_areas(mirror_studies["NCT05122234"]) == (["respiratory", "infections"], "condition words")
+    assert trials.disease_areas(mirror_studies["NCT05122234"]) == (
+        ["respiratory", "infections"],
+        "condition words",
+    )
     # a stroke study counts in both areas, as MeSH places stroke under both branches
     assert trials.disease_areas(mirror_studies["NCT06995625"])[0] == ["cardiovascular", "nervous system"]
     only_symptoms = made(conditions=["Healthy"], branches=["Symptoms and General Pathology"])
@@ -113,9 +155,15 @@ def test_areas_from_mesh_branches_then_condition_words(mirror_studies):
 
 
 def test_figure_counts_a_study_in_each_of_its_areas():
-    rows = trials.study_rows([
-        made("MSC exosomes for stroke", conditions=["Ischemic Stroke"], interventions=[("BIOLOGICAL", "MSC exosomes")]),
-    ])
+    rows = trials.study_rows(
+        [
+            made(
+                "MSC exosomes for stroke",
+                conditions=["Ischemic Stroke"],
+                interventions=[("BIOLOGICAL", "MSC exosomes")],
+            ),
+        ]
+    )
     t = trials.by_area(trials.select_studies(rows))
     assert set(t["area"]) == {"cardiovascular", "nervous system"} and t["studies"].sum() == 2
 
@@ -125,11 +173,19 @@ def test_countries_sites_and_sponsor(mirror_studies):
     assert trials.sponsor_country("M.D. Anderson Cancer Center") == "United States"
     assert trials.sponsor_country("National Taiwan University Hospital") == ""
     assert trials.sponsor_country("Direct Biologics, LLC") == ""  # companies: no place word, no guess
-    rows = trials.study_rows([mirror_studies[n] for n in ("NCT04234750", "NCT03608631", "NCT05499156", "NCT07295067")])
+    rows = trials.study_rows(
+        [mirror_studies[n] for n in ("NCT04234750", "NCT03608631", "NCT05499156", "NCT07295067")]
+    )
     assert rows.set_index("nct_id")["country_group"].to_dict() == {
-        "NCT04234750": "China", "NCT03608631": "US", "NCT05499156": "other", "NCT07295067": "unknown"}
+        "NCT04234750": "China",
+        "NCT03608631": "US",
+        "NCT05499156": "other",
+        "NCT07295067": "unknown",
+    }
     both = made(sponsor="Fudan University", countries=["United States", "China"])
-    assert trials.country_group(both.site_countries, trials.sponsor_country(both.lead_sponsor)) == "China and US"
+    assert (
+        trials.country_group(both.site_countries, trials.sponsor_country(both.lead_sponsor)) == "China and US"
+    )
 
 
 # --------------------------------------------------------------------------- Table 1 and claims
@@ -146,37 +202,80 @@ def test_table1_audit_on_mirror_records(mirror_studies):
     # ExoPharm is not on ClinicalTrials.gov: its row is compared with the cited ANZCTR phase I records
     exo = audit.loc["ExoPharm"]
     assert exo["registry_records"] == "ACTRN12619001378112|ACTRN12620000944932"
-    assert exo["status"] == "differs" and exo["registry_phases"] == "phase 1" and exo["paper_phases"] == "phase 3"
+    assert (
+        exo["status"] == "differs"
+        and exo["registry_phases"] == "phase 1"
+        and exo["paper_phases"] == "phase 3"
+    )
 
 
 def _rows(spec):
     """Rows of the trials_studies shape for verdict-rule tests: (nct, kind, areas, group, first_posted)."""
-    return pd.DataFrame([
-        {"nct_id": n, "ev_kind": k, "ev_terms": "exosome", "areas": a, "country_group": g, "first_posted": fp,
-         "study_type": "INTERVENTIONAL", "phases": "PHASE1", "phase_label": "phase 1", "start_year": 2020,
-         "lead_sponsor": "Some Hospital", "sponsor_class": "OTHER", "collaborators": ""}
-        for n, k, a, g, fp in spec])
+    return pd.DataFrame(
+        [
+            {
+                "nct_id": n,
+                "ev_kind": k,
+                "ev_terms": "exosome",
+                "areas": a,
+                "country_group": g,
+                "first_posted": fp,
+                "study_type": "INTERVENTIONAL",
+                "phases": "PHASE1",
+                "phase_label": "phase 1",
+                "start_year": 2020,
+                "lead_sponsor": "Some Hospital",
+                "sponsor_class": "OTHER",
+                "collaborators": "",
+            }
+            for n, k, a, g, fp in spec
+        ]
+    )
 
 
 def test_oncology_verdict_rules():
-    onc = _rows([("NCT1", "therapeutic", "oncology", "US", "2020-01-01"), ("NCT2", "diagnostic", "oncology", "US", "2020-01-01"),
-                 ("NCT3", "therapeutic", "respiratory", "US", "2020-01-01")])
+    onc = _rows(
+        [
+            ("NCT1", "therapeutic", "oncology", "US", "2020-01-01"),
+            ("NCT2", "diagnostic", "oncology", "US", "2020-01-01"),
+            ("NCT3", "therapeutic", "respiratory", "US", "2020-01-01"),
+        ]
+    )
     assert trials.check_oncology(onc, True, "test").verdict == "reproduced"
-    diag_led = _rows([("NCT1", "diagnostic", "oncology", "US", ""), ("NCT2", "diagnostic", "oncology", "US", ""),
-                      ("NCT3", "therapeutic", "respiratory", "US", "")])
+    diag_led = _rows(
+        [
+            ("NCT1", "diagnostic", "oncology", "US", ""),
+            ("NCT2", "diagnostic", "oncology", "US", ""),
+            ("NCT3", "therapeutic", "respiratory", "US", ""),
+        ]
+    )
     assert trials.check_oncology(diag_led, True, "test").verdict == "reproduced with caveat"
-    resp = _rows([("NCT1", "therapeutic", "respiratory", "US", ""), ("NCT2", "therapeutic", "respiratory", "US", ""),
-                  ("NCT3", "therapeutic", "oncology", "US", "")])
+    resp = _rows(
+        [
+            ("NCT1", "therapeutic", "respiratory", "US", ""),
+            ("NCT2", "therapeutic", "respiratory", "US", ""),
+            ("NCT3", "therapeutic", "oncology", "US", ""),
+        ]
+    )
     assert trials.check_oncology(resp, True, "test").verdict == "contradicted"
     # partial records cannot decide: 133 of 444 is not more than half
     c = trials.check_oncology(resp, False, "test")
-    assert c.verdict == "not checkable offline" and "exo-industry fetch ctgov" in c.note and "133 of 444" in c.reason
+    assert (
+        c.verdict == "not checkable offline"
+        and "exo-industry fetch ctgov" in c.note
+        and "133 of 444" in c.reason
+    )
 
 
 def test_china_verdict_rules():
     cn = _rows([("NCT1", "therapeutic", "respiratory", "China", "2020-02-19")])
     assert trials.check_china(cn, False, "test").verdict == "contradicted"
-    late = _rows([("NCT1", "therapeutic", "respiratory", "China", "2025-03-01"), ("NCT2", "diagnostic", "oncology", "China", "2019-01-01")])
+    late = _rows(
+        [
+            ("NCT1", "therapeutic", "respiratory", "China", "2025-03-01"),
+            ("NCT2", "diagnostic", "oncology", "China", "2019-01-01"),
+        ]
+    )
     assert trials.check_china(late, True, "test").verdict == "reproduced"
     assert trials.check_china(late, False, "test").verdict == "not checkable offline"
 
@@ -185,18 +284,42 @@ def test_table1_verdict_rules():
     db_phase3 = "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
 
     def audit(statuses, db_detail=""):
-        return pd.DataFrame([{"company": c, "status": s, "paper_phases": "",
-                              "registry_detail": db_detail if c == "Direct Biologics" else ""}
-                             for c, s in zip(["Aegle Therapeutics", "Codiak Biosciences", "Direct Biologics", "ExoPharm",
-                                              "Brexogen", "Organicell"], statuses)])
+        return pd.DataFrame(
+            [
+                {
+                    "company": c,
+                    "status": s,
+                    "paper_phases": "",
+                    "registry_detail": db_detail if c == "Direct Biologics" else "",
+                }
+                for c, s in zip(
+                    [
+                        "Aegle Therapeutics",
+                        "Codiak Biosciences",
+                        "Direct Biologics",
+                        "ExoPharm",
+                        "Brexogen",
+                        "Organicell",
+                    ],
+                    statuses,
+                )
+            ]
+        )
+
     assert trials.check_table1(audit(["agrees"] * 6), True, "t").verdict == "reproduced"
     shifted = ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"]
     assert trials.check_table1(audit(shifted, db_phase3), True, "t").verdict == "reproduced with caveat"
     # without a phase 3 record of ExoFlo the rows cannot be called shifted: they simply differ
     assert trials.check_table1(audit(shifted), True, "t").verdict == "contradicted"
     assert trials.check_table1(audit(["differs"] + ["agrees"] * 5), True, "t").verdict == "contradicted"
-    assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), False, "t").verdict == "not checkable offline"
-    assert trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), True, "t").verdict == "contradicted"
+    assert (
+        trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), False, "t").verdict
+        == "not checkable offline"
+    )
+    assert (
+        trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), True, "t").verdict
+        == "contradicted"
+    )
 
 
 def _numbers(text: str) -> Counter:
@@ -210,12 +333,21 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
     ctgov.import_files(store, ctgov.mirror_files(shared))
     produced = list(trials.process(store).claims)
     spec = [
-        [("NCT1", "therapeutic", "oncology", "US", "2020-01-01"), ("NCT2", "diagnostic", "oncology", "US", "2020-01-01"),
-         ("NCT3", "therapeutic", "respiratory", "China", "2020-01-01")],
-        [("NCT1", "diagnostic", "oncology", "US", ""), ("NCT2", "diagnostic", "oncology", "China", ""),
-         ("NCT3", "therapeutic", "respiratory", "China", "")],
-        [("NCT1", "therapeutic", "respiratory", "US", ""), ("NCT2", "therapeutic", "respiratory", "US", ""),
-         ("NCT3", "therapeutic", "oncology", "China", "2025-01-01")],
+        [
+            ("NCT1", "therapeutic", "oncology", "US", "2020-01-01"),
+            ("NCT2", "diagnostic", "oncology", "US", "2020-01-01"),
+            ("NCT3", "therapeutic", "respiratory", "China", "2020-01-01"),
+        ],
+        [
+            ("NCT1", "diagnostic", "oncology", "US", ""),
+            ("NCT2", "diagnostic", "oncology", "China", ""),
+            ("NCT3", "therapeutic", "respiratory", "China", ""),
+        ],
+        [
+            ("NCT1", "therapeutic", "respiratory", "US", ""),
+            ("NCT2", "therapeutic", "respiratory", "US", ""),
+            ("NCT3", "therapeutic", "oncology", "China", "2025-01-01"),
+        ],
         [("NCT1", "mention", "oncology", "China", "")],
     ]
     for rows in map(_rows, spec):
@@ -226,13 +358,33 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
         m.setattr(trials, "SNAPSHOT_CANCER", trials._snap("x", 300, "EV terms AND cancer"))
         produced.append(trials.check_oncology(_rows(spec[2]), False, "t"))
         assert produced[-1].verdict == "reproduced with caveat" and "300" in produced[-1].reason_zh
-    companies = ["Aegle Therapeutics", "Codiak Biosciences", "Direct Biologics", "ExoPharm", "Brexogen", "Organicell"]
-    for statuses in (["agrees"] * 6, ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"],
-                     ["differs"] + ["agrees"] * 5, ["agrees", "not in records"] + ["agrees"] * 4):
-        audit = pd.DataFrame([{"company": c, "status": s, "paper_phases": "phase 1",
-                               "registry_detail": "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
-                               if c == "Direct Biologics" else ""}
-                              for c, s in zip(companies, statuses)])
+    companies = [
+        "Aegle Therapeutics",
+        "Codiak Biosciences",
+        "Direct Biologics",
+        "ExoPharm",
+        "Brexogen",
+        "Organicell",
+    ]
+    for statuses in (
+        ["agrees"] * 6,
+        ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"],
+        ["differs"] + ["agrees"] * 5,
+        ["agrees", "not in records"] + ["agrees"] * 4,
+    ):
+        audit = pd.DataFrame(
+            [
+                {
+                    "company": c,
+                    "status": s,
+                    "paper_phases": "phase 1",
+                    "registry_detail": "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
+                    if c == "Direct Biologics"
+                    else "",
+                }
+                for c, s in zip(companies, statuses)
+            ]
+        )
         for complete in (True, False):
             produced.append(trials.check_table1(audit, complete, "t"))
     cjk = re.compile(r"[\u4e00-\u9fff]")
@@ -249,19 +401,39 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
         # registry identifiers and the live command carry over unchanged
         assert set(re.findall(r"NCT\d+|ACTRN\d+", c.note)) == set(re.findall(r"NCT\d+|ACTRN\d+", c.note_zh))
         assert set(re.findall(r"`[^`]+`", c.note)) == set(re.findall(r"`[^`]+`", c.note_zh))
-    assert {v for cid, v in seen if cid == "trials.oncology_most"} == {"reproduced", "reproduced with caveat", "contradicted",
-                                                                       "not checkable offline"}
-    assert {v for cid, v in seen if cid == "trials.china_preclinical"} == {"reproduced", "contradicted", "not checkable offline"}
+    assert {v for cid, v in seen if cid == "trials.oncology_most"} == {
+        "reproduced",
+        "reproduced with caveat",
+        "contradicted",
+        "not checkable offline",
+    }
+    assert {v for cid, v in seen if cid == "trials.china_preclinical"} == {
+        "reproduced",
+        "contradicted",
+        "not checkable offline",
+    }
     assert {v for cid, v in seen if cid == "trials.table1"} == set(claims_mod.VERDICTS)
     # the mirror's claims, in the ledger terms of the zh briefing
     mirror = {c.claim_id: c for c in produced[:3]}
     china = mirror["trials.china_preclinical"]
-    assert china.reason_zh.startswith("截至2024年已有8项在中国开展的治疗性胞外囊泡研究") and "I期 4项" in china.reason_zh
-    assert "其中6项明确提及外泌体或胞外囊泡，2项仅涉及条件培养基或分泌组" in china.note_zh and "申办方" in china.note_zh
+    assert (
+        china.reason_zh.startswith("截至2024年已有8项在中国开展的治疗性胞外囊泡研究")
+        and "I期 4项" in china.reason_zh
+    )
+    assert (
+        "其中6项明确提及外泌体或胞外囊泡，2项仅涉及条件培养基或分泌组" in china.note_zh
+        and "申办方" in china.note_zh
+    )
     assert "注册库所示更多" in mirror["trials.table1"].reason_zh
     assert "NCT05354141（III期，招募中，最后更新 2022-08-30）" in mirror["trials.table1"].note_zh
-    assert "1389项研究" in mirror["trials.oncology_most"].note_zh and "444项胞外囊泡研究中" in mirror["trials.oncology_most"].reason_zh
-    assert mirror["trials.china_preclinical"].reproduced_value_zh == "截至2024年，在中国开展并已注册的治疗性胞外囊泡研究8项"
+    assert (
+        "1389项研究" in mirror["trials.oncology_most"].note_zh
+        and "444项胞外囊泡研究中" in mirror["trials.oncology_most"].reason_zh
+    )
+    assert (
+        mirror["trials.china_preclinical"].reproduced_value_zh
+        == "截至2024年，在中国开展并已注册的治疗性胞外囊泡研究8项"
+    )
     assert mirror["trials.table1"].paper_value_zh == "6个产品；分期见表1"
     assert "注册库所示分期多于论文" in mirror["trials.table1"].reproduced_value_zh
 
@@ -285,13 +457,50 @@ def test_bad_parameters_rejected(kw, msg):
 
 
 def test_select_studies_by_parameters():
-    rows = pd.DataFrame([
-        {"nct_id": "NCT1", "ev_kind": "therapeutic", "ev_terms": "exosome", "study_type": "INTERVENTIONAL", "phases": "PHASE1", "start_year": 2019},
-        {"nct_id": "NCT2", "ev_kind": "diagnostic", "ev_terms": "extracellular vesicle", "study_type": "OBSERVATIONAL", "phases": "", "start_year": 2021},
-        {"nct_id": "NCT3", "ev_kind": "therapeutic", "ev_terms": "secretome", "study_type": "INTERVENTIONAL", "phases": "PHASE2", "start_year": 2021},
-        {"nct_id": "NCT4", "ev_kind": "mention", "ev_terms": "exosome", "study_type": "OBSERVATIONAL", "phases": "", "start_year": 2021},
-        {"nct_id": "NCT5", "ev_kind": "therapeutic", "ev_terms": "exosome", "study_type": "", "phases": "PHASE1", "start_year": None},
-    ])
+    rows = pd.DataFrame(
+        [
+            {
+                "nct_id": "NCT1",
+                "ev_kind": "therapeutic",
+                "ev_terms": "exosome",
+                "study_type": "INTERVENTIONAL",
+                "phases": "PHASE1",
+                "start_year": 2019,
+            },
+            {
+                "nct_id": "NCT2",
+                "ev_kind": "diagnostic",
+                "ev_terms": "extracellular vesicle",
+                "study_type": "OBSERVATIONAL",
+                "phases": "",
+                "start_year": 2021,
+            },
+            {
+                "nct_id": "NCT3",
+                "ev_kind": "therapeutic",
+                "ev_terms": "secretome",
+                "study_type": "INTERVENTIONAL",
+                "phases": "PHASE2",
+                "start_year": 2021,
+            },
+            {
+                "nct_id": "NCT4",
+                "ev_kind": "mention",
+                "ev_terms": "exosome",
+                "study_type": "OBSERVATIONAL",
+                "phases": "",
+                "start_year": 2021,
+            },
+            {
+                "nct_id": "NCT5",
+                "ev_kind": "therapeutic",
+                "ev_terms": "exosome",
+                "study_type": "",
+                "phases": "PHASE1",
+                "start_year": None,
+            },
+        ]
+    )
     ids = lambda df: list(df["nct_id"])  # noqa: E731
     assert ids(trials.select_studies(rows)) == ["NCT1", "NCT2", "NCT5"]
     assert ids(trials.select_studies(rows, include_diagnostic=False)) == ["NCT1", "NCT5"]
@@ -309,13 +518,24 @@ def test_process_on_mirror_writes_tables_and_claims(iso_env, shared):
     assert outcome.status == "processed"
     out = paths().processed
     names = sorted(p.name for p in out.glob("trials_*.csv"))
-    assert names == ["trials_by_area.csv", "trials_by_country.csv", "trials_by_phase.csv", "trials_by_year.csv",
-                     "trials_records.csv", "trials_reference_counts.csv", "trials_studies.csv", "trials_table1.csv"]
+    assert names == [
+        "trials_by_area.csv",
+        "trials_by_country.csv",
+        "trials_by_phase.csv",
+        "trials_by_year.csv",
+        "trials_records.csv",
+        "trials_reference_counts.csv",
+        "trials_studies.csv",
+        "trials_table1.csv",
+    ]
     ledger = claims_mod.read_ledger(paths().claims).set_index("claim_id")
     assert ledger.loc["trials.oncology_most", "verdict"] == "not checkable offline"
     assert ledger.loc["trials.china_preclinical", "verdict"] == "contradicted"
     assert "NCT04276987" in ledger.loc["trials.china_preclinical", "note"]
-    assert "6 name exosomes or EVs, 2 conditioned medium or secretome only" in ledger.loc["trials.china_preclinical", "note"]
+    assert (
+        "6 name exosomes or EVs, 2 conditioned medium or secretome only"
+        in ledger.loc["trials.china_preclinical", "note"]
+    )
     assert ledger.loc["trials.table1", "verdict"] == "not checkable offline"
     assert "Records used: mesenchymal stem OR mesenchymal stromal.csv" in ledger.loc["trials.table1", "note"]
     studies = pd.read_csv(out / "trials_studies.csv", keep_default_na=False)
@@ -342,7 +562,10 @@ def test_notebook_runs_and_shows_claims_and_figures(iso_env, shared, tmp_path):
     text = json.dumps([o for c in nb["cells"] for o in c.get("outputs", [])], ensure_ascii=False)
     assert "trials.oncology_most" in text and "trials.china_preclinical" in text and "trials.table1" in text
     assert "not checkable offline" in text and "contradicted" in text
-    assert "exo-industry fetch ctgov --term &#x27;exosome&#x27;" in text or "exo-industry fetch ctgov --term 'exosome'" in text
+    assert (
+        "exo-industry fetch ctgov --term &#x27;exosome&#x27;" in text
+        or "exo-industry fetch ctgov --term 'exosome'" in text
+    )
     assert "--start-from 2015-01-01" in text
     assert "NCT05354141" in text  # Table 1 audit shows the registry records
     figs = paths().figures
@@ -355,9 +578,24 @@ def test_notebook_runs_and_shows_claims_and_figures(iso_env, shared, tmp_path):
 def test_live_walk_makes_the_record_set_complete(iso_env):
     store = RawStore()
     page = b'{"studies": []}'
-    store.put("ctgov", "studies_p0001.json", page, kind="api_page", route="live", licence="x",
-              query={"query.term": 'exosome OR "extracellular vesicles"'})
+    store.put(
+        "ctgov",
+        "studies_p0001.json",
+        page,
+        kind="api_page",
+        route="live",
+        licence="x",
+        query={"query.term": 'exosome OR "extracellular vesicles"'},
+    )
     assert trials.records_complete(store.entries("ctgov"))
     other = RawStore(iso_env / "other")
-    other.put("ctgov", "studies_p0001.json", page, kind="api_page", route="live", licence="x", query={"query.term": "melanoma"})
+    other.put(
+        "ctgov",
+        "studies_p0001.json",
+        page,
+        kind="api_page",
+        route="live",
+        licence="x",
+        query={"query.term": "melanoma"},
+    )
     assert not trials.records_complete(other.entries("ctgov"))

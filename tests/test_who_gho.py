@@ -55,11 +55,24 @@ def page(rows, next_link=None, context="$metadata#NCDMORT3070"):
 def serve_two_pages(replay):
     """Page 1 (filtered query) points to page 2 through @odata.nextLink."""
     nxt = f"{replay.url}/api/NCDMORT3070?$filter={FILTER}&$skiptoken=2"
-    replay.add("GET", "/api/NCDMORT3070", page([row("GLOBAL", 2000, 22.9, spatial_type="GLOBAL"),
-                                                row("GLOBAL", 2019, 17.8, spatial_type="GLOBAL")], nxt),
-               query={"$filter": [FILTER]})
-    replay.add("GET", "/api/NCDMORT3070", page([row("CHN", 2019, 15.9), row("CHN", 2019, 18.8, sex="SEX_MLE")]),
-               query={"$filter": [FILTER], "$skiptoken": ["2"]})
+    replay.add(
+        "GET",
+        "/api/NCDMORT3070",
+        page(
+            [
+                row("GLOBAL", 2000, 22.9, spatial_type="GLOBAL"),
+                row("GLOBAL", 2019, 17.8, spatial_type="GLOBAL"),
+            ],
+            nxt,
+        ),
+        query={"$filter": [FILTER]},
+    )
+    replay.add(
+        "GET",
+        "/api/NCDMORT3070",
+        page([row("CHN", 2019, 15.9), row("CHN", 2019, 18.8, sex="SEX_MLE")]),
+        query={"$filter": [FILTER], "$skiptoken": ["2"]},
+    )
 
 
 def fetch(replay, **kw):
@@ -71,8 +84,10 @@ def test_two_pages_followed_and_stored(iso_env, replay):
     serve_two_pages(replay)
     entries = fetch(replay)
     assert len(entries) == 2
-    assert [e.name for e in entries] == ["gho_NCDMORT3070_GLOBAL-CHN_2000-2019_p0001.json",
-                                         "gho_NCDMORT3070_GLOBAL-CHN_2000-2019_p0002.json"]
+    assert [e.name for e in entries] == [
+        "gho_NCDMORT3070_GLOBAL-CHN_2000-2019_p0001.json",
+        "gho_NCDMORT3070_GLOBAL-CHN_2000-2019_p0002.json",
+    ]
     assert all(e.provenance.route == "live" and e.kind == who_gho.KIND for e in entries)
     assert entries[0].provenance.query["filter"] == FILTER
     # the client asked exactly what WHO documents: the indicator path and one $filter
@@ -97,12 +112,21 @@ def test_rate_limit_then_success(iso_env, replay):
 def test_odata_error_body_stores_nothing(iso_env, replay):
     """An OData error answer (HTTP 200 with an "error" object) on page 2 fails the whole fetch."""
     nxt = f"{replay.url}/api/NCDMORT3070?$skiptoken=2"
-    replay.add("GET", "/api/NCDMORT3070", page([row("GLOBAL", 2019, 17.8, spatial_type="GLOBAL")], nxt),
-               query={"$filter": [FILTER]})
-    replay.add("GET", "/api/NCDMORT3070",
-               json.dumps({"error": {"code": "", "message": "The query specified in the URI is not valid."}}),
-               query={"$skiptoken": ["2"]})
-    with pytest.raises(SourceError, match="refused NCDMORT3070 page 2: The query specified in the URI is not valid"):
+    replay.add(
+        "GET",
+        "/api/NCDMORT3070",
+        page([row("GLOBAL", 2019, 17.8, spatial_type="GLOBAL")], nxt),
+        query={"$filter": [FILTER]},
+    )
+    replay.add(
+        "GET",
+        "/api/NCDMORT3070",
+        json.dumps({"error": {"code": "", "message": "The query specified in the URI is not valid."}}),
+        query={"$skiptoken": ["2"]},
+    )
+    with pytest.raises(
+        SourceError, match="refused NCDMORT3070 page 2: The query specified in the URI is not valid"
+    ):
         fetch(replay)
     assert RawStore().entries("who_gho") == []
 
@@ -122,8 +146,12 @@ def test_unknown_indicator_404(iso_env, replay):
 
 
 def test_html_instead_of_json(iso_env, replay):
-    replay.add("GET", "/api/NCDMORT3070", "<!DOCTYPE html><html><body>Service Unavailable</body></html>",
-               headers={"Content-Type": "text/html"})
+    replay.add(
+        "GET",
+        "/api/NCDMORT3070",
+        "<!DOCTYPE html><html><body>Service Unavailable</body></html>",
+        headers={"Content-Type": "text/html"},
+    )
     with pytest.raises(SourceError, match="not complete JSON"):
         fetch(replay)
 

@@ -5,13 +5,13 @@ import time
 import zipfile
 
 import pytest
-from conftest import need_shared
-from replay import load_go_vcr, split_url
 
+from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.http import Client
 from exo_industry.sources import worldbank
 from exo_industry.store import RawStore
+from replay import load_go_vcr, split_url
 
 CASSETTES = ("demography", "worldbank_api_v2_cassettes")
 
@@ -27,7 +27,9 @@ def test_bulk_csv_china_65plus():
     df, release = worldbank.parse_bulk_csv(path.read_text(encoding="utf-8-sig"), path.name)
     assert release == "2025-04-15"
     chn = df[(df.country_code == "CHN")].set_index("year")["value"]
-    assert round(chn.loc[2022], 3) == pytest.approx(13.782, abs=1e-3)  # SOURCE.md: 13.781 % (13.78193 in the file)
+    assert round(chn.loc[2022], 3) == pytest.approx(
+        13.782, abs=1e-3
+    )  # SOURCE.md: 13.781 % (13.78193 in the file)
     assert chn.index.min() == 1960 and chn.index.max() == 2023  # the 2024 column is empty
     assert set(df.indicator) == {"SP.POP.65UP.TO.ZS"}
 
@@ -67,7 +69,9 @@ def test_wrong_file_rejected_and_nothing_stored(tmp_path):
 
 def test_damaged_bulk_csv_rejected(tmp_path):
     bad = tmp_path / "API_X.csv"
-    bad.write_text('"Data Source","World Development Indicators",\n\n"Last Updated Date","2025-04-15",\n\n"Country Name","Country Code","Indicator Code","2020"\n"A","AAA","X.Y","abc"\n')
+    bad.write_text(
+        '"Data Source","World Development Indicators",\n\n"Last Updated Date","2025-04-15",\n\n"Country Name","Country Code","Indicator Code","2020"\n"A","AAA","X.Y","abc"\n'
+    )
     with pytest.raises(ValueError):
         worldbank.import_files(RawStore(tmp_path / "raw"), [bad])
 
@@ -78,8 +82,14 @@ def serve_cassettes(replay):
     for cassette in sorted(folder.glob("*.yaml")):
         for it in load_go_vcr(cassette):
             path, query = split_url(it["url"], strip_prefix="/v2")
-            replay.add(it["method"], path, it["body"], status=it["status"], query=query,
-                       headers={"Content-Type": "application/json"})
+            replay.add(
+                it["method"],
+                path,
+                it["body"],
+                status=it["status"],
+                query=query,
+                headers={"Content-Type": "application/json"},
+            )
     return folder
 
 
@@ -95,7 +105,9 @@ def client(replay, retries=3):
 def test_paged_query_with_nulls(replay):
     serve_cassettes(replay)
     c = client(replay)
-    first = next(worldbank.fetch_pages_raw(c, "countries/JPN;USA/indicators/NY.GDP.MKTP.CD", {"format": "json"}))
+    first = next(
+        worldbank.fetch_pages_raw(c, "countries/JPN;USA/indicators/NY.GDP.MKTP.CD", {"format": "json"})
+    )
     meta, rows = first[2], first[3]
     assert meta["total"] == 122 and meta["pages"] == 3
     df = worldbank.api_rows_to_frame(rows)
@@ -106,14 +118,23 @@ def test_paged_query_with_nulls(replay):
 def test_error_body_with_status_200_is_an_error(replay):
     serve_cassettes(replay)
     with pytest.raises(SourceError, match="Invalid value"):
-        next(worldbank.fetch_pages_raw(client(replay), "countries/ABCDEFG;HIJKLM/indicators/NY.GDP.MKTP.CD", {"format": "json"}))
+        next(
+            worldbank.fetch_pages_raw(
+                client(replay), "countries/ABCDEFG;HIJKLM/indicators/NY.GDP.MKTP.CD", {"format": "json"}
+            )
+        )
 
 
 def test_http_400_is_an_error(replay):
     serve_cassettes(replay)
     with pytest.raises(SourceError, match="HTTP 400"):
-        next(worldbank.fetch_pages_raw(client(replay), "countries/JPN;USA/indicators/NY.GDP.MKTP.CD;SP.POP.TOTL",
-                                       {"format": "json", "source": "invalid_source_id"}))
+        next(
+            worldbank.fetch_pages_raw(
+                client(replay),
+                "countries/JPN;USA/indicators/NY.GDP.MKTP.CD;SP.POP.TOTL",
+                {"format": "json", "source": "invalid_source_id"},
+            )
+        )
 
 
 def test_429_with_retry_after_is_honoured(replay):
@@ -141,7 +162,9 @@ def test_500_then_recovery(replay):
 def test_500_forever_gives_up_with_a_clear_error(replay):
     replay.add("GET", "/country/CHN/indicator/SP.POP.TOTL", b"oops", status=500)
     with pytest.raises(SourceError, match="SP.POP.TOTL"):
-        worldbank.fetch(RawStore(), indicator=["SP.POP.TOTL"], country=["CHN"], client=client(replay, retries=1))
+        worldbank.fetch(
+            RawStore(), indicator=["SP.POP.TOTL"], country=["CHN"], client=client(replay, retries=1)
+        )
 
 
 def test_fetch_walks_all_pages_and_stores_each(replay, iso_env):
@@ -153,11 +176,22 @@ def test_fetch_walks_all_pages_and_stores_each(replay, iso_env):
     meta, rows = body
     for page in (1, 2):
         m = dict(meta, page=page, pages=2)
-        replay.add("GET", "/country/JPN;USA/indicator/NY.GDP.MKTP.CD", json.dumps([m, rows]),
-                   query={"format": ["json"], "date": ["2018:2019"], "per_page": ["2"], "page": [str(page)]})
+        replay.add(
+            "GET",
+            "/country/JPN;USA/indicator/NY.GDP.MKTP.CD",
+            json.dumps([m, rows]),
+            query={"format": ["json"], "date": ["2018:2019"], "per_page": ["2"], "page": [str(page)]},
+        )
     store = RawStore()
-    entries = worldbank.fetch(store, indicator=["NY.GDP.MKTP.CD"], country=["JPN", "USA"], start=2018, end=2019,
-                              per_page=2, client=client(replay))
+    entries = worldbank.fetch(
+        store,
+        indicator=["NY.GDP.MKTP.CD"],
+        country=["JPN", "USA"],
+        start=2018,
+        end=2019,
+        per_page=2,
+        client=client(replay),
+    )
     assert len(entries) == 2
     assert all(e.provenance.route == "live" and "NY.GDP.MKTP.CD" in e.provenance.url for e in entries)
     df, _ = worldbank.load_indicators(store)
@@ -175,11 +209,20 @@ def test_truncated_body_fails_and_keeps_last_snapshot(replay, iso_env):
     meta, rows = json.loads(it["body"])
     good = json.dumps([dict(meta, pages=1), rows])
     replay.add("GET", "/country/JPN/indicator/NY.GDP.MKTP.CD", good, query=q, times=1)
-    worldbank.fetch(store, indicator=["NY.GDP.MKTP.CD"], country=["JPN"], start=2018, end=2019, client=client(replay))
+    worldbank.fetch(
+        store, indicator=["NY.GDP.MKTP.CD"], country=["JPN"], start=2018, end=2019, client=client(replay)
+    )
     before = {e.name: store.read_bytes(e) for e in store.entries()}
     replay.add("GET", "/country/JPN/indicator/NY.GDP.MKTP.CD", good, query=q, truncate=True)
     with pytest.raises(SourceError, match="cut short|not complete JSON"):
-        worldbank.fetch(store, indicator=["NY.GDP.MKTP.CD"], country=["JPN"], start=2018, end=2019, client=client(replay, retries=0))
+        worldbank.fetch(
+            store,
+            indicator=["NY.GDP.MKTP.CD"],
+            country=["JPN"],
+            start=2018,
+            end=2019,
+            client=client(replay, retries=0),
+        )
     after = {e.name: store.read_bytes(e) for e in store.entries()}
     assert after == before
 
@@ -195,5 +238,9 @@ def test_truncated_body_fails_and_keeps_last_snapshot(replay, iso_env):
 )
 def test_bad_queries_rejected_before_any_request(kw, message, replay, iso_env):
     with pytest.raises(BadParameter, match=message):
-        worldbank.fetch(RawStore(), client=client(replay), **({"indicator": ["SP.POP.TOTL"]} | kw) if "indicator" not in kw else kw)
+        worldbank.fetch(
+            RawStore(),
+            client=client(replay),
+            **({"indicator": ["SP.POP.TOTL"]} | kw) if "indicator" not in kw else kw,
+        )
     assert replay.log == []

@@ -4,8 +4,8 @@ Data Portal client on a replay server."""
 import json
 
 import pytest
-from conftest import need_shared
 
+from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile
 from exo_industry.http import Client
 from exo_industry.sources import wpp
@@ -21,7 +21,9 @@ def test_package_tables_detected_and_parsed():
     assert sorted(df.year.unique())[:2] == [2025, 2030] and df.year.max() == 2100
     assert set(df.age_group) == set(wpp.AGE_GROUPS)
     # the low and high variants differ only where fertility matters (young ages)
-    chn = df[(df.location_code == 156) & (df.year == 2050)].pivot_table(index="age_group", columns="variant", values="pop_total")
+    chn = df[(df.location_code == 156) & (df.year == 2050)].pivot_table(
+        index="age_group", columns="variant", values="pop_total"
+    )
     assert chn.loc["0-4", "low"] < chn.loc["0-4", "medium"] < chn.loc["0-4", "high"]
     assert chn.loc["60-64", "low"] == chn.loc["60-64", "high"]
 
@@ -29,8 +31,16 @@ def test_package_tables_detected_and_parsed():
 def test_estimates_match_the_annual_extract():
     """SOURCE.md: China 60-64 in 2020 is 75,033.2 thousand in both the package and the DDF extract."""
     base = need_shared("demography")
-    est = wpp.parse("popAge5dt", (base / "wpp2024_pkg_popage5" / "popAge5dt.csv").read_text(), "popAge5dt.csv")
-    ddf = wpp.parse("ddf_age5", (base / "wpp2024_ddf_china_annual" / "china_population_by_age_group_5year_60plus_2015_2025.csv").read_text(), "x")
+    est = wpp.parse(
+        "popAge5dt", (base / "wpp2024_pkg_popage5" / "popAge5dt.csv").read_text(), "popAge5dt.csv"
+    )
+    ddf = wpp.parse(
+        "ddf_age5",
+        (
+            base / "wpp2024_ddf_china_annual" / "china_population_by_age_group_5year_60plus_2015_2025.csv"
+        ).read_text(),
+        "x",
+    )
     a = est[(est.location_code == 156) & (est.year == 2020) & (est.age_group == "60-64")].pop_total.iloc[0]
     b = ddf[(ddf.year == 2020) & (ddf.age_group == "60-64")].pop_total.iloc[0]
     assert a == pytest.approx(75033.2, abs=0.1) and b == pytest.approx(a, abs=0.01)
@@ -67,7 +77,10 @@ def test_hand_written_download_file(tmp_path):
     "content, message",
     [
         ("a,b,c\n1,2,3\n", "is not a WPP file"),
-        ("country_code,year,age,popM,popF,pop\n156,2020,60-64,1,2,3\n156,2020,sixty,1,2,3\n", "unexpected age group"),
+        (
+            "country_code,year,age,popM,popF,pop\n156,2020,60-64,1,2,3\n156,2020,sixty,1,2,3\n",
+            "unexpected age group",
+        ),
         ("country_code,year,age,popM,popF,pop\n", "header but no rows"),
     ],
 )
@@ -84,23 +97,56 @@ def test_bad_files_rejected(tmp_path, content, message):
 def portal_page(rows, next_page=None):
     """A page in the shape the UN Data Portal API documents (pageNumber, nextPage, data[]).
     Hand-written: no recorded portal response exists in the mirror."""
-    return json.dumps({"pageNumber": 1, "pageSize": len(rows), "nextPage": next_page, "pages": 2, "total": 2 * len(rows), "data": rows})
+    return json.dumps(
+        {
+            "pageNumber": 1,
+            "pageSize": len(rows),
+            "nextPage": next_page,
+            "pages": 2,
+            "total": 2 * len(rows),
+            "data": rows,
+        }
+    )
 
 
 def row(year, age, sex, value, variant="Median"):
-    return {"locationId": 156, "location": "China", "iso3": "CHN", "indicatorId": 46, "variant": variant, "timeLabel": str(year),
-            "ageLabel": age, "sex": sex, "value": value}
+    return {
+        "locationId": 156,
+        "location": "China",
+        "iso3": "CHN",
+        "indicatorId": 46,
+        "variant": variant,
+        "timeLabel": str(year),
+        "ageLabel": age,
+        "sex": sex,
+        "value": value,
+    }
 
 
 def test_portal_client_follows_pages_and_sends_token(replay, iso_env, monkeypatch):
     monkeypatch.setenv("UN_DATAPORTAL_TOKEN", "secret-token-abc123")
     path = "/data/indicators/46/locations/156/start/2022/end/2030"
-    replay.add("GET", path, portal_page([row(2022, "60-64", "Both sexes", 77000300), row(2022, "60-64", "Male", 39000100),
-                                         row(2022, "60-64", "Female", 38000200)], next_page=replay.url + path + "?page=2"),
-               query={"pagingInHeader": ["false"], "format": ["json"], "pageSize": ["1000"]})
+    replay.add(
+        "GET",
+        path,
+        portal_page(
+            [
+                row(2022, "60-64", "Both sexes", 77000300),
+                row(2022, "60-64", "Male", 39000100),
+                row(2022, "60-64", "Female", 38000200),
+            ],
+            next_page=replay.url + path + "?page=2",
+        ),
+        query={"pagingInHeader": ["false"], "format": ["json"], "pageSize": ["1000"]},
+    )
     replay.add("GET", path, portal_page([row(2030, "100+", "Both sexes", 40000)]), query={"page": ["2"]})
     store = RawStore()
-    client = Client(replay.url, name="UN Data Portal", cache=False, headers={"Authorization": "Bearer secret-token-abc123"})
+    client = Client(
+        replay.url,
+        name="UN Data Portal",
+        cache=False,
+        headers={"Authorization": "Bearer secret-token-abc123"},
+    )
     entries = wpp.fetch(store, location=["CHN"], start=2022, end=2030, client=client)
     assert len(entries) == 2
     assert replay.log[0].headers["Authorization"] == "Bearer secret-token-abc123"

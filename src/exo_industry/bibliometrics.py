@@ -57,41 +57,153 @@ CHINA_SCOPE_LABEL = {
     },
 }
 COUNTING_LABEL = {
-    "en": {"whole": "whole counting (every author country)", "first": "first-author country",
-           "corresponding": "corresponding-author country"},
-    "zh": {"whole": "整数计数（每个作者国家各计一次）", "first": "第一作者国家", "corresponding": "通讯作者国家"},
+    "en": {
+        "whole": "whole counting (every author country)",
+        "first": "first-author country",
+        "corresponding": "corresponding-author country",
+    },
+    "zh": {
+        "whole": "整数计数（每个作者国家各计一次）",
+        "first": "第一作者国家",
+        "corresponding": "通讯作者国家",
+    },
 }
-RECORD_COLUMNS = ["record_id", "year", "countries", "first_country", "corresponding_country", "title", "abstract"]
+RECORD_COLUMNS = [
+    "record_id",
+    "year",
+    "countries",
+    "first_country",
+    "corresponding_country",
+    "title",
+    "abstract",
+]
 
 # Names that bibliographic databases write for countries, mapped to ISO alpha-2.
 # Web of Science writes "Peoples R China", "USA", "England", "South Korea", ...;
 # Scopus and PubMed mostly write the English short name.
 COUNTRY_ALIASES = {
-    "peoples r china": "CN", "people's republic of china": "CN", "p.r. china": "CN", "pr china": "CN",
-    "p. r. china": "CN", "prc": "CN", "china": "CN", "mainland china": "CN",
-    "usa": "US", "u.s.a.": "US", "u.s.a": "US", "us": "US", "u.s.": "US", "united states": "US",
-    "united states of america": "US", "america": "US",
-    "england": "GB", "scotland": "GB", "wales": "GB", "north ireland": "GB", "northern ireland": "GB",
-    "uk": "GB", "u.k.": "GB", "united kingdom": "GB", "great britain": "GB",
-    "south korea": "KR", "korea": "KR", "republic of korea": "KR", "korea, republic of": "KR",
-    "korea (south)": "KR", "north korea": "KP",
-    "hong kong": "HK", "hong kong sar": "HK", "hong kong sar, china": "HK",
-    "macau": "MO", "macao": "MO", "macao sar": "MO", "taiwan": "TW", "taiwan, roc": "TW", "roc": "TW",
-    "iran": "IR", "russia": "RU", "turkey": "TR", "turkiye": "TR", "türkiye": "TR", "vietnam": "VN",
-    "viet nam": "VN", "czech republic": "CZ", "czechia": "CZ", "u arab emirates": "AE",
-    "uae": "AE", "syria": "SY", "venezuela": "VE", "bolivia": "BO", "tanzania": "TZ", "laos": "LA",
-    "moldova": "MD", "palestine": "PS", "the netherlands": "NL", "netherlands": "NL",
-    "brunei": "BN", "cote ivoire": "CI", "ivory coast": "CI", "dem rep congo": "CD", "rep congo": "CG",
-    "bosnia & herceg": "BA", "trinid & tobago": "TT", "papua n guinea": "PG", "kosovo": "XK",
+    "peoples r china": "CN",
+    "people's republic of china": "CN",
+    "p.r. china": "CN",
+    "pr china": "CN",
+    "p. r. china": "CN",
+    "prc": "CN",
+    "china": "CN",
+    "mainland china": "CN",
+    "usa": "US",
+    "u.s.a.": "US",
+    "u.s.a": "US",
+    "us": "US",
+    "u.s.": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "america": "US",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "north ireland": "GB",
+    "northern ireland": "GB",
+    "uk": "GB",
+    "u.k.": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "south korea": "KR",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "korea, republic of": "KR",
+    "korea (south)": "KR",
+    "north korea": "KP",
+    "hong kong": "HK",
+    "hong kong sar": "HK",
+    "hong kong sar, china": "HK",
+    "macau": "MO",
+    "macao": "MO",
+    "macao sar": "MO",
+    "taiwan": "TW",
+    "taiwan, roc": "TW",
+    "roc": "TW",
+    "iran": "IR",
+    "russia": "RU",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "türkiye": "TR",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "u arab emirates": "AE",
+    "uae": "AE",
+    "syria": "SY",
+    "venezuela": "VE",
+    "bolivia": "BO",
+    "tanzania": "TZ",
+    "laos": "LA",
+    "moldova": "MD",
+    "palestine": "PS",
+    "the netherlands": "NL",
+    "netherlands": "NL",
+    "brunei": "BN",
+    "cote ivoire": "CI",
+    "ivory coast": "CI",
+    "dem rep congo": "CD",
+    "rep congo": "CG",
+    "bosnia & herceg": "BA",
+    "trinid & tobago": "TT",
+    "papua n guinea": "PG",
+    "kosovo": "XK",
 }
 US_STATE_ZIP = re.compile(r"^(?:[A-Z]{2})\s+\d{5}(?:-\d{4})?$")
 US_STATES = {
-    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
-    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
-    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
-    "nevada", "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio",
-    "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas",
-    "utah", "vermont", "virginia", "washington", "west virginia", "wisconsin", "wyoming",
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "new hampshire",
+    "new jersey",
+    "new mexico",
+    "new york",
+    "north carolina",
+    "north dakota",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "rhode island",
+    "south carolina",
+    "south dakota",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "washington",
+    "west virginia",
+    "wisconsin",
+    "wyoming",
 }
 _EMAIL = re.compile(r"\S+@\S+")
 
@@ -164,16 +276,20 @@ def split_codes(text) -> list[str]:
 def check_rule(rule: str) -> str:
     if rule not in COUNTING_RULES:
         near = difflib.get_close_matches(str(rule), COUNTING_RULES, n=1)
-        raise BadParameter(f"unknown counting rule {rule!r}; use one of {', '.join(COUNTING_RULES)}",
-                           hint=f"did you mean {near[0]!r}?" if near else None)
+        raise BadParameter(
+            f"unknown counting rule {rule!r}; use one of {', '.join(COUNTING_RULES)}",
+            hint=f"did you mean {near[0]!r}?" if near else None,
+        )
     return rule
 
 
 def check_scope(scope: str) -> str:
     if scope not in CHINA_SCOPES:
         near = difflib.get_close_matches(str(scope), CHINA_SCOPES, n=1)
-        raise BadParameter(f"unknown China scope {scope!r}; use one of {', '.join(CHINA_SCOPES)}",
-                           hint=f"did you mean {near[0]!r}?" if near else None)
+        raise BadParameter(
+            f"unknown China scope {scope!r}; use one of {', '.join(CHINA_SCOPES)}",
+            hint=f"did you mean {near[0]!r}?" if near else None,
+        )
     return scope
 
 
@@ -190,13 +306,16 @@ def count_records(records: pd.DataFrame, rule: str = "whole", scope: str = "main
     """
     check_rule(rule)
     check_scope(scope)
-    missing = [c for c in ("year", "countries", "first_country", "corresponding_country") if c not in records.columns]
+    missing = [
+        c for c in ("year", "countries", "first_country", "corresponding_country") if c not in records.columns
+    ]
     if missing:
         raise BadParameter(f"record table lacks {', '.join(missing)}")
     rows = []
     dropped = 0
-    for year, countries, first, corr in zip(records["year"], records["countries"], records["first_country"],
-                                            records["corresponding_country"]):
+    for year, countries, first, corr in zip(
+        records["year"], records["countries"], records["first_country"], records["corresponding_country"]
+    ):
         if year is None or pd.isna(year):
             dropped += 1
             continue
@@ -212,10 +331,19 @@ def count_records(records: pd.DataFrame, rule: str = "whole", scope: str = "main
         for c in codes:
             rows.append((c, int(year)))
     if not rows:
-        out = pd.DataFrame({"country": pd.Series(dtype=str), "year": pd.Series(dtype=int), "papers": pd.Series(dtype=int)})
+        out = pd.DataFrame(
+            {"country": pd.Series(dtype=str), "year": pd.Series(dtype=int), "papers": pd.Series(dtype=int)}
+        )
     else:
-        out = (pd.DataFrame(rows, columns=["country", "year"]).groupby(["country", "year"]).size()
-               .rename("papers").reset_index().sort_values(["country", "year"]).reset_index(drop=True))
+        out = (
+            pd.DataFrame(rows, columns=["country", "year"])
+            .groupby(["country", "year"])
+            .size()
+            .rename("papers")
+            .reset_index()
+            .sort_values(["country", "year"])
+            .reset_index(drop=True)
+        )
     out.attrs["records_not_counted"] = dropped
     return out
 
@@ -235,10 +363,14 @@ def normalise_country_list(values, known: set[str] | None = None) -> list[str]:
         if code is None:
             names = [c.name for c in pycountry.countries] + list(COUNTRY_ALIASES)
             near = difflib.get_close_matches(str(v), names, n=4, cutoff=0.6)
-            raise BadParameter(f"unknown country {v!r}",
-                               hint=(f"did you mean: {', '.join(near)}?" if near else "use ISO codes such as CN, US, GB"))
+            raise BadParameter(
+                f"unknown country {v!r}",
+                hint=(f"did you mean: {', '.join(near)}?" if near else "use ISO codes such as CN, US, GB"),
+            )
         if known is not None and code not in known:
-            raise BadParameter(f"country {v!r} ({code}) is not in this series; present: {', '.join(sorted(known))}")
+            raise BadParameter(
+                f"country {v!r} ({code}) is not in this series; present: {', '.join(sorted(known))}"
+            )
         if code not in out:
             out.append(code)
     return out
@@ -255,10 +387,18 @@ TOPICS = {
     "drug_delivery": ("drug delivery", "drug carrier", "drug carriers", "drug loading", "delivery vehicle"),
 }
 TOPIC_LABEL = {
-    "en": {"exosomes": "all exosome/EV papers", "stem_cell": "stem-cell exosomes", "engineered": "engineered exosomes",
-           "drug_delivery": "exosomes as drug carriers"},
-    "zh": {"exosomes": "全部外泌体/细胞外囊泡论文", "stem_cell": "干细胞外泌体", "engineered": "工程化外泌体",
-           "drug_delivery": "外泌体药物载体"},
+    "en": {
+        "exosomes": "all exosome/EV papers",
+        "stem_cell": "stem-cell exosomes",
+        "engineered": "engineered exosomes",
+        "drug_delivery": "exosomes as drug carriers",
+    },
+    "zh": {
+        "exosomes": "全部外泌体/细胞外囊泡论文",
+        "stem_cell": "干细胞外泌体",
+        "engineered": "工程化外泌体",
+        "drug_delivery": "外泌体药物载体",
+    },
 }
 _TERM_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
 
@@ -271,16 +411,20 @@ def check_terms(terms) -> tuple[str, ...]:
         raise BadParameter("no query terms given (e.g. exosome, extracellular vesicle)")
     for t in terms:
         if not _TERM_OK.match(t):
-            raise BadParameter(f"query term {t!r} may hold only letters, digits, spaces and hyphens",
-                               hint="quotes, commas and boolean operators are added by the query builder")
+            raise BadParameter(
+                f"query term {t!r} may hold only letters, digits, spaces and hyphens",
+                hint="quotes, commas and boolean operators are added by the query builder",
+            )
     return terms
 
 
 def check_topic(topic: str) -> str:
     if topic not in TOPICS:
         near = difflib.get_close_matches(str(topic), list(TOPICS), n=1)
-        raise BadParameter(f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}",
-                           hint=f"did you mean {near[0]!r}?" if near else None)
+        raise BadParameter(
+            f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}",
+            hint=f"did you mean {near[0]!r}?" if near else None,
+        )
     return topic
 
 

@@ -49,7 +49,9 @@ def cmd_sources(args) -> int:
     store = RawStore()
     rows = describe(store.entries(args.source))
     if not rows:
-        print(f"the raw store at {store.root} is empty; `exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`")
+        print(
+            f"the raw store at {store.root} is empty; `exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`"
+        )
         return 0
     if args.verify:
         for e in store.entries(args.source):
@@ -95,7 +97,9 @@ def cmd_import(args) -> int:
             )
         files += mirror
     if not files:
-        raise BadParameter("no files given", hint=f"`exo-industry import {args.source} FILE...` or `--mirror`")
+        raise BadParameter(
+            "no files given", hint=f"`exo-industry import {args.source} FILE...` or `--mirror`"
+        )
     entries = module.import_files(RawStore(), files)
     print(f"{module.TITLE}: imported {len(entries)} file(s)")
     for e in entries:
@@ -122,14 +126,22 @@ def _run(args, stems: list[str], export: bool = False) -> list:
     langs = _langs(args.lang)
 
     def done(r):
-        state = f"ok  {r.seconds:5.1f} s  {r.path}" if r.error is None else f"FAILED after {r.seconds:.1f} s\n    {r.error}"
+        state = (
+            f"ok  {r.seconds:5.1f} s  {r.path}"
+            if r.error is None
+            else f"FAILED after {r.seconds:.1f} s\n    {r.error}"
+        )
         print(f"  {r.stem} [{r.lang}] {state}", flush=True)
 
     print(f"executing {len(stems) * len(langs)} notebook run(s), {args.jobs or 'auto'} at a time", flush=True)
-    results = run_many(stems, langs, params, jobs=args.jobs, cell_timeout=args.cell_timeout, on_done=done, export=export)
+    results = run_many(
+        stems, langs, params, jobs=args.jobs, cell_timeout=args.cell_timeout, on_done=done, export=export
+    )
     failed = [r for r in results if r.error]
     if failed:
-        raise ExoError(f"{len(failed)} notebook run(s) failed: " + ", ".join(f"{r.stem} [{r.lang}]" for r in failed))
+        raise ExoError(
+            f"{len(failed)} notebook run(s) failed: " + ", ".join(f"{r.stem} [{r.lang}]" for r in failed)
+        )
     return results
 
 
@@ -153,9 +165,14 @@ def cmd_report(args) -> int:
     from .config import paths
 
     langs = _langs(args.lang)
-    executed = sorted(p for p in (paths().build / "notebooks").glob("*.ipynb") if p.stem.rsplit(".", 1)[-1] in langs)
+    executed = sorted(
+        p for p in (paths().build / "notebooks").glob("*.ipynb") if p.stem.rsplit(".", 1)[-1] in langs
+    )
     if not executed:
-        raise ExoError("no executed notebooks in build/notebooks", hint="run `exo-industry run` first (or `exo-industry build`)")
+        raise ExoError(
+            "no executed notebooks in build/notebooks",
+            hint="run `exo-industry run` first (or `exo-industry build`)",
+        )
     for p in _report(executed, langs):
         print(f"  {p}")
     return 0
@@ -192,7 +209,9 @@ def cmd_build(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from . import sources
 
-    p = argparse.ArgumentParser(prog="exo-industry", description="Rebuild the exosome-industry paper's numbers from public data.")
+    p = argparse.ArgumentParser(
+        prog="exo-industry", description="Rebuild the exosome-industry paper's numbers from public data."
+    )
     p.add_argument("--version", action="version", version=f"exo_industry {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log HTTP requests and steps")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -213,7 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="import route: files downloaded from a source (or the offline mirror)")
     i.add_argument("source", help="source name: " + ", ".join(sources.names()))
     i.add_argument("files", nargs="*", help="files to import")
-    i.add_argument("--mirror", action="store_true", help="import this source's files from the offline mirror (EXO_SHARED_DATA)")
+    i.add_argument(
+        "--mirror",
+        action="store_true",
+        help="import this source's files from the offline mirror (EXO_SHARED_DATA)",
+    )
     i.set_defaults(func=cmd_import)
 
     pr = sub.add_parser("process", help="derive data/processed from data/raw")
@@ -222,10 +245,19 @@ def build_parser() -> argparse.ArgumentParser:
     pr.set_defaults(func=cmd_process)
 
     def run_options(sp):
-        sp.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), help="notebook parameter (VALUE read as YAML)")
+        sp.add_argument(
+            "-p",
+            "--param",
+            nargs=2,
+            action="append",
+            metavar=("NAME", "VALUE"),
+            help="notebook parameter (VALUE read as YAML)",
+        )
         sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
         sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
-        sp.add_argument("--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped")
+        sp.add_argument(
+            "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
+        )
 
     r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
     r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
@@ -247,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if not args.verbose:  # urllib3 reports each retry; the final error says what happened
         logging.getLogger("urllib3").setLevel(logging.ERROR)
     try:
@@ -256,7 +290,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"exo-industry: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("exo-industry: interrupted; the raw store and processed data keep their last good state", file=sys.stderr)
+        print(
+            "exo-industry: interrupted; the raw store and processed data keep their last good state",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -40,7 +40,14 @@ def ensure_kernel() -> str:
 
     # log level ERROR: ipykernel otherwise warns on every start that its local TCP sockets are
     # unencrypted, which buries real messages in `make all`'s output.
-    argv = [sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"]
+    argv = [
+        sys.executable,
+        "-m",
+        "ipykernel_launcher",
+        "--IPKernelApp.log_level=ERROR",
+        "-f",
+        "{connection_file}",
+    ]
     ksm = KernelSpecManager()
     try:
         spec = ksm.get_kernel_spec(KERNEL_NAME)
@@ -51,12 +58,17 @@ def ensure_kernel() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp) / KERNEL_NAME
         d.mkdir()
-        (d / "kernel.json").write_text(json.dumps({
-            "argv": argv,
-            "display_name": "Python (exo-industry)",
-            "language": "python",
-            "metadata": {"debugger": True},
-        }, indent=1))
+        (d / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": argv,
+                    "display_name": "Python (exo-industry)",
+                    "language": "python",
+                    "metadata": {"debugger": True},
+                },
+                indent=1,
+            )
+        )
         ksm.install_kernel_spec(str(d), KERNEL_NAME, prefix=sys.prefix)
     return KERNEL_NAME
 
@@ -95,11 +107,15 @@ def check_parameters(stem: str, parameters: dict) -> dict:
     defaults = notebook_defaults(stem)
     unknown = sorted(set(parameters) - set(defaults))
     if unknown:
-        raise BadParameter(f"{stem} has no parameter {', '.join(map(repr, unknown))}; parameters: {', '.join(defaults)}")
+        raise BadParameter(
+            f"{stem} has no parameter {', '.join(map(repr, unknown))}; parameters: {', '.join(defaults)}"
+        )
     secrets = secret_values()
     for key, value in parameters.items():
         if any(s in str(value) for s in secrets):
-            raise BadParameter(f"parameter {key!r} holds a credential; credentials are read from the environment only")
+            raise BadParameter(
+                f"parameter {key!r} holds a credential; credentials are read from the environment only"
+            )
     merged = {**defaults, **parameters}
     from .sections import by_notebook
 
@@ -109,7 +125,9 @@ def check_parameters(stem: str, parameters: dict) -> dict:
 
         accepted = inspect.signature(section.validate_parameters).parameters
         plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        required = {n for n, p in accepted.items() if p.kind in plain and p.default is inspect.Parameter.empty}
+        required = {
+            n for n, p in accepted.items() if p.kind in plain and p.default is inspect.Parameter.empty
+        }
         if required <= set(merged):  # a notebook without the section's parameters validates itself
             takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
             section.validate_parameters(**{k: v for k, v in merged.items() if takes_all or k in accepted})
@@ -130,7 +148,9 @@ def _failing_cell(nb_path: Path) -> str:
         return "unknown cell"
     for i, cell in enumerate(nb.cells):
         status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        if status in ("running", "failed") or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        if status in ("running", "failed") or any(
+            o.get("output_type") == "error" for o in cell.get("outputs", [])
+        ):
             first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
             return f"cell {i} ({first[:80]!r})"
     return "unknown cell"
@@ -146,8 +166,14 @@ def _scrub_secrets(nb_path: Path) -> None:
         nb_path.write_text(cleaned, encoding="utf-8")
 
 
-def run_notebook(stem: str, parameters: dict | None = None, output_dir: Path | None = None, lang: str | None = None,
-                 cell_timeout: int = DEFAULT_CELL_TIMEOUT, progress: bool | None = None) -> Path:
+def run_notebook(
+    stem: str,
+    parameters: dict | None = None,
+    output_dir: Path | None = None,
+    lang: str | None = None,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    progress: bool | None = None,
+) -> Path:
     """Execute one notebook; return the executed copy's path. Errors name the failing cell."""
     stem = resolve_stem(stem)
     params = dict(parameters or {})
@@ -168,7 +194,9 @@ def run_notebook(stem: str, parameters: dict | None = None, output_dir: Path | N
             # Kernels started at the same moment by parallel runs can be handed the same free
             # TCP port; the loser dies before it answers. Starting it again is enough.
             if attempt == KERNEL_START_ATTEMPTS:
-                raise NotebookFailed(f"{stem} ({lang}): the kernel did not start ({exc}) after {attempt} attempts") from None
+                raise NotebookFailed(
+                    f"{stem} ({lang}): the kernel did not start ({exc}) after {attempt} attempts"
+                ) from None
             time.sleep(0.5 * attempt)
     raise AssertionError("unreachable")
 
@@ -181,7 +209,9 @@ KERNEL_START_ATTEMPTS = 3
 _START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 
 
-def _execute(src: Path, out: Path, params: dict, stem: str, lang: str, cell_timeout: int, progress: bool) -> Path:
+def _execute(
+    src: Path, out: Path, params: dict, stem: str, lang: str, cell_timeout: int, progress: bool
+) -> Path:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -205,7 +235,11 @@ def _execute(src: Path, out: Path, params: dict, stem: str, lang: str, cell_time
     except Exception as exc:  # timeouts and kernel deaths surface here
         if any(m in str(exc) for m in _START_FAILURES):
             raise KernelStartFailed(str(exc)[:200]) from None
-        kind = "timed out" if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower() else "failed"
+        kind = (
+            "timed out"
+            if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower()
+            else "failed"
+        )
         raise NotebookFailed(
             f"{stem} ({lang}) {kind} in {_failing_cell(out)} (per-cell limit {cell_timeout} s): {type(exc).__name__}: {redact(str(exc))[:300]}",
             hint=f"open {out} to see the cell",
@@ -225,10 +259,19 @@ class RunResult:
     html: Path | None = None
 
 
-def _worker(stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int, export: bool = False) -> RunResult:
+def _worker(
+    stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int, export: bool = False
+) -> RunResult:
     t0 = time.perf_counter()
     try:
-        path = run_notebook(stem, params, Path(output_dir) if output_dir else None, lang=lang, cell_timeout=cell_timeout, progress=False)
+        path = run_notebook(
+            stem,
+            params,
+            Path(output_dir) if output_dir else None,
+            lang=lang,
+            cell_timeout=cell_timeout,
+            progress=False,
+        )
         html = None
         if export:  # exporting here overlaps it with the other workers' kernels
             from .report import export_notebook
@@ -240,9 +283,16 @@ def _worker(stem: str, params: dict, lang: str, output_dir: str | None, cell_tim
         return RunResult(stem, lang, None, time.perf_counter() - t0, msg)
 
 
-def run_many(stems: list[str], langs: list[str], parameters: dict | None = None, jobs: int | None = None,
-             output_dir: Path | None = None, cell_timeout: int = DEFAULT_CELL_TIMEOUT, on_done=None,
-             export: bool = False) -> list[RunResult]:
+def run_many(
+    stems: list[str],
+    langs: list[str],
+    parameters: dict | None = None,
+    jobs: int | None = None,
+    output_dir: Path | None = None,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    on_done=None,
+    export: bool = False,
+) -> list[RunResult]:
     """Run every (notebook, language) pair, ``jobs`` processes at a time (and export each
     briefing right after its run when ``export``)."""
     params = dict(parameters or {})
@@ -250,7 +300,11 @@ def run_many(stems: list[str], langs: list[str], parameters: dict | None = None,
         check_parameters(stem, {k: v for k, v in params.items()})
     ensure_kernel()  # once, before workers start, so they never race to install it
     jobs = jobs or max(1, min(len(stems) * len(langs), os.cpu_count() or 1))
-    tasks = [(s, params, lang, str(output_dir) if output_dir else None, cell_timeout, export) for s in stems for lang in langs]
+    tasks = [
+        (s, params, lang, str(output_dir) if output_dir else None, cell_timeout, export)
+        for s in stems
+        for lang in langs
+    ]
     results = []
     if jobs == 1:
         for t in tasks:

@@ -82,8 +82,12 @@ class Client:
                 allowable_codes=(200,),
                 allowable_methods=("GET", "POST"),
                 # requests-cache compares names case-sensitively: list each header as sent, too
-                ignored_parameters=sorted(SECRET_PARAMS | SECRET_HEADERS | {h.title() for h in SECRET_HEADERS}
-                                          | {"X-API-Key", "api-key"}),
+                ignored_parameters=sorted(
+                    SECRET_PARAMS
+                    | SECRET_HEADERS
+                    | {h.title() for h in SECRET_HEADERS}
+                    | {"X-API-Key", "api-key"}
+                ),
                 match_headers=False,
                 stale_if_error=False,
             )
@@ -120,9 +124,13 @@ class Client:
             resp = self.session.request(method, url, **kw)
             from_cache = bool(getattr(resp, "from_cache", False))
         except requests.exceptions.RetryError as exc:
-            raise SourceError(f"{self.name}: gave up on {redact_url(url)} after retries: {redact(str(exc))}") from None
+            raise SourceError(
+                f"{self.name}: gave up on {redact_url(url)} after retries: {redact(str(exc))}"
+            ) from None
         except requests.exceptions.Timeout:
-            raise SourceError(f"{self.name}: timed out on {redact_url(url)}", hint="try again later") from None
+            raise SourceError(
+                f"{self.name}: timed out on {redact_url(url)}", hint="try again later"
+            ) from None
         except requests.exceptions.ChunkedEncodingError as exc:
             raise SourceError(
                 f"{self.name}: the response from {redact_url(url)} was cut short ({redact(str(exc))[:200]})",
@@ -135,16 +143,26 @@ class Client:
                 hint="check the network connection (or the --base-url given)",
             ) from None
         except requests.RequestException as exc:
-            raise SourceError(f"{self.name}: request to {redact_url(url)} failed: {redact(str(exc))[:300]}") from None
-        log.debug("%s %s -> %s%s", method, redact_url(resp.url), resp.status_code, " (cache)" if from_cache else "")
+            raise SourceError(
+                f"{self.name}: request to {redact_url(url)} failed: {redact(str(exc))[:300]}"
+            ) from None
+        log.debug(
+            "%s %s -> %s%s", method, redact_url(resp.url), resp.status_code, " (cache)" if from_cache else ""
+        )
         if resp.status_code >= 400:
             body = redact(resp.text)[:300].strip()
             raise SourceError(
-                f"{self.name}: HTTP {resp.status_code} from {redact_url(resp.url)}" + (f": {body}" if body else ""),
+                f"{self.name}: HTTP {resp.status_code} from {redact_url(resp.url)}"
+                + (f": {body}" if body else ""),
                 hint="check the query; for 401/403 check the credentials in the environment",
             )
         declared = resp.headers.get("Content-Length")
-        if declared is not None and declared.isdigit() and int(declared) != len(resp.content) and "Content-Encoding" not in resp.headers:
+        if (
+            declared is not None
+            and declared.isdigit()
+            and int(declared) != len(resp.content)
+            and "Content-Encoding" not in resp.headers
+        ):
             raise SourceError(f"{self.name}: the response from {redact_url(resp.url)} was cut short")
         return resp
 
@@ -169,7 +187,11 @@ def _root_cause(exc: BaseException) -> str:
             break
         seen = nxt
     text = str(seen)
-    if "Name or service not known" in text or "NameResolution" in type(seen).__name__ or "Failed to resolve" in text:
+    if (
+        "Name or service not known" in text
+        or "NameResolution" in type(seen).__name__
+        or "Failed to resolve" in text
+    ):
         return "the host name could not be resolved"
     if "Connection refused" in text:
         return "connection refused"

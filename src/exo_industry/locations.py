@@ -48,7 +48,9 @@ def iso3_for(code: int) -> str | None:
 def resolve(query: str | int, table: pd.DataFrame) -> Location:
     """``table`` has columns location_code, name (the processed ``locations`` table)."""
     if query is None or str(query).strip() == "":
-        raise BadParameter("empty location: give a name, an ISO code or a UN M49 code (e.g. 'China', 'CHN', 156)")
+        raise BadParameter(
+            "empty location: give a name, an ISO code or a UN M49 code (e.g. 'China', 'CHN', 156)"
+        )
     text = str(query).strip()
     codes = set(table["location_code"].astype(int))
     by_name = {str(n).lower(): int(c) for c, n in zip(table["location_code"], table["name"])}
@@ -60,12 +62,20 @@ def resolve(query: str | int, table: pd.DataFrame) -> Location:
     elif text.lower() in ALIASES and ALIASES[text.lower()] in codes:
         code = ALIASES[text.lower()]
     elif len(text) in (2, 3) and text.isalpha():
-        c = pycountry.countries.get(alpha_2=text.upper()) if len(text) == 2 else pycountry.countries.get(alpha_3=text.upper())
+        c = (
+            pycountry.countries.get(alpha_2=text.upper())
+            if len(text) == 2
+            else pycountry.countries.get(alpha_3=text.upper())
+        )
         if c is not None and int(c.numeric) in codes:
             code = int(c.numeric)
     if code is None:
         near = difflib.get_close_matches(text.lower(), list(by_name) + list(ALIASES), n=5, cutoff=0.6)
-        hint = f"did you mean: {', '.join(near)}?" if near else "use a UN location name, an ISO 3166 code or a UN M49 code"
+        hint = (
+            f"did you mean: {', '.join(near)}?"
+            if near
+            else "use a UN location name, an ISO 3166 code or a UN M49 code"
+        )
         raise BadParameter(f"unknown location {text!r}", hint=hint)
     name = table.loc[table["location_code"].astype(int) == code, "name"].iloc[0]
     return Location(code, str(name), iso3_for(code))

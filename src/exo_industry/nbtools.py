@@ -21,10 +21,24 @@ VERDICT_WORDS = {
     "en": {v: v for v in claims_mod.VERDICTS},
 }
 CLAIM_HEADERS = {
-    "zh": {"claim_id": "编号", "statement": "论文原文", "paper_value": "论文数值", "reproduced_value": "复现数值",
-           "unit": "单位", "verdict": "结论", "reason": "理由"},
-    "en": {"claim_id": "Claim", "statement": "Paper's statement", "paper_value": "Paper's value",
-           "reproduced_value": "Reproduced value", "unit": "Unit", "verdict": "Verdict", "reason": "Reason"},
+    "zh": {
+        "claim_id": "编号",
+        "statement": "论文原文",
+        "paper_value": "论文数值",
+        "reproduced_value": "复现数值",
+        "unit": "单位",
+        "verdict": "结论",
+        "reason": "理由",
+    },
+    "en": {
+        "claim_id": "Claim",
+        "statement": "Paper's statement",
+        "paper_value": "Paper's value",
+        "reproduced_value": "Reproduced value",
+        "unit": "Unit",
+        "verdict": "Verdict",
+        "reason": "Reason",
+    },
 }
 
 
@@ -58,9 +72,16 @@ def notice(text: str, kind: str = "note") -> None:
     """A visible box in the output: what the data rests on, what is partial, what to run."""
     from IPython.display import HTML
 
-    css = {"note": "#eef5fb;border-left:4px solid #2c7fb8", "warning": "#fdf3e7;border-left:4px solid #e67e22"}[kind]
+    css = {
+        "note": "#eef5fb;border-left:4px solid #2c7fb8",
+        "warning": "#fdf3e7;border-left:4px solid #e67e22",
+    }[kind]
     body = html.escape(text).replace("\n", "<br>")
-    _display(HTML(f'<div class="exo-notice exo-{kind}" style="background:{css};padding:.6em 1em;margin:.6em 0">{body}</div>'))
+    _display(
+        HTML(
+            f'<div class="exo-notice exo-{kind}" style="background:{css};padding:.6em 1em;margin:.6em 0">{body}</div>'
+        )
+    )
 
 
 def show_table(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> None:
@@ -88,7 +109,9 @@ def claims_table(section_prefix: str, lang: str = "zh") -> pd.DataFrame:
 def show_claims(section_prefix: str, lang: str = "zh") -> pd.DataFrame:
     table = claims_table(section_prefix, lang)
     if table.empty:
-        notice(f"No claims for '{section_prefix}' in {paths().claims}: run `exo-industry process`.", "warning")
+        notice(
+            f"No claims for '{section_prefix}' in {paths().claims}: run `exo-industry process`.", "warning"
+        )
     else:
         show_table(table)
     return table

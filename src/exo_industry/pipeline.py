@@ -28,7 +28,9 @@ class Outcome:
 
 def _considered(store: RawStore, section) -> list[str]:
     """Every raw file a section could read (all entries of its sources), as source/file@sha256."""
-    return sorted(f"{e.source}/{e.name}@{e.provenance.sha256}" for src in section.SOURCES for e in store.entries(src))
+    return sorted(
+        f"{e.source}/{e.name}@{e.provenance.sha256}" for src in section.SOURCES for e in store.entries(src)
+    )
 
 
 def _outputs_intact(manifest: dict, section: str) -> bool:
@@ -65,7 +67,9 @@ def stale_sections(store: RawStore | None = None) -> dict[str, str]:
     return stale
 
 
-def process(sections: list[str] | None = None, store: RawStore | None = None, force: bool = False) -> list[Outcome]:
+def process(
+    sections: list[str] | None = None, store: RawStore | None = None, force: bool = False
+) -> list[Outcome]:
     store = store or RawStore()
     mods = [get(s) for s in sections] if sections else all_sections()
     stale = stale_sections(store)
@@ -73,10 +77,16 @@ def process(sections: list[str] | None = None, store: RawStore | None = None, fo
     for sec in mods:
         has_raw = any(store.entries(src) for src in sec.SOURCES)
         if not has_raw:
-            outcomes.append(Outcome(sec.NAME, "skipped", f"no raw data for {', '.join(sec.SOURCES)}; committed outputs kept"))
+            outcomes.append(
+                Outcome(
+                    sec.NAME, "skipped", f"no raw data for {', '.join(sec.SOURCES)}; committed outputs kept"
+                )
+            )
             continue
         if not force and sec.NAME not in stale:
-            outcomes.append(Outcome(sec.NAME, "up to date", "raw inputs unchanged since the committed outputs"))
+            outcomes.append(
+                Outcome(sec.NAME, "up to date", "raw inputs unchanged since the committed outputs")
+            )
             continue
         try:
             result = sec.process(store)
@@ -84,7 +94,9 @@ def process(sections: list[str] | None = None, store: RawStore | None = None, fo
             outcomes.append(Outcome(sec.NAME, "skipped", f"{exc}; committed outputs kept"))
             continue
         save(sec.NAME, result, _considered(store, sec))
-        outcomes.append(Outcome(sec.NAME, "processed", f"{len(result.tables)} tables, {len(result.claims)} claims"))
+        outcomes.append(
+            Outcome(sec.NAME, "processed", f"{len(result.tables)} tables, {len(result.claims)} claims")
+        )
     return outcomes
 
 
@@ -94,7 +106,9 @@ def save(section: str, result, considered: list[str] | None = None) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = processed.read_manifest()
     # forget this section's previous outputs (a table may have been dropped)
-    manifest["outputs"] = {k: v for k, v in manifest.get("outputs", {}).items() if v.get("section") != section}
+    manifest["outputs"] = {
+        k: v for k, v in manifest.get("outputs", {}).items() if v.get("section") != section
+    }
     for name, table in sorted(result.tables.items()):
         text = processed.table_csv(table.frame, table.sort_by, table.decimals)
         atomic_write_text(out_dir / f"{name}.csv", text)

@@ -70,7 +70,9 @@ def write_manifest(manifest: dict) -> None:
         "outputs": dict(sorted(manifest.get("outputs", {}).items())),
         "sections": dict(sorted(manifest.get("sections", {}).items())),
     }
-    atomic_write_text(paths().manifest, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    atomic_write_text(
+        paths().manifest, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )
 
 
 def record_output(manifest: dict, name: str, text: str, section: str, inputs: list[Entry]) -> None:

@@ -34,7 +34,10 @@ def redact(text: str) -> str:
 
 def redact_url(url: str) -> str:
     parts = urlsplit(url)
-    query = [(k, MASK if k.lower() in SECRET_PARAMS else redact(v)) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [
+        (k, MASK if k.lower() in SECRET_PARAMS else redact(v))
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
     return redact(urlunsplit(parts._replace(query=urlencode(query, safe=":;,*"))))
 
 

@@ -41,17 +41,41 @@ TEXT = {
         "kicker": "中国外泌体产业 · 数据复核简报",
         "overview_title": "论文数据复核总览",
         "overview_intro": "本简报逐条复核吴等（2024）《对我国外泌体产业发展的思考与建议》中的数量论断，所有数值均由公开数据重新计算。",
-        "claim": "论断", "paper": "论文数值", "ours": "复现数值", "verdict": "结论", "reason": "理由", "section": "节",
-        "sources": "数据来源", "file": "文件", "release": "版本", "retrieved": "获取日期", "licence": "许可",
-        "partial": "数据完整性", "built": "编制", "key_figure": "主要图表", "open": "查看章节简报",
+        "claim": "论断",
+        "paper": "论文数值",
+        "ours": "复现数值",
+        "verdict": "结论",
+        "reason": "理由",
+        "section": "节",
+        "sources": "数据来源",
+        "file": "文件",
+        "release": "版本",
+        "retrieved": "获取日期",
+        "licence": "许可",
+        "partial": "数据完整性",
+        "built": "编制",
+        "key_figure": "主要图表",
+        "open": "查看章节简报",
     },
     "en": {
         "kicker": "China's exosome industry · evidence briefing",
         "overview_title": "Checking the paper's numbers: overview",
         "overview_intro": "This briefing checks each quantitative claim of Wu et al. (2024), 'Thoughts and suggestions on the development of China's exosome industry', against public data recomputed from source.",
-        "claim": "Claim", "paper": "Paper's value", "ours": "Reproduced value", "verdict": "Verdict", "reason": "Reason", "section": "§",
-        "sources": "Sources", "file": "File", "release": "Release", "retrieved": "Retrieved", "licence": "Licence",
-        "partial": "Completeness", "built": "Built", "key_figure": "Key figure", "open": "open the section briefing",
+        "claim": "Claim",
+        "paper": "Paper's value",
+        "ours": "Reproduced value",
+        "verdict": "Verdict",
+        "reason": "Reason",
+        "section": "§",
+        "sources": "Sources",
+        "file": "File",
+        "release": "Release",
+        "retrieved": "Retrieved",
+        "licence": "Licence",
+        "partial": "Completeness",
+        "built": "Built",
+        "key_figure": "Key figure",
+        "open": "open the section briefing",
     },
 }
 
@@ -65,7 +89,10 @@ def _css() -> str:
 
 
 def _lang_links(stem: str, lang: str) -> list[dict]:
-    return [{"href": f"{stem}.{other}.html", "label": LANG_LABELS[other], "current": other == lang} for other in ("zh", "en")]
+    return [
+        {"href": f"{stem}.{other}.html", "label": LANG_LABELS[other], "current": other == lang}
+        for other in ("zh", "en")
+    ]
 
 
 def _source_title(name: str) -> str:
@@ -89,12 +116,23 @@ def provenance_footer(section_names: list[str], lang: str, data_notes: list[str]
     rows = []
     for (src, file), i in sorted(seen.items()):
         rows.append(
-            "<tr>" + "".join(
+            "<tr>"
+            + "".join(
                 f"<td>{html.escape(str(v or ''))}</td>"
-                for v in (_source_title(src), file, i.get("release"), (i.get("retrieved_at") or "")[:10], i.get("licence"))
-            ) + "</tr>"
+                for v in (
+                    _source_title(src),
+                    file,
+                    i.get("release"),
+                    (i.get("retrieved_at") or "")[:10],
+                    i.get("licence"),
+                )
+            )
+            + "</tr>"
         )
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in (t["sources"], t["file"], t["release"], t["retrieved"], t["licence"]))
+    head = "".join(
+        f"<th>{html.escape(h)}</th>"
+        for h in (t["sources"], t["file"], t["release"], t["retrieved"], t["licence"])
+    )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in data_notes if n)
     built = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
     return (
@@ -106,7 +144,12 @@ def provenance_footer(section_names: list[str], lang: str, data_notes: list[str]
 
 def _clean(nb) -> None:
     """Drop parameter cells, cells tagged ``notebook-only`` and papermill's metadata before export."""
-    nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters", "notebook-only"} & set(c.get("metadata", {}).get("tags", []))]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if not {"parameters", "injected-parameters", "notebook-only"}
+        & set(c.get("metadata", {}).get("tags", []))
+    ]
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.get("metadata", {}).pop("papermill", None)
@@ -247,12 +290,24 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
     cards = []
     for s in sections:
         fig = key_figure(s, lang)
-        cards.append({"title": s.TITLE[lang], "href": f"{s.NOTEBOOK}.{lang}.html", "img": _img_data_uri(fig) if fig else None,
-                      "note": getattr(s, "DATA_NOTE", {}).get(lang, "")})
+        cards.append(
+            {
+                "title": s.TITLE[lang],
+                "href": f"{s.NOTEBOOK}.{lang}.html",
+                "img": _img_data_uri(fig) if fig else None,
+                "note": getattr(s, "DATA_NOTE", {}).get(lang, ""),
+            }
+        )
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.from_string(OVERVIEW).render(
-        lang_code=LANG_CODES[lang], t=t, rows=rows, cards=cards, css=Markup(_css()),
-        links=_lang_links("00_overview", lang), version=__version__, lang=lang,
+        lang_code=LANG_CODES[lang],
+        t=t,
+        rows=rows,
+        cards=cards,
+        css=Markup(_css()),
+        links=_lang_links("00_overview", lang),
+        version=__version__,
+        lang=lang,
         footer=Markup(provenance_footer([s.NAME for s in sections], lang, [c["note"] for c in cards])),
     )
     out_dir = Path(out_dir) if out_dir else briefings_dir()

@@ -200,8 +200,17 @@ class RawStore:
             os.replace(data_tmp, target)
         return Entry(target, prov)
 
-    def import_file(self, source: str, path: Path, *, kind: str, licence: str, name: str | None = None,
-                    data: bytes | None = None, **kw) -> Entry:
+    def import_file(
+        self,
+        source: str,
+        path: Path,
+        *,
+        kind: str,
+        licence: str,
+        name: str | None = None,
+        data: bytes | None = None,
+        **kw,
+    ) -> Entry:
         """Store a downloaded file; ``data`` are its bytes when the caller has read (and checked) them."""
         path = Path(path)
         data = path.read_bytes() if data is None else data

@@ -112,7 +112,9 @@ def alt_text(fig) -> str:
     if fig._suptitle is not None and fig._suptitle.get_text():
         parts.append(fig._suptitle.get_text())
     for ax in fig.axes:
-        axes = " / ".join(b for b in (ax.get_ylabel(), ax.get_xlabel()) if b)  # the labels, already in the figure's language
+        axes = " / ".join(
+            b for b in (ax.get_ylabel(), ax.get_xlabel()) if b
+        )  # the labels, already in the figure's language
         parts.append(f"{ax.get_title()} ({axes})" if ax.get_title() and axes else ax.get_title() or axes)
     return "; ".join(p for p in parts if p) or "figure"
 
@@ -123,7 +125,10 @@ def publish(fig, name: str, alt: str | None = None) -> dict[str, Path]:
     try:
         from IPython.display import Image, display
 
-        display(Image(data=out["png"].read_bytes(), format="png"), metadata={"image/png": {"alt": alt or alt_text(fig)}})
+        display(
+            Image(data=out["png"].read_bytes(), format="png"),
+            metadata={"image/png": {"alt": alt or alt_text(fig)}},
+        )
     except ImportError:  # outside IPython: the files are enough
         pass
     plt.close(fig)

@@ -29,7 +29,7 @@ import pandas as pd
 from .. import references as refs
 from ..claims import Claim
 from ..errors import MissingData
-from ..sources import wpp, worldbank
+from ..sources import worldbank, wpp
 from ..store import RawStore
 from . import Result, Table
 
@@ -67,7 +67,11 @@ def annual_older(ages: pd.DataFrame, totals: pd.DataFrame, thresholds=THRESHOLDS
         if starts.min() > t:
             continue  # the extract starts at 60: no 55+ etc.
         older = ages[starts >= t].groupby(["location_code", "year"])["pop_total"].sum().rename("older_pop")
-        f = pd.concat([older, totals.set_index(["location_code", "year"])["pop_total"].rename("total_pop")], axis=1, join="inner")
+        f = pd.concat(
+            [older, totals.set_index(["location_code", "year"])["pop_total"].rename("total_pop")],
+            axis=1,
+            join="inner",
+        )
         f = f.reset_index()
         f.insert(2, "threshold", t)
         frames.append(f)
@@ -183,8 +187,12 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
         f"得到{count:.1f}百万人、{share:.1f}%。差距的来源：联合国按年中时点并依据全部普查与调查修订整个序列，"
         "国家数字则为年末、基于年度人口抽样调查的估计。"
         + (_total_gap_zh(annual, wdi))
-        + (f"2022年7月1日至2023年7月1日，联合国估计的60岁及以上人口增加了{j23[0] - j22[0]:.1f}百万人，"
-           f"仅参照时点相差半年，人数就相差约{6 * (j23[0] - j22[0]) / 12:.0f}百万人。" if basis["basis"] == "annual" else "")
+        + (
+            f"2022年7月1日至2023年7月1日，联合国估计的60岁及以上人口增加了{j23[0] - j22[0]:.1f}百万人，"
+            f"仅参照时点相差半年，人数就相差约{6 * (j23[0] - j22[0]) / 12:.0f}百万人。"
+            if basis["basis"] == "annual"
+            else ""
+        )
     )
     share_verdict = _grade(share - 20.0, 0.5, 2.0)
     passes = _first_year_over(annual, 20.0)
@@ -195,7 +203,9 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
     low_peak = peak(older, CHINA, 60, "low")
     high_peak = peak(older, CHINA, 60, "high")
     earliest = min(medium_peak[0], low_peak[0], high_peak[0])
-    o = older[(older.location_code == CHINA) & (older.threshold == 60) & (older.variant == "medium")].set_index("year")["share"]
+    o = older[
+        (older.location_code == CHINA) & (older.threshold == 60) & (older.variant == "medium")
+    ].set_index("year")["share"]
     if medium_peak[0] >= 2045:
         rising_verdict = "reproduced"
     elif medium_peak[0] < 2035:
@@ -261,8 +271,11 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
                 f"The low-fertility variant peaks at {low_peak[1]:.1f}% in {low_peak[0]}, the high-fertility variant at "
                 f"{high_peak[1]:.1f}% in {high_peak[0]}. The earliest peak across the three variants is in {earliest}, "
                 f"{earliest - 2024} years after the paper, so "
-                + ("the paper's statement holds across the UN's range. " if earliest >= 2045 else
-                   "the statement does not hold in every variant. ")
+                + (
+                    "the paper's statement holds across the UN's range. "
+                    if earliest >= 2045
+                    else "the statement does not hold in every variant. "
+                )
                 + "Projections are in 5-year steps; the peak year is the step with the highest share."
             ),
             notebook=nb,
@@ -278,7 +291,11 @@ def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | 
                 f"{o.get(2050, float('nan')):.1f}%，{medium_peak[0]}年达到峰值{medium_peak[1]:.1f}%。"
                 f"低生育率方案峰值为{low_peak[0]}年{low_peak[1]:.1f}%，高生育率方案为{high_peak[0]}年"
                 f"{high_peak[1]:.1f}%。三个方案中最早的峰值出现在{earliest}年，距论文发表{earliest - 2024}年，"
-                + ("论文的判断在联合国预测区间内均成立。" if earliest >= 2045 else "论文的判断并非在所有方案下都成立。")
+                + (
+                    "论文的判断在联合国预测区间内均成立。"
+                    if earliest >= 2045
+                    else "论文的判断并非在所有方案下都成立。"
+                )
                 + "预测为5年间隔，峰值年份取占比最高的时点。"
             ),
         ),
@@ -295,16 +312,26 @@ def process(store: RawStore) -> Result:
     tables = {
         "wpp_locations": Table(locations, ["location_code"], description="UN WPP locations"),
         "wpp_population_by_age": Table(
-            pop, ["location_code", "year", "variant", "age_group"], description="population by 5-year age group, thousands"
+            pop,
+            ["location_code", "year", "variant", "age_group"],
+            description="population by 5-year age group, thousands",
         ),
-        "aging_older": Table(older, ["location_code", "threshold", "variant", "year"], description="60+ / 65+ counts and shares"),
-        "aging_annual": Table(annual, ["location_code", "threshold", "year"], description="annual 60+ / 65+ for China"),
+        "aging_older": Table(
+            older,
+            ["location_code", "threshold", "variant", "year"],
+            description="60+ / 65+ counts and shares",
+        ),
+        "aging_annual": Table(
+            annual, ["location_code", "threshold", "year"], description="annual 60+ / 65+ for China"
+        ),
     }
     notes = []
     wdi = None
     try:
         wdi, wdi_entries = worldbank.load_indicators(store, WDI_CODES)
-        tables["wdi_population"] = Table(wdi, ["indicator", "country_code", "year"], decimals=3, description="WDI cross-check")
+        tables["wdi_population"] = Table(
+            wdi, ["indicator", "country_code", "year"], decimals=3, description="WDI cross-check"
+        )
         inputs += wdi_entries
     except MissingData as exc:  # the WDI cross-check is optional for this section
         notes.append(f"World Bank cross-check not built: {exc}")
@@ -379,8 +406,21 @@ LABELS = {
 
 
 # Chinese names for the locations a reader is most likely to pick; others keep the UN's English name.
-ZH_NAMES = {156: "中国", 392: "日本", 410: "韩国", 840: "美国", 900: "世界", 826: "英国", 276: "德国", 250: "法国",
-            643: "俄罗斯", 356: "印度", 344: "中国香港", 446: "中国澳门", 158: "中国台湾"}
+ZH_NAMES = {
+    156: "中国",
+    392: "日本",
+    410: "韩国",
+    840: "美国",
+    900: "世界",
+    826: "英国",
+    276: "德国",
+    250: "法国",
+    643: "俄罗斯",
+    356: "印度",
+    344: "中国香港",
+    446: "中国澳门",
+    158: "中国台湾",
+}
 
 
 def display_name(loc, lang: str) -> str:
@@ -389,10 +429,10 @@ def display_name(loc, lang: str) -> str:
 
 def validate_parameters(country, comparators, threshold, start_year, end_year, variant, lang, locations=None):
     """Check the notebook's parameters; return the resolved (country, [comparators])."""
+    from ..errors import BadParameter
     from ..locations import resolve
     from ..processed import read_table
     from ..theme import check_lang
-    from ..errors import BadParameter
 
     check_lang(lang)
     if threshold not in THRESHOLDS:
@@ -411,20 +451,36 @@ def validate_parameters(country, comparators, threshold, start_year, end_year, v
     return resolve(country, table), [resolve(c, table) for c in comparators]
 
 
-def series(older: pd.DataFrame, code: int, threshold: int, variant: str, start: int, end: int) -> pd.DataFrame:
+def series(
+    older: pd.DataFrame, code: int, threshold: int, variant: str, start: int, end: int
+) -> pd.DataFrame:
     """One location's estimates and chosen projection, with the low–high band, in years [start, end]."""
     o = older[(older.location_code == code) & (older.threshold == threshold) & older.year.between(start, end)]
     est = o[o.variant == "estimates"][["year", "older_pop", "share"]].assign(kind="estimates")
     proj = o[o.variant == variant][["year", "older_pop", "share"]].assign(kind="projection")
-    band = o[o.variant.isin(["low", "high"])].pivot_table(index="year", columns="variant", values=["share", "older_pop"])
+    band = o[o.variant.isin(["low", "high"])].pivot_table(
+        index="year", columns="variant", values=["share", "older_pop"]
+    )
     band.columns = [f"{a}_{b}" for a, b in band.columns]
     if len(est) and len(proj):
         # the projection line (and band) starts from the last estimate, so the two join up
         last = est.iloc[[-1]].assign(kind="projection")
         proj = pd.concat([last, proj], ignore_index=True)
         y, v = int(last.year.iloc[0]), last.iloc[0]
-        band = pd.concat([band, pd.DataFrame({"share_low": [v.share], "share_high": [v.share], "older_pop_low": [v.older_pop],
-                                              "older_pop_high": [v.older_pop]}, index=pd.Index([y], name="year"))])
+        band = pd.concat(
+            [
+                band,
+                pd.DataFrame(
+                    {
+                        "share_low": [v.share],
+                        "share_high": [v.share],
+                        "older_pop_low": [v.older_pop],
+                        "older_pop_high": [v.older_pop],
+                    },
+                    index=pd.Index([y], name="year"),
+                ),
+            ]
+        )
     out = pd.concat([est, proj], ignore_index=True).merge(band.reset_index(), on="year", how="left")
     out["older_pop_m"] = out["older_pop"] / 1000
     return out.sort_values("year").reset_index(drop=True)

@@ -74,7 +74,16 @@ TITLE = {"zh": "外泌体研究文献趋势", "en": "Exosome literature trends"}
 SOURCES = ("openalex", "pubmed", "bibexport")
 SERIES_COLUMNS = ["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"]
 SOURCE_PREFERENCE = ("wos", "scopus", "openalex", "pubmed", "pubmed_medline", "openalex_records")
-SOURCE_CHOICES = ("auto", "openalex", "pubmed", "import", "wos", "scopus", "pubmed_medline", "openalex_records")
+SOURCE_CHOICES = (
+    "auto",
+    "openalex",
+    "pubmed",
+    "import",
+    "wos",
+    "scopus",
+    "pubmed_medline",
+    "openalex_records",
+)
 IMPORTED = ("wos", "scopus", "pubmed_medline")
 SINCE = 2020
 TOP_RANK_FRONT = 3
@@ -110,24 +119,105 @@ ZHAO_URL = "https://doi.org/10.3389/fcell.2024.1412363"
 
 # (reference, period, database, field)
 PUBLISHED: list[tuple[Reference, str, str, str]] = [
-    (Reference("wang2017_total", 1852, "papers", "exosome papers retrieved, 2007–2016", WANG_2017, WANG_URL),
-     "2007–2016", "Web of Science", "exosomes"),
-    (Reference("wang2017_us_share", 38.8, "% of papers", "share of exosome papers from the United States (rank 1)",
-               WANG_2017, WANG_URL), "2007–2016", "Web of Science", "exosomes"),
-    (Reference("wang2017_china_rank", 2, "rank", "China's rank by number of exosome papers (sixth by citations)",
-               WANG_2017, WANG_URL), "2007–2016", "Web of Science", "exosomes"),
-    (Reference("zhang2022_total", 1595, "papers", "articles and reviews on mesenchymal stem cell-derived EVs",
-               ZHANG_2022, ZHANG_URL), "2009–2021", "Web of Science", "stem-cell EVs"),
-    (Reference("zhang2022_2021", 555, "papers", "MSC-EV publications in 2021 (annual output grew exponentially)",
-               ZHANG_2022, ZHANG_URL), "2021", "Web of Science", "stem-cell EVs"),
-    (Reference("zhang2022_china_share", 56.36, "% of papers", "China's share of MSC-EV papers (n = 899; rank 1)",
-               ZHANG_2022, ZHANG_URL), "2009–2021", "Web of Science", "stem-cell EVs"),
-    (Reference("lin2022_total", 8208, "papers",
-               "publications on stem-cell-based EVs; China first by total publications, the US first by citations",
-               LIN_2022, LIN_URL), "1991–2021", "Web of Science (SCI-Expanded)", "stem-cell EVs"),
-    (Reference("zhao2024_total", 1045, "papers",
-               "publications on MSC-EVs in drug delivery, rising steadily; China first by publication count",
-               ZHAO_2024, ZHAO_URL), "2013–2023", "Web of Science", "stem-cell EVs for drug delivery"),
+    (
+        Reference(
+            "wang2017_total", 1852, "papers", "exosome papers retrieved, 2007–2016", WANG_2017, WANG_URL
+        ),
+        "2007–2016",
+        "Web of Science",
+        "exosomes",
+    ),
+    (
+        Reference(
+            "wang2017_us_share",
+            38.8,
+            "% of papers",
+            "share of exosome papers from the United States (rank 1)",
+            WANG_2017,
+            WANG_URL,
+        ),
+        "2007–2016",
+        "Web of Science",
+        "exosomes",
+    ),
+    (
+        Reference(
+            "wang2017_china_rank",
+            2,
+            "rank",
+            "China's rank by number of exosome papers (sixth by citations)",
+            WANG_2017,
+            WANG_URL,
+        ),
+        "2007–2016",
+        "Web of Science",
+        "exosomes",
+    ),
+    (
+        Reference(
+            "zhang2022_total",
+            1595,
+            "papers",
+            "articles and reviews on mesenchymal stem cell-derived EVs",
+            ZHANG_2022,
+            ZHANG_URL,
+        ),
+        "2009–2021",
+        "Web of Science",
+        "stem-cell EVs",
+    ),
+    (
+        Reference(
+            "zhang2022_2021",
+            555,
+            "papers",
+            "MSC-EV publications in 2021 (annual output grew exponentially)",
+            ZHANG_2022,
+            ZHANG_URL,
+        ),
+        "2021",
+        "Web of Science",
+        "stem-cell EVs",
+    ),
+    (
+        Reference(
+            "zhang2022_china_share",
+            56.36,
+            "% of papers",
+            "China's share of MSC-EV papers (n = 899; rank 1)",
+            ZHANG_2022,
+            ZHANG_URL,
+        ),
+        "2009–2021",
+        "Web of Science",
+        "stem-cell EVs",
+    ),
+    (
+        Reference(
+            "lin2022_total",
+            8208,
+            "papers",
+            "publications on stem-cell-based EVs; China first by total publications, the US first by citations",
+            LIN_2022,
+            LIN_URL,
+        ),
+        "1991–2021",
+        "Web of Science (SCI-Expanded)",
+        "stem-cell EVs",
+    ),
+    (
+        Reference(
+            "zhao2024_total",
+            1045,
+            "papers",
+            "publications on MSC-EVs in drug delivery, rising steadily; China first by publication count",
+            ZHAO_2024,
+            ZHAO_URL,
+        ),
+        "2013–2023",
+        "Web of Science",
+        "stem-cell EVs for drug delivery",
+    ),
 ]
 
 LABELS = {
@@ -161,8 +251,8 @@ LABELS = {
         "not_processed": "尚未生成本节的处理后数据表（{tables}）。请运行：{command}",
         "title": "## 外泌体研究文献：中国与美国（论文 2.2.1 节，图 2）",
         "intro": "论文称（Web of Science 数据）我国外泌体研究起步晚于美国但发展迅猛，自 2020 年以来每年发表的论文数量位居国际前列；"
-                 "并称干细胞外泌体、工程化外泌体和药物载体是主要研究方向。本节用 OpenAlex、PubMed 或用户导入的 "
-                 "Web of Science / Scopus 记录按年份和作者国家计数，并与已发表的文献计量结果对照。",
+        "并称干细胞外泌体、工程化外泌体和药物载体是主要研究方向。本节用 OpenAlex、PubMed 或用户导入的 "
+        "Web of Science / Scopus 记录按年份和作者国家计数，并与已发表的文献计量结果对照。",
         "series_heading": "### 按国家的年度论文数",
         "topics_heading": "### 研究方向",
         "mirror_heading": "### 离线镜像中的 PubMed 数据",
@@ -188,9 +278,12 @@ LABELS = {
         "rank": "排名",
         "tie": "持平",
         # sources, for captions (our own names of the series; the vendors' names stay as written)
-        "source_openalex": "OpenAlex", "source_openalex_records": "OpenAlex（文献记录）",
-        "source_pubmed": "PubMed（esearch，[ad] 单位检索）", "source_pubmed_medline": "PubMed MEDLINE 导出文件",
-        "source_wos": "Web of Science 导出文件", "source_scopus": "Scopus 导出文件",
+        "source_openalex": "OpenAlex",
+        "source_openalex_records": "OpenAlex（文献记录）",
+        "source_pubmed": "PubMed（esearch，[ad] 单位检索）",
+        "source_pubmed_medline": "PubMed MEDLINE 导出文件",
+        "source_wos": "Web of Science 导出文件",
+        "source_scopus": "Scopus 导出文件",
         # the cited figures (what each figure is, and its unit), for the published table
         "what_wang2017_total": "检索到的外泌体论文数，2007–2016",
         "what_wang2017_us_share": "美国发表的外泌体论文占比（第 1 位）",
@@ -200,7 +293,9 @@ LABELS = {
         "what_zhang2022_china_share": "中国在 MSC-EV 论文中的占比（n = 899；第 1 位）",
         "what_lin2022_total": "基于干细胞的胞外囊泡研究论文数；发文总量中国第一，被引次数美国第一",
         "what_zhao2024_total": "MSC-EV 用于药物递送的论文数，稳步上升；发文量中国第一",
-        "unit_papers": "篇", "unit_% of papers": "占论文的百分比（%）", "unit_rank": "位次",
+        "unit_papers": "篇",
+        "unit_% of papers": "占论文的百分比（%）",
+        "unit_rank": "位次",
     },
     "en": {
         "title_country": "Exosome-related papers: China and the United States",
@@ -220,7 +315,7 @@ LABELS = {
         "partial": "(2026 is partial)",
         "source_note": "Source",
         "no_series": "The offline mirror holds no yearly series of exosome papers by country; published bibliometric "
-                     "figures, each with its source, are listed further down.",
+        "figures, each with its source, are listed further down.",
         "live_hint": "A reader with a network gets the country series with:",
         "published": "Published bibliometric figures",
         "title_published": "Published bibliometric studies: the leading country's share of papers",
@@ -233,10 +328,10 @@ LABELS = {
         "not_processed": "This section's processed tables are not there yet ({tables}). Run: {command}",
         "title": "## Exosome literature: China and the United States (paper §2.2.1, Figure 2)",
         "intro": "The paper says (Web of Science) that China's exosome research started later than the US's but grew fast, "
-                 "and since 2020 has ranked at the front internationally each year; and that stem-cell exosomes, engineered "
-                 "exosomes and drug carriers are the main research directions. This section counts papers by year and "
-                 "author country from OpenAlex, PubMed or imported Web of Science / Scopus records, and sets them beside "
-                 "published bibliometric results.",
+        "and since 2020 has ranked at the front internationally each year; and that stem-cell exosomes, engineered "
+        "exosomes and drug carriers are the main research directions. This section counts papers by year and "
+        "author country from OpenAlex, PubMed or imported Web of Science / Scopus records, and sets them beside "
+        "published bibliometric results.",
         "series_heading": "### Papers per year by country",
         "topics_heading": "### Research directions",
         "mirror_heading": "### PubMed data in the offline mirror",
@@ -261,9 +356,12 @@ LABELS = {
         "country": "Country",
         "rank": "Rank",
         "tie": "tie",
-        "source_openalex": "OpenAlex", "source_openalex_records": "OpenAlex (records)",
-        "source_pubmed": "PubMed (esearch, [ad])", "source_pubmed_medline": "PubMed MEDLINE export",
-        "source_wos": "Web of Science export", "source_scopus": "Scopus export",
+        "source_openalex": "OpenAlex",
+        "source_openalex_records": "OpenAlex (records)",
+        "source_pubmed": "PubMed (esearch, [ad])",
+        "source_pubmed_medline": "PubMed MEDLINE export",
+        "source_wos": "Web of Science export",
+        "source_scopus": "Scopus export",
         **{f"what_{r.key}": r.what for r, *_ in PUBLISHED},
         **{f"unit_{u}": u for u in ("papers", "% of papers", "rank")},
     },
@@ -271,23 +369,33 @@ LABELS = {
 
 
 KEY_FIGURE = "literature_china_us"
-PUBMED_CAVEAT = (" PubMed [ad] counts match affiliation text: before 2014 only the first author's affiliation was "
-                 "indexed, and 'China[ad]' also matches affiliations written 'Hong Kong, China'.")
+PUBMED_CAVEAT = (
+    " PubMed [ad] counts match affiliation text: before 2014 only the first author's affiliation was "
+    "indexed, and 'China[ad]' also matches affiliations written 'Hong Kong, China'."
+)
 DATA_NOTE = {
     "zh": "离线镜像没有按国家划分的外泌体论文年度数据：图 2 的核验需要联网（OpenAlex 或 PubMed）或导入 Web of Science / Scopus 导出文件。"
-          "镜像中的 PubMed 数据只涉及三个疾病领域和中枢神经系统方向，仅作增长趋势参考。",
+    "镜像中的 PubMed 数据只涉及三个疾病领域和中枢神经系统方向，仅作增长趋势参考。",
     "en": "The offline mirror holds no yearly exosome paper counts by country: checking Figure 2 needs the live route (OpenAlex "
-          "or PubMed) or an imported Web of Science / Scopus export. The mirror's PubMed data cover three disease contexts "
-          "and CNS work only, a growth reference, not Figure 2.",
+    "or PubMed) or an imported Web of Science / Scopus export. The mirror's PubMed data cover three disease contexts "
+    "and CNS work only, a growth reference, not Figure 2.",
 }
-SOURCE_LABEL = {k[len("source_"):]: v for k, v in LABELS["en"].items() if k.startswith("source_")}
+SOURCE_LABEL = {k[len("source_") :]: v for k, v in LABELS["en"].items() if k.startswith("source_")}
 # Short Chinese wording for the claims' reason_zh / note_zh.
-SOURCE_SHORT_ZH = {"openalex": "OpenAlex", "openalex_records": "OpenAlex 文献记录", "pubmed": "PubMed",
-                   "pubmed_medline": "PubMed MEDLINE 导出文件", "wos": "Web of Science 导出文件", "scopus": "Scopus 导出文件"}
+SOURCE_SHORT_ZH = {
+    "openalex": "OpenAlex",
+    "openalex_records": "OpenAlex 文献记录",
+    "pubmed": "PubMed",
+    "pubmed_medline": "PubMed MEDLINE 导出文件",
+    "wos": "Web of Science 导出文件",
+    "scopus": "Scopus 导出文件",
+}
 COUNTING_SHORT_ZH = {"whole": "整数计数", "first": "第一作者计数", "corresponding": "通讯作者计数"}
 SCOPE_SHORT_ZH = {"mainland": "中国指内地", "cn_hk_mo": "中国含港澳", "cn_hk_mo_tw": "中国含港澳台"}
-PUBMED_CAVEAT_ZH = ("PubMed 的 [ad] 检索匹配的是作者单位文字：2014 年以前只收录第一作者的单位，"
-                    "且 China[ad] 也会匹配写作“Hong Kong, China”的单位。")
+PUBMED_CAVEAT_ZH = (
+    "PubMed 的 [ad] 检索匹配的是作者单位文字：2014 年以前只收录第一作者的单位，"
+    "且 China[ad] 也会匹配写作“Hong Kong, China”的单位。"
+)
 
 
 def source_label(src: str, lang: str) -> str:
@@ -296,17 +404,27 @@ def source_label(src: str, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- parameters
-def validate_parameters(terms=bib.DEFAULT_TERMS, source: str = "auto", countries=("CN", "US"), start_year: int = 2007,
-                        end_year: int = 2024, counting: str = "whole", china_scope: str = "mainland", lang: str = "zh",
-                        top: int = 5) -> dict:
+def validate_parameters(
+    terms=bib.DEFAULT_TERMS,
+    source: str = "auto",
+    countries=("CN", "US"),
+    start_year: int = 2007,
+    end_year: int = 2024,
+    counting: str = "whole",
+    china_scope: str = "mainland",
+    lang: str = "zh",
+    top: int = 5,
+) -> dict:
     """Check the notebook's parameters; raise BadParameter naming the bad value."""
     terms = bib.check_terms(terms)
     if source not in SOURCE_CHOICES:
         import difflib
 
         near = difflib.get_close_matches(str(source), SOURCE_CHOICES, n=1)
-        raise BadParameter(f"unknown source {source!r}; use one of {', '.join(SOURCE_CHOICES)}",
-                           hint=f"did you mean {near[0]!r}?" if near else None)
+        raise BadParameter(
+            f"unknown source {source!r}; use one of {', '.join(SOURCE_CHOICES)}",
+            hint=f"did you mean {near[0]!r}?" if near else None,
+        )
     codes = bib.normalise_country_list(countries)
     for name, y in (("start_year", start_year), ("end_year", end_year)):
         if not isinstance(y, int) or not 1950 <= y <= 2100:
@@ -319,13 +437,26 @@ def validate_parameters(terms=bib.DEFAULT_TERMS, source: str = "auto", countries
         raise BadParameter(f"unsupported language {lang!r}; use zh or en")
     if not isinstance(top, int) or not 0 <= top <= 20:
         raise BadParameter(f"top {top!r} must be an integer from 0 to 20")
-    return {"terms": terms, "source": source, "countries": codes, "start": start_year, "end": end_year, "counting": counting,
-            "china_scope": china_scope, "lang": lang, "top": top}
+    return {
+        "terms": terms,
+        "source": source,
+        "countries": codes,
+        "start": start_year,
+        "end": end_year,
+        "counting": counting,
+        "china_scope": china_scope,
+        "lang": lang,
+        "top": top,
+    }
 
 
 def live_commands(params: dict) -> list[str]:
     p = params
-    cmds = [openalex.live_command(p["terms"], p["countries"], p["start"], p["end"], p["counting"], p["china_scope"], p["top"])]
+    cmds = [
+        openalex.live_command(
+            p["terms"], p["countries"], p["start"], p["end"], p["counting"], p["china_scope"], p["top"]
+        )
+    ]
     if p["counting"] == "whole":
         cmds.append(pubmed.live_command(p["terms"], p["countries"], p["start"], p["end"], p["china_scope"]))
     return cmds
@@ -342,7 +473,9 @@ def _counts(counts: pd.DataFrame) -> pd.DataFrame:
 def wide(counts: pd.DataFrame) -> pd.DataFrame:
     """Years in rows, countries in columns (0 where a country has no papers that year)."""
     c = _counts(counts)
-    return c.pivot_table(index="year", columns="country", values="papers", aggfunc="sum", fill_value=0).sort_index()
+    return c.pivot_table(
+        index="year", columns="country", values="papers", aggfunc="sum", fill_value=0
+    ).sort_index()
 
 
 def china_us(counts: pd.DataFrame, a: str = "CN", b: str = "US") -> pd.DataFrame:
@@ -383,13 +516,20 @@ def rank_by_year(counts: pd.DataFrame) -> pd.DataFrame:
     return c.sort_values(["year", "rank", "country"]).reset_index(drop=True)
 
 
-def top_countries(counts: pd.DataFrame, n: int = 7, start: int | None = None, end: int | None = None) -> list[str]:
+def top_countries(
+    counts: pd.DataFrame, n: int = 7, start: int | None = None, end: int | None = None
+) -> list[str]:
     c = _counts(counts)
     if start is not None:
         c = c[c["year"] >= start]
     if end is not None:
         c = c[c["year"] <= end]
-    tot = c.groupby("country")["papers"].sum().reset_index().sort_values(["papers", "country"], ascending=[False, True])
+    tot = (
+        c.groupby("country")["papers"]
+        .sum()
+        .reset_index()
+        .sort_values(["papers", "country"], ascending=[False, True])
+    )
     return list(tot["country"].head(n))
 
 
@@ -429,8 +569,18 @@ def records_topics(records: pd.DataFrame, source: str, route: str) -> pd.DataFra
         hit = [bib.topic_matches(f"{t} {a}", topic) for t, a in zip(r["title"], r["abstract"])]
         sub = r[pd.Series(hit, index=r.index, dtype=bool)]
         for year, n in sub.groupby(sub["year"].astype(int)).size().items():
-            rows.append({"source": source, "route": route, "topic": topic, "counting": "whole", "china_scope": "mainland",
-                         "country": openalex.WORLD, "year": int(year), "papers": int(n)})
+            rows.append(
+                {
+                    "source": source,
+                    "route": route,
+                    "topic": topic,
+                    "counting": "whole",
+                    "china_scope": "mainland",
+                    "country": openalex.WORLD,
+                    "year": int(year),
+                    "papers": int(n),
+                }
+            )
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
@@ -459,16 +609,26 @@ def gather(store: RawStore) -> tuple[pd.DataFrame, pd.DataFrame, list, dict]:
         series.append(pm[pm["country"] != pubmed.WORLD])
         topics.append(pm[pm["country"] == pubmed.WORLD])
         note(pm_used, "pubmed")
-    for label, loader in (("pubmed_medline", lambda: pubmed.load_records(store, "medline")),
-                          ("wos", lambda: bibexport.load_records(store, "wos_tab")),
-                          ("scopus", lambda: bibexport.load_records(store, "scopus_csv"))):
+    for label, loader in (
+        ("pubmed_medline", lambda: pubmed.load_records(store, "medline")),
+        ("wos", lambda: bibexport.load_records(store, "wos_tab")),
+        ("scopus", lambda: bibexport.load_records(store, "scopus_csv")),
+    ):
         recs, used = loader()
         if len(recs):
             series.append(_records_series(recs, label, "import"))
             topics.append(records_topics(recs, label, "import"))
             note(used, label)
-    s = pd.concat([f for f in series if len(f)], ignore_index=True) if any(len(f) for f in series) else pd.DataFrame(columns=SERIES_COLUMNS)
-    t = pd.concat([f for f in topics if len(f)], ignore_index=True) if any(len(f) for f in topics) else pd.DataFrame(columns=SERIES_COLUMNS)
+    s = (
+        pd.concat([f for f in series if len(f)], ignore_index=True)
+        if any(len(f) for f in series)
+        else pd.DataFrame(columns=SERIES_COLUMNS)
+    )
+    t = (
+        pd.concat([f for f in topics if len(f)], ignore_index=True)
+        if any(len(f) for f in topics)
+        else pd.DataFrame(columns=SERIES_COLUMNS)
+    )
     for df in (s, t):
         if len(df):
             df["year"] = df["year"].astype(int)
@@ -476,8 +636,9 @@ def gather(store: RawStore) -> tuple[pd.DataFrame, pd.DataFrame, list, dict]:
     return s[SERIES_COLUMNS], t[SERIES_COLUMNS], inputs, retrieved
 
 
-def pick_series(series: pd.DataFrame, source: str = "auto", counting: str | None = None,
-                china_scope: str | None = None) -> tuple[str, str, str, pd.DataFrame] | None:
+def pick_series(
+    series: pd.DataFrame, source: str = "auto", counting: str | None = None, china_scope: str | None = None
+) -> tuple[str, str, str, pd.DataFrame] | None:
     """The series to judge by: (source, counting, scope, counts) or None when none has CN and US."""
     if not len(series):
         return None
@@ -487,7 +648,11 @@ def pick_series(series: pd.DataFrame, source: str = "auto", counting: str | None
     for src in sources:
         for rule in rules:
             for scope in scopes:
-                sub = series[(series["source"] == src) & (series["counting"] == rule) & (series["china_scope"] == scope)]
+                sub = series[
+                    (series["source"] == src)
+                    & (series["counting"] == rule)
+                    & (series["china_scope"] == scope)
+                ]
                 if {"CN", "US"} <= set(sub["country"]):
                     return src, rule, scope, sub[["country", "year", "papers"]].reset_index(drop=True)
     return None
@@ -510,10 +675,16 @@ def series_tables(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 cu.insert(1, "counting", rule)
                 cu.insert(2, "china_scope", scope)
                 cu_frames.append(cu)
-    cu = pd.concat(cu_frames, ignore_index=True) if cu_frames else pd.DataFrame(
-        columns=keys + ["year", "cn", "us", "ratio", "leader"])
-    rk = pd.concat(rank_frames, ignore_index=True) if rank_frames else pd.DataFrame(
-        columns=keys + ["country", "year", "papers", "rank"])
+    cu = (
+        pd.concat(cu_frames, ignore_index=True)
+        if cu_frames
+        else pd.DataFrame(columns=keys + ["year", "cn", "us", "ratio", "leader"])
+    )
+    rk = (
+        pd.concat(rank_frames, ignore_index=True)
+        if rank_frames
+        else pd.DataFrame(columns=keys + ["country", "year", "papers", "rank"])
+    )
     return cu, rk
 
 
@@ -540,18 +711,41 @@ def published_shares() -> pd.DataFrame:
 
 def published_table() -> pd.DataFrame:
     """The cited figures, in the order of :data:`PUBLISHED` (values printed as published)."""
-    return pd.DataFrame([{"n": i, "key": r.key, "what": r.what, "value": f"{r.value:g}", "unit": r.unit, "period": period,
-                          "database": db, "field": field, "citation": r.citation, "url": r.url}
-                         for i, (r, period, db, field) in enumerate(PUBLISHED, start=1)])
+    return pd.DataFrame(
+        [
+            {
+                "n": i,
+                "key": r.key,
+                "what": r.what,
+                "value": f"{r.value:g}",
+                "unit": r.unit,
+                "period": period,
+                "database": db,
+                "field": field,
+                "citation": r.citation,
+                "url": r.url,
+            }
+            for i, (r, period, db, field) in enumerate(PUBLISHED, start=1)
+        ]
+    )
 
 
 def mirror_topic_table(records: pd.DataFrame) -> pd.DataFrame:
     rows = []
     n = len(records)
     for topic in bib.TOPICS:
-        hits = sum(bib.topic_matches(f"{t} {a}", topic) for t, a in zip(records["title"], records["abstract"]))
-        rows.append({"dataset": "pubmed_exosome_cns_records_NeuroCell", "topic": topic, "records": int(hits),
-                     "of_records": n, "share": round(100 * hits / n, 1) if n else float("nan")})
+        hits = sum(
+            bib.topic_matches(f"{t} {a}", topic) for t, a in zip(records["title"], records["abstract"])
+        )
+        rows.append(
+            {
+                "dataset": "pubmed_exosome_cns_records_NeuroCell",
+                "topic": topic,
+                "records": int(hits),
+                "of_records": n,
+                "share": round(100 * hits / n, 1) if n else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -561,7 +755,9 @@ def _complete_years(years, retrieved_year: int | None) -> list[int]:
     return sorted(int(y) for y in set(years) if int(y) < limit)
 
 
-def judge_china_vs_us(src: str, rule: str, scope: str, counts: pd.DataFrame, retrieved_year: int | None) -> dict:
+def judge_china_vs_us(
+    src: str, rule: str, scope: str, counts: pd.DataFrame, retrieved_year: int | None
+) -> dict:
     ranks = rank_by_year(counts)
     cu = china_us(counts)
     years = [y for y in _complete_years(cu["year"], retrieved_year) if y >= SINCE]
@@ -584,19 +780,31 @@ def judge_china_vs_us(src: str, rule: str, scope: str, counts: pd.DataFrame, ret
     ratio_last = cu.set_index("year").loc[last, "ratio"]
     return {
         "verdict": verdict,
-        "value": (f"China rank {int(cn_rank.min())}–{int(cn_rank.max())} in {years[0]}–{last}; first passed the US in "
-                  f"{first_pass if first_pass else 'no year of the series'}; CN/US {ratio_last:.2f} in {last}"),
-        "value_zh": (f"{years[0]}–{last}年中国"
-                     + (f"每年均排第{int(cn_rank.min())}位" if cn_rank.min() == cn_rank.max()
-                        else f"排第{int(cn_rank.min())}–{int(cn_rank.max())}位")
-                     + "；" + (f"{first_pass}年首次超过美国" if first_pass else "序列中没有首次超过美国的年份")
-                     + f"；{last}年中美发文量之比为{ratio_last:.2f}"),
-        "reason": (f"{src} ({rule} counting, {scope}): China {'first every year' if always_first else 'not always first'} "
-                   f"{years[0]}–{last} among {ncountries} countries; passed the US in {first_pass or '—'}"),
-        "reason_zh": (f"{SOURCE_SHORT_ZH.get(src, src)}（{COUNTING_SHORT_ZH[rule]}，{SCOPE_SHORT_ZH.get(scope, scope)}）："
-                      f"{years[0]}–{last}年在{ncountries}个国家中，中国"
-                      f"{'每年均居第一' if always_first else '并非每年均居第一'}；"
-                      + (f"{first_pass}年首次超过美国" if first_pass else "序列中没有由落后转为超过美国的年份")),
+        "value": (
+            f"China rank {int(cn_rank.min())}–{int(cn_rank.max())} in {years[0]}–{last}; first passed the US in "
+            f"{first_pass if first_pass else 'no year of the series'}; CN/US {ratio_last:.2f} in {last}"
+        ),
+        "value_zh": (
+            f"{years[0]}–{last}年中国"
+            + (
+                f"每年均排第{int(cn_rank.min())}位"
+                if cn_rank.min() == cn_rank.max()
+                else f"排第{int(cn_rank.min())}–{int(cn_rank.max())}位"
+            )
+            + "；"
+            + (f"{first_pass}年首次超过美国" if first_pass else "序列中没有首次超过美国的年份")
+            + f"；{last}年中美发文量之比为{ratio_last:.2f}"
+        ),
+        "reason": (
+            f"{src} ({rule} counting, {scope}): China {'first every year' if always_first else 'not always first'} "
+            f"{years[0]}–{last} among {ncountries} countries; passed the US in {first_pass or '—'}"
+        ),
+        "reason_zh": (
+            f"{SOURCE_SHORT_ZH.get(src, src)}（{COUNTING_SHORT_ZH[rule]}，{SCOPE_SHORT_ZH.get(scope, scope)}）："
+            f"{years[0]}–{last}年在{ncountries}个国家中，中国"
+            f"{'每年均居第一' if always_first else '并非每年均居第一'}；"
+            + (f"{first_pass}年首次超过美国" if first_pass else "序列中没有由落后转为超过美国的年份")
+        ),
         "years": years,
     }
 
@@ -606,7 +814,9 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
         sub = topics[topics["source"] == src]
         if not {"stem_cell", "exosomes"} <= set(sub["topic"]):
             continue
-        w = sub.pivot_table(index="year", columns="topic", values="papers", aggfunc="sum", fill_value=0).sort_index()
+        w = sub.pivot_table(
+            index="year", columns="topic", values="papers", aggfunc="sum", fill_value=0
+        ).sort_index()
         years = _complete_years(w.index, retrieved.get(src))
         if len(years) < 3:
             continue
@@ -615,8 +825,11 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
         growth = cagr(stem)
         near_max = w["stem_cell"].iloc[-1] >= 0.9 * w["stem_cell"].max()
         last = years[-1]
-        shares = {t: 100 * w.loc[last, t] / w.loc[last, "exosomes"] for t in ("stem_cell", "engineered", "drug_delivery")
-                  if t in w.columns and w.loc[last, "exosomes"] > 0}
+        shares = {
+            t: 100 * w.loc[last, t] / w.loc[last, "exosomes"]
+            for t in ("stem_cell", "engineered", "drug_delivery")
+            if t in w.columns and w.loc[last, "exosomes"] > 0
+        }
         focus = len(shares) == 3 and all(v >= TOPIC_MIN_SHARE for v in shares.values())
         growing = growth > 0 and near_max
         if growth < 0:
@@ -626,19 +839,30 @@ def judge_topics(topics: pd.DataFrame, retrieved: dict) -> dict:
         share_txt = ", ".join(f"{t} {v:.1f}%" for t, v in shares.items())
         failing = [] if growing else ["stem-cell growth"]
         failing += [] if focus else ["topic shares below 5%"]
-        failing_zh = ([] if growing else ["干细胞外泌体持续增长"]) + ([] if focus else [f"各方向占比不低于{TOPIC_MIN_SHARE:g}%"])
+        failing_zh = ([] if growing else ["干细胞外泌体持续增长"]) + (
+            [] if focus else [f"各方向占比不低于{TOPIC_MIN_SHARE:g}%"]
+        )
         return {
             "verdict": verdict,
             "value": f"stem-cell EV papers {growth:+.1f}%/yr ({stem.index[0]}–{last}); shares in {last}: {share_txt}",
-            "value_zh": (f"干细胞外泌体论文年均增长{growth:+.1f}%（{stem.index[0]}–{last}年）；{last}年各方向占比："
-                         + "、".join(f"{bib.TOPIC_LABEL['zh'].get(t, t)} {v:.1f}%" for t, v in shares.items())),
-            "reason": (f"{src}: stem-cell series {'grows' if growing else 'does not keep growing'}; "
-                       f"{'all three topics ≥5% of EV papers' if focus else 'not all topics ≥5%'}"
-                       + (f" (fails: {', '.join(failing)})" if failing else "")),
-            "reason_zh": (f"{SOURCE_SHORT_ZH.get(src, src)}：干细胞外泌体发文量{'持续增长' if growing else '未保持增长'}；"
-                          + (f"三个方向均占外泌体论文的{TOPIC_MIN_SHARE:g}%以上" if focus
-                             else f"并非所有方向都达到{TOPIC_MIN_SHARE:g}%")
-                          + (f"（未满足：{'、'.join(failing_zh)}）" if failing_zh else "")),
+            "value_zh": (
+                f"干细胞外泌体论文年均增长{growth:+.1f}%（{stem.index[0]}–{last}年）；{last}年各方向占比："
+                + "、".join(f"{bib.TOPIC_LABEL['zh'].get(t, t)} {v:.1f}%" for t, v in shares.items())
+            ),
+            "reason": (
+                f"{src}: stem-cell series {'grows' if growing else 'does not keep growing'}; "
+                f"{'all three topics ≥5% of EV papers' if focus else 'not all topics ≥5%'}"
+                + (f" (fails: {', '.join(failing)})" if failing else "")
+            ),
+            "reason_zh": (
+                f"{SOURCE_SHORT_ZH.get(src, src)}：干细胞外泌体发文量{'持续增长' if growing else '未保持增长'}；"
+                + (
+                    f"三个方向均占外泌体论文的{TOPIC_MIN_SHARE:g}%以上"
+                    if focus
+                    else f"并非所有方向都达到{TOPIC_MIN_SHARE:g}%"
+                )
+                + (f"（未满足：{'、'.join(failing_zh)}）" if failing_zh else "")
+            ),
             "source": src,
         }
     return {}
@@ -669,107 +893,155 @@ def check_claims(series, topics, retrieved, context: pd.DataFrame | None) -> lis
     judged = judge_china_vs_us(*picked, retrieved.get(picked[0])) if picked else {}
     if judged:
         c1 = Claim(
-            claim_id="lit.china_vs_us", section="2.2.1",
+            claim_id="lit.china_vs_us",
+            section="2.2.1",
             statement="与美国相比，我国外泌体研究虽然起步稍晚但发展迅猛……自 2020 年以来，每年发表的论文数量位居国际前列（图 2）",
             statement_en="Compared with the US, China's exosome research started later but grew fast; since 2020 its yearly "
-                         "paper count has ranked at the front internationally (Figure 2, Web of Science)",
-            paper_value="China at the front each year since 2020", reproduced_value=judged["value"], unit="rank / papers",
-            verdict=judged["verdict"], reason=judged["reason"],
+            "paper count has ranked at the front internationally (Figure 2, Web of Science)",
+            paper_value="China at the front each year since 2020",
+            reproduced_value=judged["value"],
+            unit="rank / papers",
+            verdict=judged["verdict"],
+            reason=judged["reason"],
             source=f"{picked[0]} country series ({picked[1]} counting, China scope {picked[2]})",
-            note=(f"Country series from {picked[0]}, {picked[1]} counting; {bib.CHINA_SCOPE_LABEL['en'][picked[2]]}. "
-                  f"Ranks are among the countries in the series. The paper used Web of Science and does not state its "
-                  f"query, document types or counting rule; a different database or rule can shift the crossover "
-                  f"year.{PUBMED_CAVEAT if picked[0] == 'pubmed' else ''} {published_txt}"),
+            note=(
+                f"Country series from {picked[0]}, {picked[1]} counting; {bib.CHINA_SCOPE_LABEL['en'][picked[2]]}. "
+                f"Ranks are among the countries in the series. The paper used Web of Science and does not state its "
+                f"query, document types or counting rule; a different database or rule can shift the crossover "
+                f"year.{PUBMED_CAVEAT if picked[0] == 'pubmed' else ''} {published_txt}"
+            ),
             notebook=nb,
             reason_zh=judged["reason_zh"],
-            note_zh=(f"按国家的年度序列来自{source_label(picked[0], 'zh')}，{bib.COUNTING_LABEL['zh'][picked[1]]}；"
-                     f"{bib.CHINA_SCOPE_LABEL['zh'][picked[2]]}。排名仅在该序列所含国家之间比较。论文使用 Web of Science，"
-                     f"但未说明检索式、文献类型和计数方法；换用其他数据库或计数方法，中国发文量超过美国的年份可能随之改变。"
-                     f"{PUBMED_CAVEAT_ZH if picked[0] == 'pubmed' else ''}{published_txt_zh}"),
-            paper_value_zh=PAPER_VALUE_CHINA_ZH, reproduced_value_zh=judged["value_zh"], unit_zh="排名／论文数（篇）")
+            note_zh=(
+                f"按国家的年度序列来自{source_label(picked[0], 'zh')}，{bib.COUNTING_LABEL['zh'][picked[1]]}；"
+                f"{bib.CHINA_SCOPE_LABEL['zh'][picked[2]]}。排名仅在该序列所含国家之间比较。论文使用 Web of Science，"
+                f"但未说明检索式、文献类型和计数方法；换用其他数据库或计数方法，中国发文量超过美国的年份可能随之改变。"
+                f"{PUBMED_CAVEAT_ZH if picked[0] == 'pubmed' else ''}{published_txt_zh}"
+            ),
+            paper_value_zh=PAPER_VALUE_CHINA_ZH,
+            reproduced_value_zh=judged["value_zh"],
+            unit_zh="排名／论文数（篇）",
+        )
     else:
         c1 = Claim(
-            claim_id="lit.china_vs_us", section="2.2.1",
+            claim_id="lit.china_vs_us",
+            section="2.2.1",
             statement="与美国相比，我国外泌体研究虽然起步稍晚但发展迅猛……自 2020 年以来，每年发表的论文数量位居国际前列（图 2）",
             statement_en="Compared with the US, China's exosome research started later but grew fast; since 2020 its yearly "
-                         "paper count has ranked at the front internationally (Figure 2, Web of Science)",
+            "paper count has ranked at the front internationally (Figure 2, Web of Science)",
             paper_value="China at the front each year since 2020",
             reproduced_value="no country series offline; published: US 38.8% (2007–2016, China 2nd); China 56.36% of MSC-EV papers (2009–2021)",
-            unit="rank / share of papers", verdict="not checkable offline",
-            reason=("the country series has no complete year from 2020 on; published figures agree with a later start"
-                    if picked else
-                    "no yearly series by country in the offline mirror; published figures agree with a later start, not tested since 2020"),
+            unit="rank / share of papers",
+            verdict="not checkable offline",
+            reason=(
+                "the country series has no complete year from 2020 on; published figures agree with a later start"
+                if picked
+                else "no yearly series by country in the offline mirror; published figures agree with a later start, not tested since 2020"
+            ),
             source="published bibliometric figures (cited); live route: OpenAlex or PubMed",
-            note=(f"{published_txt} These show the US ahead in 2007–2016 and China first in the stem-cell-EV subfield up "
-                  f"to 2021, consistent with the paper's 'started later, grew fast', but none gives yearly country ranks "
-                  f"for all exosome papers since 2020. Run `{COMMAND_LIVE}` (or import a Web of Science / Scopus export) "
-                  f"to test the claim."),
+            note=(
+                f"{published_txt} These show the US ahead in 2007–2016 and China first in the stem-cell-EV subfield up "
+                f"to 2021, consistent with the paper's 'started later, grew fast', but none gives yearly country ranks "
+                f"for all exosome papers since 2020. Run `{COMMAND_LIVE}` (or import a Web of Science / Scopus export) "
+                f"to test the claim."
+            ),
             notebook=nb,
-            reason_zh=("该国家序列中没有2020年及以后的完整年份；已发表的文献计量数据与“起步稍晚”相符"
-                       if picked else
-                       "离线镜像中没有按国家划分的年度发文量；已发表的文献计量数据与“起步稍晚”相符，但2020年以来的排名未能检验"),
-            note_zh=(f"{published_txt_zh}这些数据表明，2007–2016年美国领先，而截至2021年中国在干细胞胞外囊泡这一分支领域"
-                     f"发文量居首，与论文“起步稍晚、发展迅猛”的说法相符；但其中没有一项给出2020年以来全部外泌体论文"
-                     f"逐年的国家排名。联网读者可运行 `{COMMAND_LIVE}`（或导入 Web of Science / Scopus 导出文件）来检验这一论断。"),
+            reason_zh=(
+                "该国家序列中没有2020年及以后的完整年份；已发表的文献计量数据与“起步稍晚”相符"
+                if picked
+                else "离线镜像中没有按国家划分的年度发文量；已发表的文献计量数据与“起步稍晚”相符，但2020年以来的排名未能检验"
+            ),
+            note_zh=(
+                f"{published_txt_zh}这些数据表明，2007–2016年美国领先，而截至2021年中国在干细胞胞外囊泡这一分支领域"
+                f"发文量居首，与论文“起步稍晚、发展迅猛”的说法相符；但其中没有一项给出2020年以来全部外泌体论文"
+                f"逐年的国家排名。联网读者可运行 `{COMMAND_LIVE}`（或导入 Web of Science / Scopus 导出文件）来检验这一论断。"
+            ),
             paper_value_zh=PAPER_VALUE_CHINA_ZH,
-            reproduced_value_zh=(f"离线没有按国家统计的年度发文量序列；已发表数据：2007–2016年美国占{pub['wang2017_us_share'].value}%"
-                                 f"（中国居第2位）；2009–2021年中国占间充质干细胞胞外囊泡（MSC-EV）论文的{pub['zhang2022_china_share'].value}%"),
-            unit_zh="排名／论文占比")
+            reproduced_value_zh=(
+                f"离线没有按国家统计的年度发文量序列；已发表数据：2007–2016年美国占{pub['wang2017_us_share'].value}%"
+                f"（中国居第2位）；2009–2021年中国占间充质干细胞胞外囊泡（MSC-EV）论文的{pub['zhang2022_china_share'].value}%"
+            ),
+            unit_zh="排名／论文占比",
+        )
     tj = judge_topics(topics, retrieved) if len(topics) else {}
     if tj:
         c2 = Claim(
-            claim_id="lit.topics", section="2.2.1",
+            claim_id="lit.topics",
+            section="2.2.1",
             statement="全球干细胞外泌体研究持续增加，且主要聚焦在干细胞外泌体、工程化外泌体、药物载体等研究方向",
             statement_en="Global stem-cell exosome research keeps growing, focused on stem-cell exosomes, engineered "
-                         "exosomes and drug carriers",
-            paper_value="growing; three main directions", reproduced_value=tj["value"], unit="% per year / % of EV papers",
-            verdict=tj["verdict"], reason=tj["reason"], source=f"{tj['source']} topic series (keyword queries)",
-            note=("Topic series are title/abstract keyword queries (bibliometrics.TOPICS), proxies for the paper's "
-                  "unstated method, hence at most 'reproduced with caveat'. " + published_txt),
+            "exosomes and drug carriers",
+            paper_value="growing; three main directions",
+            reproduced_value=tj["value"],
+            unit="% per year / % of EV papers",
+            verdict=tj["verdict"],
+            reason=tj["reason"],
+            source=f"{tj['source']} topic series (keyword queries)",
+            note=(
+                "Topic series are title/abstract keyword queries (bibliometrics.TOPICS), proxies for the paper's "
+                "unstated method, hence at most 'reproduced with caveat'. " + published_txt
+            ),
             notebook=nb,
             reason_zh=tj["reason_zh"],
-            note_zh=("研究方向序列基于标题/摘要关键词检索（bibliometrics.TOPICS），只是对论文未说明之方法的近似，"
-                     "因此结论最多为“有保留地复现”。" + published_txt_zh),
-            paper_value_zh=PAPER_VALUE_TOPICS_ZH, reproduced_value_zh=tj["value_zh"],
-            unit_zh="年增长率（%）／占外泌体论文的百分比（%）")
+            note_zh=(
+                "研究方向序列基于标题/摘要关键词检索（bibliometrics.TOPICS），只是对论文未说明之方法的近似，"
+                "因此结论最多为“有保留地复现”。" + published_txt_zh
+            ),
+            paper_value_zh=PAPER_VALUE_TOPICS_ZH,
+            reproduced_value_zh=tj["value_zh"],
+            unit_zh="年增长率（%）／占外泌体论文的百分比（%）",
+        )
     else:
         ctx_txt = ctx_txt_zh = ""
         if context is not None and len(context):
             tot = context.groupby("year")["count"].sum()
             if 2015 in tot.index and 2025 in tot.index:
-                ctx_txt = (f" The mirror's PubMed EV counts in three disease contexts grow from {int(tot[2015])} (2015) "
-                           f"to {int(tot[2025])} (2025) papers a year (Liegertová & Malý 2026), a general EV growth "
-                           f"curve, not these topics.")
-                ctx_txt_zh = (f"离线镜像中 PubMed 三个疾病领域的胞外囊泡年发文量由2015年的{int(tot[2015])}篇增至"
-                              f"2025年的{int(tot[2025])}篇（Liegertová & Malý 2026），这只是胞外囊泡研究的总体增长曲线，"
-                              f"并非上述研究方向。")
+                ctx_txt = (
+                    f" The mirror's PubMed EV counts in three disease contexts grow from {int(tot[2015])} (2015) "
+                    f"to {int(tot[2025])} (2025) papers a year (Liegertová & Malý 2026), a general EV growth "
+                    f"curve, not these topics."
+                )
+                ctx_txt_zh = (
+                    f"离线镜像中 PubMed 三个疾病领域的胞外囊泡年发文量由2015年的{int(tot[2015])}篇增至"
+                    f"2025年的{int(tot[2025])}篇（Liegertová & Malý 2026），这只是胞外囊泡研究的总体增长曲线，"
+                    f"并非上述研究方向。"
+                )
         pz = pub["zhang2022_2021"]
         c2 = Claim(
-            claim_id="lit.topics", section="2.2.1",
+            claim_id="lit.topics",
+            section="2.2.1",
             statement="全球干细胞外泌体研究持续增加，且主要聚焦在干细胞外泌体、工程化外泌体、药物载体等研究方向",
             statement_en="Global stem-cell exosome research keeps growing, focused on stem-cell exosomes, engineered "
-                         "exosomes and drug carriers",
+            "exosomes and drug carriers",
             paper_value="growing; three main directions",
             reproduced_value=f"no topic series offline; published: MSC-EV output grew exponentially to {int(pz.value)} papers in 2021",
-            unit="papers per year", verdict="not checkable offline",
+            unit="papers per year",
+            verdict="not checkable offline",
             reason="no topic series offline; published bibliometrics report growing stem-cell EV output, focus not tested",
             source="published bibliometric figures (cited); offline mirror PubMed EV context counts; live route: OpenAlex or PubMed",
-            note=(f"Zhang et al. 2022 ({ZHANG_URL}) report exponential growth of MSC-EV papers to {int(pz.value)} in 2021; "
-                  f"Lin et al. 2022 ({LIN_URL}) report 8,208 stem-cell EV publications 1991–2021, increasing every "
-                  f"year; Zhao et al. 2024 ({ZHAO_URL}) count 1,045 MSC-EV drug-delivery papers 2013–2023.{ctx_txt} "
-                  f"The shares of engineered-exosome and drug-carrier work are not in the mirror. Run `{COMMAND_LIVE}` "
-                  f"for topic series by year."),
+            note=(
+                f"Zhang et al. 2022 ({ZHANG_URL}) report exponential growth of MSC-EV papers to {int(pz.value)} in 2021; "
+                f"Lin et al. 2022 ({LIN_URL}) report 8,208 stem-cell EV publications 1991–2021, increasing every "
+                f"year; Zhao et al. 2024 ({ZHAO_URL}) count 1,045 MSC-EV drug-delivery papers 2013–2023.{ctx_txt} "
+                f"The shares of engineered-exosome and drug-carrier work are not in the mirror. Run `{COMMAND_LIVE}` "
+                f"for topic series by year."
+            ),
             notebook=nb,
             reason_zh="离线没有研究方向的年度序列；已发表的文献计量研究显示干细胞胞外囊泡发文量在增长，研究方向构成未检验",
-            note_zh=(f"Zhang et al. 2022（{ZHANG_URL}）报告间充质干细胞胞外囊泡（MSC-EV）论文呈指数增长，2021年达"
-                     f"{int(pz.value)}篇；Lin et al. 2022（{LIN_URL}）统计1991–2021年干细胞胞外囊泡论文"
-                     f"{int(pub['lin2022_total'].value):,}篇，逐年增加；Zhao et al. 2024（{ZHAO_URL}）统计2013–2023年"
-                     f"MSC-EV 用作药物载体的论文{int(pub['zhao2024_total'].value):,}篇。{ctx_txt_zh}"
-                     f"镜像中没有工程化外泌体和药物载体研究所占比例的数据。联网读者可运行 `{COMMAND_LIVE}` "
-                     f"获取按年份的研究方向序列。"),
+            note_zh=(
+                f"Zhang et al. 2022（{ZHANG_URL}）报告间充质干细胞胞外囊泡（MSC-EV）论文呈指数增长，2021年达"
+                f"{int(pz.value)}篇；Lin et al. 2022（{LIN_URL}）统计1991–2021年干细胞胞外囊泡论文"
+                f"{int(pub['lin2022_total'].value):,}篇，逐年增加；Zhao et al. 2024（{ZHAO_URL}）统计2013–2023年"
+                f"MSC-EV 用作药物载体的论文{int(pub['zhao2024_total'].value):,}篇。{ctx_txt_zh}"
+                f"镜像中没有工程化外泌体和药物载体研究所占比例的数据。联网读者可运行 `{COMMAND_LIVE}` "
+                f"获取按年份的研究方向序列。"
+            ),
             paper_value_zh=PAPER_VALUE_TOPICS_ZH,
-            reproduced_value_zh=(f"离线没有研究方向的年度序列；已发表数据：间充质干细胞胞外囊泡（MSC-EV）发文量呈指数增长，2021年达{int(pz.value)}篇"),
-            unit_zh="每年论文数（篇）")
+            reproduced_value_zh=(
+                f"离线没有研究方向的年度序列；已发表数据：间充质干细胞胞外囊泡（MSC-EV）发文量呈指数增长，2021年达{int(pz.value)}篇"
+            ),
+            unit_zh="每年论文数（篇）",
+        )
     return [c1, c2]
 
 
@@ -789,20 +1061,39 @@ def process(store: RawStore) -> Result:
         notes.append(f"PubMed EV context counts not available: {exc}")
     cns, cns_used = pubmed.load_records(store, "cns_records")
     inputs += cns_used
-    mirror_topics = mirror_topic_table(cns) if len(cns) else pd.DataFrame(
-        columns=["dataset", "topic", "records", "of_records", "share"])
+    mirror_topics = (
+        mirror_topic_table(cns)
+        if len(cns)
+        else pd.DataFrame(columns=["dataset", "topic", "records", "of_records", "share"])
+    )
     if not len(series):
         notes.append("no yearly series of exosome papers by country: run the live route or import an export")
     tables = {
-        "literature_country_year": Table(series, ["source", "topic", "counting", "china_scope", "country", "year"], 0,
-                                         "papers per country and year, per source, counting rule and China scope"),
-        "literature_china_us": Table(cu, ["source", "counting", "china_scope", "year"], 3, "China vs US per year"),
-        "literature_rank": Table(ranks, ["source", "counting", "china_scope", "year", "rank", "country"], 0,
-                                 "rank of each country per year within its series"),
+        "literature_country_year": Table(
+            series,
+            ["source", "topic", "counting", "china_scope", "country", "year"],
+            0,
+            "papers per country and year, per source, counting rule and China scope",
+        ),
+        "literature_china_us": Table(
+            cu, ["source", "counting", "china_scope", "year"], 3, "China vs US per year"
+        ),
+        "literature_rank": Table(
+            ranks,
+            ["source", "counting", "china_scope", "year", "rank", "country"],
+            0,
+            "rank of each country per year within its series",
+        ),
         "literature_topics": Table(topics, ["source", "topic", "year"], 0, "world topic series"),
-        "literature_pubmed_context": Table(context[["year", "context", "papers", "query"]], ["context", "year"], 0,
-                                           "PubMed EV papers per year in three disease contexts (mirror)"),
-        "literature_mirror_topics": Table(mirror_topics, ["dataset", "topic"], 1, "topic matches in the mirror's PubMed records"),
+        "literature_pubmed_context": Table(
+            context[["year", "context", "papers", "query"]],
+            ["context", "year"],
+            0,
+            "PubMed EV papers per year in three disease contexts (mirror)",
+        ),
+        "literature_mirror_topics": Table(
+            mirror_topics, ["dataset", "topic"], 1, "topic matches in the mirror's PubMed records"
+        ),
         "literature_published": Table(published_table(), ["n"], 2, "published bibliometric figures, cited"),
     }
     ctx_for_claims = context.rename(columns={"papers": "count"}) if len(context) else None
@@ -830,23 +1121,50 @@ def notebook_view(series: pd.DataFrame, params: dict) -> dict | None:
         if c not in chosen:
             chosen.append(c)
     shown = counts[counts["country"].isin(chosen)]
-    return {"source": src, "counting": rule, "china_scope": scope, "counts": shown.reset_index(drop=True),
-            "countries": [c for c in chosen if c in set(counts["country"])], "china_us": china_us(counts),
-            "ranks": ranks[ranks["country"].isin(chosen)].reset_index(drop=True),
-            "first_year_ahead": first_year_ahead(counts)}
+    return {
+        "source": src,
+        "counting": rule,
+        "china_scope": scope,
+        "counts": shown.reset_index(drop=True),
+        "countries": [c for c in chosen if c in set(counts["country"])],
+        "china_us": china_us(counts),
+        "ranks": ranks[ranks["country"].isin(chosen)].reset_index(drop=True),
+        "first_year_ahead": first_year_ahead(counts),
+    }
 
 
 def series_caption(view: dict, lang: str) -> str:
     lab = LABELS[lang]["series_used"]
-    return lab.format(source=source_label(view["source"], lang),
-                      counting=bib.COUNTING_LABEL[lang][view["counting"]],
-                      scope=bib.CHINA_SCOPE_LABEL[lang][view["china_scope"]])
+    return lab.format(
+        source=source_label(view["source"], lang),
+        counting=bib.COUNTING_LABEL[lang][view["counting"]],
+        scope=bib.CHINA_SCOPE_LABEL[lang][view["china_scope"]],
+    )
 
 
 def country_name(code: str, lang: str) -> str:
-    zh = {"CN": "中国", "US": "美国", "GB": "英国", "DE": "德国", "JP": "日本", "KR": "韩国", "IT": "意大利", "FR": "法国",
-          "CA": "加拿大", "AU": "澳大利亚", "IN": "印度", "ES": "西班牙", "NL": "荷兰", "HK": "中国香港", "TW": "中国台湾",
-          "MO": "中国澳门", "IR": "伊朗", "BR": "巴西", "CH": "瑞士", "SE": "瑞典"}
+    zh = {
+        "CN": "中国",
+        "US": "美国",
+        "GB": "英国",
+        "DE": "德国",
+        "JP": "日本",
+        "KR": "韩国",
+        "IT": "意大利",
+        "FR": "法国",
+        "CA": "加拿大",
+        "AU": "澳大利亚",
+        "IN": "印度",
+        "ES": "西班牙",
+        "NL": "荷兰",
+        "HK": "中国香港",
+        "TW": "中国台湾",
+        "MO": "中国澳门",
+        "IR": "伊朗",
+        "BR": "巴西",
+        "CH": "瑞士",
+        "SE": "瑞典",
+    }
     if lang == "zh" and code in zh:
         return zh[code]
     import pycountry
@@ -870,7 +1188,18 @@ TABLE_COLUMNS = {
     "literature_rank": ["source", "counting", "china_scope", "country", "year", "papers", "rank"],
     "literature_pubmed_context": ["year", "context", "papers", "query"],
     "literature_mirror_topics": ["dataset", "topic", "records", "of_records", "share"],
-    "literature_published": ["n", "key", "what", "value", "unit", "period", "database", "field", "citation", "url"],
+    "literature_published": [
+        "n",
+        "key",
+        "what",
+        "value",
+        "unit",
+        "period",
+        "database",
+        "field",
+        "citation",
+        "url",
+    ],
 }
 PROCESS_COMMAND = "exo-industry import pubmed --mirror && exo-industry process --section literature"
 

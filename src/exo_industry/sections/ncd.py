@@ -107,24 +107,57 @@ WHO_NCD_DEATHS_2000 = Reference(
     "who_ncd_deaths_2000", 31.0, "million deaths", "NCD deaths worldwide in 2000", _WHS2023, _WHS2023_URL
 )
 WHO_NCD_SHARE = Reference(
-    "who_ncd_share", 74.0, "% of all deaths",
-    "share of all deaths worldwide due to NCDs (41 million a year; the 2019 estimates)", _FACTSHEET, _FACTSHEET_URL,
+    "who_ncd_share",
+    74.0,
+    "% of all deaths",
+    "share of all deaths worldwide due to NCDs (41 million a year; the 2019 estimates)",
+    _FACTSHEET,
+    _FACTSHEET_URL,
 )
-WHO_CVD_2019 = Reference("who_cvd_2019", 17.9, "million deaths", "cardiovascular disease deaths worldwide in 2019", _WHS2023, _WHS2023_URL)
-WHO_CANCER_2019 = Reference("who_cancer_2019", 9.3, "million deaths", "cancer deaths worldwide in 2019", _WHS2023, _WHS2023_URL)
+WHO_CVD_2019 = Reference(
+    "who_cvd_2019",
+    17.9,
+    "million deaths",
+    "cardiovascular disease deaths worldwide in 2019",
+    _WHS2023,
+    _WHS2023_URL,
+)
+WHO_CANCER_2019 = Reference(
+    "who_cancer_2019", 9.3, "million deaths", "cancer deaths worldwide in 2019", _WHS2023, _WHS2023_URL
+)
 WHO_CRD_2019 = Reference(
-    "who_crd_2019", 4.1, "million deaths", "chronic respiratory disease deaths worldwide in 2019", _WHS2023, _WHS2023_URL
+    "who_crd_2019",
+    4.1,
+    "million deaths",
+    "chronic respiratory disease deaths worldwide in 2019",
+    _WHS2023,
+    _WHS2023_URL,
 )
 WHO_DIABETES_2019 = Reference(
-    "who_diabetes_2019", 2.0, "million deaths",
-    "diabetes deaths worldwide in 2019, including kidney disease deaths caused by diabetes", _WHS2023, _WHS2023_URL,
+    "who_diabetes_2019",
+    2.0,
+    "million deaths",
+    "diabetes deaths worldwide in 2019, including kidney disease deaths caused by diabetes",
+    _WHS2023,
+    _WHS2023_URL,
 )
 WHO_MAIN4_2019 = Reference(
-    "who_main4_2019", 33.3, "million deaths", "deaths from the four major NCDs together worldwide in 2019", _WHS2023, _WHS2023_URL
+    "who_main4_2019",
+    33.3,
+    "million deaths",
+    "deaths from the four major NCDs together worldwide in 2019",
+    _WHS2023,
+    _WHS2023_URL,
 )
 REFERENCES = (
-    WHO_NCD_DEATHS_2019, WHO_NCD_DEATHS_2000, WHO_NCD_SHARE,
-    WHO_CVD_2019, WHO_CANCER_2019, WHO_CRD_2019, WHO_DIABETES_2019, WHO_MAIN4_2019,
+    WHO_NCD_DEATHS_2019,
+    WHO_NCD_DEATHS_2000,
+    WHO_NCD_SHARE,
+    WHO_CVD_2019,
+    WHO_CANCER_2019,
+    WHO_CRD_2019,
+    WHO_DIABETES_2019,
+    WHO_MAIN4_2019,
 )
 # WHO's published NCD death counts by year (million), for the count grade of ncd.share.
 WHO_NCD_DEATHS_BY_YEAR = {2000: WHO_NCD_DEATHS_2000, 2019: WHO_NCD_DEATHS_2019}
@@ -387,8 +420,13 @@ def classify_causes(causes) -> pd.DataFrame:
         )
     key_of = {v: k for k, v in MAIN4.items()}
     rows = [
-        {"cause": c, "gbd_group": GBD_CAUSES[c][0], "gbd_level2": GBD_CAUSES[c][1], "part_of": GBD_CAUSES[c][2],
-         "main4": key_of.get(c, "")}
+        {
+            "cause": c,
+            "gbd_group": GBD_CAUSES[c][0],
+            "gbd_level2": GBD_CAUSES[c][1],
+            "part_of": GBD_CAUSES[c][2],
+            "main4": key_of.get(c, ""),
+        }
         for c in sorted(set(causes))
     ]
     return pd.DataFrame(rows)
@@ -438,7 +476,9 @@ def main4_table(deaths: pd.DataFrame, causes: pd.DataFrame) -> pd.DataFrame:
     a little low and the share a little high (``ncd_total_basis`` says so).
     """
     top = set(causes.loc[(causes["gbd_group"] == "ncd") & (causes["part_of"] == ""), "cause"])
-    wide = deaths.pivot_table(index=["location_code", "location", "year"], columns="cause", values="deaths", aggfunc="first")
+    wide = deaths.pivot_table(
+        index=["location_code", "location", "year"], columns="cause", values="deaths", aggfunc="first"
+    )
     out = pd.DataFrame(index=wide.index)
     for key, cause in MAIN4.items():
         out[key] = wide[cause] if cause in wide else float("nan")
@@ -470,19 +510,35 @@ def main4_table(deaths: pd.DataFrame, causes: pd.DataFrame) -> pd.DataFrame:
     )
     out = pd.concat([out, who], ignore_index=True)
     out["main4_share_pct"] = 100.0 * out["main4_sum"] / out["ncd_total"]
-    cols = ["source", "location_code", "location", "year", *MAIN4_ORDER, "ckd", "main4_sum", "ncd_total",
-            "main4_share_pct", "ncd_total_basis", "diabetes_definition"]
+    cols = [
+        "source",
+        "location_code",
+        "location",
+        "year",
+        *MAIN4_ORDER,
+        "ckd",
+        "main4_sum",
+        "ncd_total",
+        "main4_share_pct",
+        "ncd_total_basis",
+        "diabetes_definition",
+    ]
     return out[cols]
 
 
 def locations_table(share: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
     frames = []
-    for src, df in ((SRC_WHO, share[share["source"] == SRC_WHO]), (SRC_GBD17, share[share["source"] == SRC_GBD17]),
-                    (SRC_GBD19, deaths)):
+    for src, df in (
+        (SRC_WHO, share[share["source"] == SRC_WHO]),
+        (SRC_GBD17, share[share["source"] == SRC_GBD17]),
+        (SRC_GBD19, deaths),
+    ):
         f = df[["location_code", "location"]].drop_duplicates()
         frames.append(f.assign(source=src))
     both = pd.concat(frames, ignore_index=True)
-    out = both.pivot_table(index=["location", "location_code"], columns="source", aggfunc="size", fill_value=0).reset_index()
+    out = both.pivot_table(
+        index=["location", "location_code"], columns="source", aggfunc="size", fill_value=0
+    ).reset_index()
     out = out.rename(columns={SRC_WHO: "in_who_ghe", SRC_GBD17: "in_gbd2017", SRC_GBD19: "in_gbd2019"})
     for col in ("in_who_ghe", "in_gbd2017", "in_gbd2019"):
         out[col] = out[col].astype(bool) if col in out else False
@@ -491,13 +547,30 @@ def locations_table(share: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
 
 
 def reference_table() -> pd.DataFrame:
-    return pd.DataFrame([{"key": r.key, "value": r.value, "unit": r.unit, "what": r.what, "citation": r.citation, "url": r.url}
-                         for r in REFERENCES])
+    return pd.DataFrame(
+        [
+            {
+                "key": r.key,
+                "value": r.value,
+                "unit": r.unit,
+                "what": r.what,
+                "citation": r.citation,
+                "url": r.url,
+            }
+            for r in REFERENCES
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- views for the notebook
-def level2_groups(deaths: pd.DataFrame, causes: pd.DataFrame, location_code: str, location: str, year: int,
-                  diabetes_alone: bool) -> pd.Series:
+def level2_groups(
+    deaths: pd.DataFrame,
+    causes: pd.DataFrame,
+    location_code: str,
+    location: str,
+    year: int,
+    diabetes_alone: bool,
+) -> pd.Series:
     """NCD deaths by GBD level-2 group for one location and year, largest first.
 
     With ``diabetes_alone`` the level-2 group "diabetes and kidney diseases" is split into
@@ -527,8 +600,9 @@ def share_view(share: pd.DataFrame, locations: list[dict]) -> pd.DataFrame:
     return out[out["group"] == "ncd"].sort_values(["label", "source", "year"]).reset_index(drop=True)
 
 
-def cause_view(deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFrame, location: dict, year: int,
-               grouping: str) -> pd.DataFrame:
+def cause_view(
+    deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFrame, location: dict, year: int, grouping: str
+) -> pd.DataFrame:
     """Deaths by NCD group for one location and year, in the chosen grouping.
 
     Columns: group, key (main-four key or ''), deaths, share_of_ncd_pct, main4 (bool).
@@ -555,7 +629,10 @@ def cause_view(deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFrame, 
     else:
         d = _pick(deaths, location["code"], location["name"])
         d = d[d["year"] == year].sort_values("deaths", ascending=False, kind="mergesort")
-        rows = [{"group": c, "key": key_of.get(c, ""), "deaths": float(v)} for c, v in zip(d["cause"], d["deaths"])]
+        rows = [
+            {"group": c, "key": key_of.get(c, ""), "deaths": float(v)}
+            for c, v in zip(d["cause"], d["deaths"])
+        ]
     out = pd.DataFrame(rows)
     out["share_of_ncd_pct"] = 100.0 * out["deaths"] / total
     main_names = set(MAIN4.values()) | {"Diabetes and kidney diseases"}
@@ -588,8 +665,14 @@ def resolve_locations(locations, known: pd.DataFrame) -> list[dict]:
         hit = idx.get(text.lower())
         if hit is None:
             by_lower = {str(n).lower(): str(n) for n in sorted({str(n) for n in known["location"]})}
-            near = [by_lower[n] for n in difflib.get_close_matches(text.lower(), list(by_lower), n=5, cutoff=0.6)]
-            hint = f"near matches: {', '.join(near)}" if near else "use a location name as WDI or GBD spell it, or an ISO3 code"
+            near = [
+                by_lower[n] for n in difflib.get_close_matches(text.lower(), list(by_lower), n=5, cutoff=0.6)
+            ]
+            hint = (
+                f"near matches: {', '.join(near)}"
+                if near
+                else "use a location name as WDI or GBD spell it, or an ISO3 code"
+            )
             raise BadParameter(f"unknown location {text!r}", hint=hint)
         code, name = hit
         if {"code": code, "name": name} not in out:
@@ -597,8 +680,13 @@ def resolve_locations(locations, known: pd.DataFrame) -> list[dict]:
     return out
 
 
-def validate_parameters(locations=DEFAULT_LOCATIONS, year: int = 2019, cause_grouping: str = "main4", lang: str = "zh",
-                        known: pd.DataFrame | None = None) -> list[dict]:
+def validate_parameters(
+    locations=DEFAULT_LOCATIONS,
+    year: int = 2019,
+    cause_grouping: str = "main4",
+    lang: str = "zh",
+    known: pd.DataFrame | None = None,
+) -> list[dict]:
     """Check the notebook's parameters; return the resolved locations.
 
     ``known``: the ``ncd_locations`` table (read from data/processed when not given).
@@ -606,7 +694,9 @@ def validate_parameters(locations=DEFAULT_LOCATIONS, year: int = 2019, cause_gro
     if lang not in LANGS:
         raise BadParameter(f"unsupported language {lang!r}; choose one of {', '.join(LANGS)}")
     if cause_grouping not in CAUSE_GROUPINGS:
-        raise BadParameter(f"unknown cause grouping {cause_grouping!r}; choose one of {', '.join(CAUSE_GROUPINGS)}")
+        raise BadParameter(
+            f"unknown cause grouping {cause_grouping!r}; choose one of {', '.join(CAUSE_GROUPINGS)}"
+        )
     try:
         y = int(year)
     except (TypeError, ValueError):
@@ -623,8 +713,12 @@ def validate_parameters(locations=DEFAULT_LOCATIONS, year: int = 2019, cause_gro
 # --------------------------------------------------------------------------- claims
 _ORDER = {"reproduced": 0, "reproduced with caveat": 1, "contradicted": 2}
 # Verdict words in Chinese, for reason_zh / note_zh (the same words the zh briefings use).
-VERDICT_ZH = {"reproduced": "已复现", "reproduced with caveat": "有保留地复现", "contradicted": "与数据不符",
-              "not checkable offline": "离线无法核验"}
+VERDICT_ZH = {
+    "reproduced": "已复现",
+    "reproduced with caveat": "有保留地复现",
+    "contradicted": "与数据不符",
+    "not checkable offline": "离线无法核验",
+}
 
 
 def _weaker(a: str, b: str) -> str:
@@ -646,7 +740,9 @@ def grade_share(series: dict[int, float], paper_share: float, paper_year: int) -
     return grade, year, series[year]
 
 
-def grade_count(counts: dict[int, float], paper_count: float, year: int, tol: float = 0.05) -> tuple[str, int | None]:
+def grade_count(
+    counts: dict[int, float], paper_count: float, year: int, tol: float = 0.05
+) -> tuple[str, int | None]:
     """(grade, year whose count matches the paper's) per the module's rules."""
     same = counts.get(year)
     if same is not None and abs(paper_count - same) <= tol * same:
@@ -665,12 +761,18 @@ def grade_main4(level2_alone: pd.Series, level2_grouped: pd.Series, share_of_ncd
     if four_alone == named:
         return "reproduced"
     top3 = set(level2_grouped.index[:3])
-    if top3 == {MAIN4["cvd"], MAIN4["cancer"], MAIN4["chronic_respiratory"]} and "Diabetes and kidney diseases" in set(level2_grouped.index[:4]):
+    if top3 == {
+        MAIN4["cvd"],
+        MAIN4["cancer"],
+        MAIN4["chronic_respiratory"],
+    } and "Diabetes and kidney diseases" in set(level2_grouped.index[:4]):
         return "reproduced with caveat"
     return "contradicted"
 
 
-def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFrame) -> list[Claim]:
+def check_claims(
+    share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFrame
+) -> list[Claim]:
     nb = NOTEBOOK
     # ---- ncd.share
     who = share[(share["source"] == SRC_WHO) & (share["location_code"] == WORLD) & (share["group"] == "ncd")]
@@ -684,7 +786,9 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
     count_used = counts.get(year_used)  # WHO's published count for the share's year, where it has one
     count_en = f"{count_used:.0f} million" if count_used is not None else "no published count"
     count_zh = f"{count_used:.0f}百万例" if count_used is not None else "无公布数"
-    g17 = share[(share["source"] == SRC_GBD17) & (share["location_code"] == WORLD) & (share["group"] == "ncd")].set_index("year")
+    g17 = share[
+        (share["source"] == SRC_GBD17) & (share["location_code"] == WORLD) & (share["group"] == "ncd")
+    ].set_index("year")
     gbd_bits = ""
     gbd_bits_zh = ""
     if {2000, 2017} <= set(g17.index):
@@ -699,12 +803,20 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             f"（占{g17.loc[2017, 'share_pct']:.1f}%）。"
         )
     count_text = (
-        f"{PAPER_COUNT:.0f} million is WHO's count for {count_year}" if count_year not in (None, year_used)
-        else ("the count matches WHO's for the same year" if count_year == year_used else "the count matches no WHO figure")
+        f"{PAPER_COUNT:.0f} million is WHO's count for {count_year}"
+        if count_year not in (None, year_used)
+        else (
+            "the count matches WHO's for the same year"
+            if count_year == year_used
+            else "the count matches no WHO figure"
+        )
     )
     count_text_zh = (
-        f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数" if count_year not in (None, year_used)
-        else ("死亡数与WHO同一年的数字相符" if count_year == year_used else "死亡数与WHO公布的任何数字都不相符")
+        f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数"
+        if count_year not in (None, year_used)
+        else (
+            "死亡数与WHO同一年的数字相符" if count_year == year_used else "死亡数与WHO公布的任何数字都不相符"
+        )
     )
     note_share = (
         f"The paper cites WHO's World Health Statistics 2023 (its ref. [9]). WHO's estimates end in {last_year}: the "
@@ -751,7 +863,8 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             verdict=verdict_share,
             reason=(
                 f"WHO GHE: {who_share_value:.1f}% in {year_used} with {count_en} deaths; "
-                f"{PAPER_COUNT:.0f} million is WHO's count for {count_year}" if count_year is not None
+                f"{PAPER_COUNT:.0f} million is WHO's count for {count_year}"
+                if count_year is not None
                 else f"WHO GHE: {who_share_value:.1f}% in {year_used}; no WHO count matches {PAPER_COUNT:.0f} million"
             ),
             source=f"{SRC_WHO} ({WDI_NCD}); WHO World Health Statistics 2023 (counts); {SRC_GBD17} (cross-check)",
@@ -759,7 +872,8 @@ def check_claims(share: pd.DataFrame, deaths: pd.DataFrame, causes: pd.DataFrame
             notebook=nb,
             reason_zh=(
                 f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%，对应死亡{count_zh}；"
-                f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数" if count_year is not None
+                f"论文的{PAPER_COUNT:.0f}百万例是WHO {count_year}年的死亡数"
+                if count_year is not None
                 else f"WHO全球卫生估计：{year_used}年为{who_share_value:.1f}%；WHO公布的死亡数中没有与{PAPER_COUNT:.0f}百万例相符的"
             ),
             note_zh=note_share_zh,
@@ -864,20 +978,41 @@ def process(store: RawStore) -> Result:
     cat, cat_entries, _ = owid.load(store, owid.KIND_BY_CATEGORY)
     by_cause, cause_entries, _ = owid.load(store, owid.KIND_BY_CAUSE)
     causes = classify_causes(by_cause["cause"].unique())
-    share = pd.concat([who_share(wdi), gbd_category_share(cat), gbd_listed_share(by_cause, causes)], ignore_index=True)
+    share = pd.concat(
+        [who_share(wdi), gbd_category_share(cat), gbd_listed_share(by_cause, causes)], ignore_index=True
+    )
     deaths = ncd_deaths(by_cause, causes)
     main4 = main4_table(deaths, causes)
     tables = {
-        "ncd_share": Table(share, ["source", "location_code", "location", "group", "year"], decimals=2,
-                           description="share of all deaths by GBD level-1 group"),
-        "ncd_deaths_by_cause": Table(deaths, ["location_code", "location", "cause", "year"], decimals=1,
-                                     description="GBD 2019 deaths by NCD cause"),
-        "ncd_gbd_causes": Table(causes, ["cause"], description="GBD 2019 causes in the export and their groups"),
-        "ncd_main4": Table(main4, ["source", "location_code", "location", "year"], decimals=1,
-                           description="the four main NCD groups, their sum and share of NCD deaths"),
-        "ncd_reference": Table(reference_table(), ["key"], decimals=1, description="WHO published figures (cited)"),
-        "ncd_locations": Table(locations_table(share, deaths), ["location", "location_code"],
-                               description="locations and the sources that cover them"),
+        "ncd_share": Table(
+            share,
+            ["source", "location_code", "location", "group", "year"],
+            decimals=2,
+            description="share of all deaths by GBD level-1 group",
+        ),
+        "ncd_deaths_by_cause": Table(
+            deaths,
+            ["location_code", "location", "cause", "year"],
+            decimals=1,
+            description="GBD 2019 deaths by NCD cause",
+        ),
+        "ncd_gbd_causes": Table(
+            causes, ["cause"], description="GBD 2019 causes in the export and their groups"
+        ),
+        "ncd_main4": Table(
+            main4,
+            ["source", "location_code", "location", "year"],
+            decimals=1,
+            description="the four main NCD groups, their sum and share of NCD deaths",
+        ),
+        "ncd_reference": Table(
+            reference_table(), ["key"], decimals=1, description="WHO published figures (cited)"
+        ),
+        "ncd_locations": Table(
+            locations_table(share, deaths),
+            ["location", "location_code"],
+            description="locations and the sources that cover them",
+        ),
     }
     inputs = wdi_entries + cat_entries + cause_entries
     # WDI entries that hold none of our indicators are not inputs of this section.
@@ -885,4 +1020,6 @@ def process(store: RawStore) -> Result:
         "IHME GBD 2019 export has no all-cause or NCD total; shares from it use the causes it lists.",
         "WHO GHE via WDI has four years only: 2000, 2010, 2015, 2019.",
     ]
-    return Result(tables=tables, claims=check_claims(share, deaths, causes, main4), inputs=inputs, notes=notes)
+    return Result(
+        tables=tables, claims=check_claims(share, deaths, causes, main4), inputs=inputs, notes=notes
+    )

@@ -61,4 +61,6 @@ def csv_frame(text: str, name: str, sep: str = ",", **kw) -> pd.DataFrame:
 def require_columns(df: pd.DataFrame, needed: list[str], name: str) -> None:
     missing = [c for c in needed if c not in df.columns]
     if missing:
-        raise MalformedFile(f"{name} lacks the column(s) {', '.join(missing)}; found: {', '.join(map(str, df.columns[:12]))}")
+        raise MalformedFile(
+            f"{name} lacks the column(s) {', '.join(missing)}; found: {', '.join(map(str, df.columns[:12]))}"
+        )

@@ -61,12 +61,17 @@ def detect_kind(text: str, name: str) -> str:
     if len(tabs) > 3 and tabs[0] in ("PT", "FN"):
         missing = [t for t in WOS_REQUIRED if t not in tabs]
         if missing:
-            raise MalformedFile(f"{name} looks like a Web of Science tab-delimited export but lacks the field(s) "
-                                f"{', '.join(missing)}", hint="export with 'Full Record' content so that C1 and PY are included")
+            raise MalformedFile(
+                f"{name} looks like a Web of Science tab-delimited export but lacks the field(s) "
+                f"{', '.join(missing)}",
+                hint="export with 'Full Record' content so that C1 and PY are included",
+            )
         return "wos_tab"
     if head.startswith("FN ") or head.startswith("FN Clarivate") or head.startswith("FN Thomson"):
-        raise MalformedFile(f"{name} is a Web of Science plain-text export; this importer reads the tab-delimited one",
-                            hint="in Web of Science choose Export > Tab delimited file (Full Record)")
+        raise MalformedFile(
+            f"{name} is a Web of Science plain-text export; this importer reads the tab-delimited one",
+            hint="in Web of Science choose Export > Tab delimited file (Full Record)",
+        )
     try:
         cols = next(csv.reader(io.StringIO(head)))
     except (csv.Error, StopIteration):
@@ -75,8 +80,10 @@ def detect_kind(text: str, name: str) -> str:
     if "Year" in cols and ("EID" in cols or "Affiliations" in cols or "Source title" in cols):
         missing = [c for c in SCOPUS_REQUIRED if c not in cols]
         if missing:
-            raise MalformedFile(f"{name} looks like a Scopus CSV export but lacks the column(s) {', '.join(missing)}",
-                                hint="export with 'Affiliations' ticked in Scopus's CSV export dialog")
+            raise MalformedFile(
+                f"{name} looks like a Scopus CSV export but lacks the column(s) {', '.join(missing)}",
+                hint="export with 'Affiliations' ticked in Scopus's CSV export dialog",
+            )
         return "scopus_csv"
     raise MalformedFile(
         f"{name} is neither a Web of Science tab-delimited export nor a Scopus CSV export (first line: {head[:80]!r})",
@@ -113,8 +120,14 @@ def wos_reprint_country(rp: str) -> str:
 
 def parse_wos(text: str, name: str) -> pd.DataFrame:
     try:
-        df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep="\t", quoting=csv.QUOTE_NONE, dtype=str,
-                         keep_default_na=False, index_col=False)
+        df = pd.read_csv(
+            io.StringIO(text.lstrip("\ufeff")),
+            sep="\t",
+            quoting=csv.QUOTE_NONE,
+            dtype=str,
+            keep_default_na=False,
+            index_col=False,
+        )
     except (pd.errors.ParserError, ValueError) as exc:
         raise MalformedFile(f"{name} could not be read as a tab-delimited table: {exc}") from None
     missing = [t for t in WOS_REQUIRED if t not in df.columns]
@@ -134,9 +147,17 @@ def parse_wos(text: str, name: str) -> pd.DataFrame:
                 first = bib.address_country(addr) or ""
                 break
         corr = wos_reprint_country(r.get("RP", ""))
-        rows.append({"record_id": (r.get("UT") or f"{name}:{i + 1}").strip(), "year": int(year) if year else None,
-                     "countries": bib.join_codes(every | ({corr} if corr else set())), "first_country": first,
-                     "corresponding_country": corr, "title": r["TI"], "abstract": r.get("AB", "")})
+        rows.append(
+            {
+                "record_id": (r.get("UT") or f"{name}:{i + 1}").strip(),
+                "year": int(year) if year else None,
+                "countries": bib.join_codes(every | ({corr} if corr else set())),
+                "first_country": first,
+                "corresponding_country": corr,
+                "title": r["TI"],
+                "abstract": r.get("AB", ""),
+            }
+        )
     return pd.DataFrame(rows, columns=bib.RECORD_COLUMNS)
 
 
@@ -173,10 +194,17 @@ def parse_scopus(text: str, name: str) -> pd.DataFrame:
         if awa:
             first = bib.address_country(awa.split(";")[0]) or ""
         corr = scopus_correspondence_country(r.get("Correspondence Address", ""))
-        rows.append({"record_id": (r.get("EID") or r.get("DOI") or f"{name}:{i + 2}").strip(),
-                     "year": int(year) if year else None, "countries": bib.join_codes(every | ({corr} if corr else set())),
-                     "first_country": first, "corresponding_country": corr, "title": r["Title"],
-                     "abstract": r.get("Abstract", "")})
+        rows.append(
+            {
+                "record_id": (r.get("EID") or r.get("DOI") or f"{name}:{i + 2}").strip(),
+                "year": int(year) if year else None,
+                "countries": bib.join_codes(every | ({corr} if corr else set())),
+                "first_country": first,
+                "corresponding_country": corr,
+                "title": r["Title"],
+                "abstract": r.get("Abstract", ""),
+            }
+        )
     return pd.DataFrame(rows, columns=bib.RECORD_COLUMNS)
 
 
@@ -194,8 +222,10 @@ def add_fetch_arguments(parser) -> None:
 
 
 def fetch(store: RawStore, **options) -> list[Entry]:
-    raise SourceError("Web of Science and Scopus have no open live route here",
-                      hint="export the records yourself and run `exo-industry import bibexport savedrecs.txt scopus.csv`")
+    raise SourceError(
+        "Web of Science and Scopus have no open live route here",
+        hint="export the records yourself and run `exo-industry import bibexport savedrecs.txt scopus.csv`",
+    )
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
@@ -204,8 +234,12 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
         kind = detect_kind(text, path.name)
         if len(parse(kind, text, path.name)) == 0:
             raise MalformedFile(f"{path.name} holds no records")
-        return {"kind": kind, "licence": LICENCE, "citation": CITATION,
-                "release": "Web of Science" if kind == "wos_tab" else "Scopus"}
+        return {
+            "kind": kind,
+            "licence": LICENCE,
+            "citation": CITATION,
+            "release": "Web of Science" if kind == "wos_tab" else "Scopus",
+        }
 
     return import_validated(store, NAME, files, check)
 

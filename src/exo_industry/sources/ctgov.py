@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import text_of, import_validated
+from ._files import import_validated, text_of
 
 NAME = "ctgov"
 TITLE = "ClinicalTrials.gov (NLM) registry of clinical studies"
@@ -66,9 +66,20 @@ NCT_RE = re.compile(r"^NCT\d{8}$")
 
 STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
 STATUSES = (
-    "ACTIVE_NOT_RECRUITING", "COMPLETED", "ENROLLING_BY_INVITATION", "NOT_YET_RECRUITING", "RECRUITING",
-    "SUSPENDED", "TERMINATED", "WITHDRAWN", "AVAILABLE", "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE",
-    "APPROVED_FOR_MARKETING", "WITHHELD", "UNKNOWN",
+    "ACTIVE_NOT_RECRUITING",
+    "COMPLETED",
+    "ENROLLING_BY_INVITATION",
+    "NOT_YET_RECRUITING",
+    "RECRUITING",
+    "SUSPENDED",
+    "TERMINATED",
+    "WITHDRAWN",
+    "AVAILABLE",
+    "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE",
+    "APPROVED_FOR_MARKETING",
+    "WITHHELD",
+    "UNKNOWN",
 )
 PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
 
@@ -115,14 +126,22 @@ class Study:
 
     def text(self) -> str:
         """All free text of the record, for term matching."""
-        parts = [self.title, self.official_title, self.summary, self.outcomes, " ".join(self.conditions),
-                 " ".join(self.keywords)]
+        parts = [
+            self.title,
+            self.official_title,
+            self.summary,
+            self.outcomes,
+            " ".join(self.conditions),
+            " ".join(self.keywords),
+        ]
         parts += [f"{i.name} {i.description}" for i in self.interventions]
         return "\n".join(p for p in parts if p)
 
     def row(self) -> dict:
         d = asdict(self)
-        d["interventions"] = " | ".join(f"{i.type}: {i.name}" if i.type else i.name for i in self.interventions)
+        d["interventions"] = " | ".join(
+            f"{i.type}: {i.name}" if i.type else i.name for i in self.interventions
+        )
         for k, v in list(d.items()):
             if isinstance(v, (tuple, list)):
                 d[k] = "|".join(v)
@@ -131,9 +150,28 @@ class Study:
 
 
 STUDY_COLUMNS = [
-    "nct_id", "title", "official_title", "study_type", "phases", "overall_status", "start_date", "start_year",
-    "first_posted", "last_update", "conditions", "keywords", "mesh_terms", "mesh_ancestors", "browse_branches",
-    "interventions", "lead_sponsor", "sponsor_class", "collaborators", "site_countries", "summary", "outcomes",
+    "nct_id",
+    "title",
+    "official_title",
+    "study_type",
+    "phases",
+    "overall_status",
+    "start_date",
+    "start_year",
+    "first_posted",
+    "last_update",
+    "conditions",
+    "keywords",
+    "mesh_terms",
+    "mesh_ancestors",
+    "browse_branches",
+    "interventions",
+    "lead_sponsor",
+    "sponsor_class",
+    "collaborators",
+    "site_countries",
+    "summary",
+    "outcomes",
     "origin",
 ]
 
@@ -199,9 +237,17 @@ def study_from_v2(obj: dict, origin: str = "") -> Study:
         keywords=tuple(_get(p, "conditionsModule", "keywords", default=[]) or []),
         mesh_terms=_names(cbm.get("meshes"), "term"),
         mesh_ancestors=_names(cbm.get("ancestors"), "term"),
-        browse_branches=tuple(n for n in _names(cbm.get("browseBranches"), "name") if n not in ("All Conditions", "Rare Diseases")),
+        browse_branches=tuple(
+            n
+            for n in _names(cbm.get("browseBranches"), "name")
+            if n not in ("All Conditions", "Rare Diseases")
+        ),
         interventions=tuple(
-            Intervention(str(i.get("type", "") or ""), str(i.get("name", "") or ""), str(i.get("description", "") or ""))
+            Intervention(
+                str(i.get("type", "") or ""),
+                str(i.get("name", "") or ""),
+                str(i.get("description", "") or ""),
+            )
             for i in _get(p, "armsInterventionsModule", "interventions", default=[]) or []
             if isinstance(i, dict)
         ),
@@ -229,8 +275,26 @@ def check_page(body, where: str) -> tuple[list, str | None, int | None]:
 
 # --------------------------------------------------------------------------- classic exports
 _CLASSIC_STATUS = {"Unknown status": "UNKNOWN"}
-_MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",
-                                         "September", "October", "November", "December"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 
 
 def norm_status(text: str) -> str:
@@ -288,8 +352,19 @@ def norm_date(text: str) -> str:
     raise MalformedFile(f"unreadable date {t!r}")
 
 
-_INTERVENTION_TYPES = {"Drug", "Biological", "Device", "Procedure", "Other", "Behavioral", "Radiation",
-                       "Dietary Supplement", "Genetic", "Diagnostic Test", "Combination Product"}
+_INTERVENTION_TYPES = {
+    "Drug",
+    "Biological",
+    "Device",
+    "Procedure",
+    "Other",
+    "Behavioral",
+    "Radiation",
+    "Dietary Supplement",
+    "Genetic",
+    "Diagnostic Test",
+    "Combination Product",
+}
 
 
 def _classic_interventions(text: str) -> tuple[Intervention, ...]:
@@ -492,8 +567,19 @@ def _essie_or(terms: list[str]) -> str:
     return " OR ".join(f'"{t}"' if " " in t else t for t in terms)
 
 
-def build_params(term=None, cond=None, intr=None, spons=None, study_type=None, status=None, start_from=None,
-                 start_to=None, fields=None, page_size: int = 100, count_total: bool = True) -> dict:
+def build_params(
+    term=None,
+    cond=None,
+    intr=None,
+    spons=None,
+    study_type=None,
+    status=None,
+    start_from=None,
+    start_to=None,
+    fields=None,
+    page_size: int = 100,
+    count_total: bool = True,
+) -> dict:
     """The ``/studies`` query parameters (validated)."""
     terms = [term] if isinstance(term, str) else list(term or [])
     for label, values in (("term", terms), ("cond", cond), ("intr", intr), ("spons", spons)):
@@ -543,7 +629,12 @@ def build_params(term=None, cond=None, intr=None, spons=None, study_type=None, s
 def make_client(base_url: str | None = None, min_interval: float = MIN_INTERVAL, **kw):
     from ..http import Client
 
-    return Client(base_url or os.environ.get(ENV_URL, API_URL), name="ClinicalTrials.gov API", min_interval=min_interval, **kw)
+    return Client(
+        base_url or os.environ.get(ENV_URL, API_URL),
+        name="ClinicalTrials.gov API",
+        min_interval=min_interval,
+        **kw,
+    )
 
 
 def walk_studies(client, params: dict, max_pages: int = 10_000):
@@ -603,9 +694,23 @@ def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study]:
     return resp.url, resp.content, study
 
 
-def fetch(store: RawStore, term=None, cond=None, intr=None, spons=None, study_type=None, status=None,
-          start_from=None, start_to=None, nct=None, fields=None, page_size: int = 100, base_url: str | None = None,
-          client=None, **_ignored) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    term=None,
+    cond=None,
+    intr=None,
+    spons=None,
+    study_type=None,
+    status=None,
+    start_from=None,
+    start_to=None,
+    nct=None,
+    fields=None,
+    page_size: int = 100,
+    base_url: str | None = None,
+    client=None,
+    **_ignored,
+) -> list[Entry]:
     """Walk a query to its end (or fetch single studies), check everything, then store it."""
     from ..redact import redact_url
 
@@ -616,21 +721,36 @@ def fetch(store: RawStore, term=None, cond=None, intr=None, spons=None, study_ty
             url, body, _ = fetch_study(client, n)
             collected.append((f"study_{n}.json", url, body, "api_study", {"nct_id": n}))
     if term or cond or intr or spons:
-        params = build_params(term, cond, intr, spons, study_type, status, start_from, start_to, fields, page_size)
+        params = build_params(
+            term, cond, intr, spons, study_type, status, start_from, start_to, fields, page_size
+        )
         stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         for i, (url, body, _studies, _tok, _tot) in enumerate(walk_studies(client, params), start=1):
             collected.append((f"studies_{stamp}_p{i:04d}.json", url, body, "api_page", params))
     if not collected:
         raise BadParameter("nothing to fetch: give a query (term/cond/intr/spons) or NCT IDs")
     return [
-        store.put(NAME, name, body, kind=kind, route="live", licence=LICENCE, url=redact_url(url), query=query,
-                  citation=CITATION)
+        store.put(
+            NAME,
+            name,
+            body,
+            kind=kind,
+            route="live",
+            licence=LICENCE,
+            url=redact_url(url),
+            query=query,
+            citation=CITATION,
+        )
         for name, url, body, kind, query in collected
     ]
 
 
-def live_command(terms: list[str], study_types: list[str] | None = None, start_from: str | None = None,
-                 start_to: str | None = None) -> str:
+def live_command(
+    terms: list[str],
+    study_types: list[str] | None = None,
+    start_from: str | None = None,
+    start_to: str | None = None,
+) -> str:
     """The shell command that would refresh these records from the live API."""
     parts = ["exo-industry fetch ctgov"]
     if study_types and set(study_types) >= set(STUDY_TYPES):

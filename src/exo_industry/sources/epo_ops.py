@@ -57,7 +57,7 @@ from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
-from ._files import csv_frame, first_line, require_columns, text_of, import_validated
+from ._files import csv_frame, first_line, import_validated, require_columns, text_of
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,15 @@ DEFAULT_CQL = 'ta any "exosome exosomes" or ta="extracellular vesicle" or ta="ex
 PAGE = 100
 OPS_RANGE_LIMIT = 2000
 NS = {"ops": "http://ops.epo.org", "ex": "http://www.epo.org/exchange"}
-NEUROCELL_COLUMNS = ["country", "publication_number", "kind", "title", "applicants", "publication_date", "priority_date"]
+NEUROCELL_COLUMNS = [
+    "country",
+    "publication_number",
+    "kind",
+    "title",
+    "applicants",
+    "publication_date",
+    "priority_date",
+]
 COLOUR_PAUSE = {"green": 1.0, "yellow": 2.0, "red": 4.0}
 
 
@@ -86,8 +94,10 @@ class Throttle:
         """Seconds to wait between requests to ``service`` under this state."""
         colour, per_minute = self.services.get(service, ("green", 30))
         if colour == "black":
-            raise SourceError(f"EPO OPS refuses {service} requests now (throttling colour black, state {self.state})",
-                              hint="wait a while and run the fetch again")
+            raise SourceError(
+                f"EPO OPS refuses {service} requests now (throttling colour black, state {self.state})",
+                hint="wait a while and run the fetch again",
+            )
         base = 60.0 / max(per_minute, 1)
         factor = COLOUR_PAUSE.get(colour, 4.0) * (2.0 if self.state in ("busy", "overloaded") else 1.0)
         return base * factor
@@ -113,12 +123,16 @@ def _root(data: bytes, name: str) -> ET.Element:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise MalformedFile(f"{name} is not complete XML ({exc})",
-                            hint="the answer may have been cut short; nothing was stored") from None
+        raise MalformedFile(
+            f"{name} is not complete XML ({exc})",
+            hint="the answer may have been cut short; nothing was stored",
+        ) from None
     if root.tag != f"{{{NS['ops']}}}world-patent-data":
         fault = root.find(".//{*}message") if root is not None else None
-        raise MalformedFile(f"{name} is not an OPS world-patent-data document (root {root.tag!r})"
-                            + (f": {fault.text}" if fault is not None and fault.text else ""))
+        raise MalformedFile(
+            f"{name} is not an OPS world-patent-data document (root {root.tag!r})"
+            + (f": {fault.text}" if fault is not None and fault.text else "")
+        )
     return root
 
 
@@ -144,12 +158,16 @@ def search_meta(root: ET.Element) -> dict:
 def document_row(doc: ET.Element, dataset: str) -> dict:
     bib = doc.find("ex:bibliographic-data", NS)
     office, number, kind = doc.get("country", ""), doc.get("doc-number", ""), doc.get("kind", "")
-    pub = bib.find("ex:publication-reference/ex:document-id[@document-id-type='docdb']", NS) if bib is not None else None
+    pub = (
+        bib.find("ex:publication-reference/ex:document-id[@document-id-type='docdb']", NS)
+        if bib is not None
+        else None
+    )
     app = bib.find("ex:application-reference", NS) if bib is not None else None
     app_docdb = app.find("ex:document-id[@document-id-type='docdb']", NS) if app is not None else None
     app_epodoc = app.find("ex:document-id[@document-id-type='epodoc']", NS) if app is not None else None
     prios = []
-    for pc in (bib.findall("ex:priority-claims/ex:priority-claim", NS) if bib is not None else []):
+    for pc in bib.findall("ex:priority-claims/ex:priority-claim", NS) if bib is not None else []:
         ep = pc.find("ex:document-id[@document-id-type='epodoc']", NS)
         num, date = _text(ep, "ex:doc-number"), P.iso_date(_text(ep, "ex:date"))
         if date:
@@ -160,20 +178,24 @@ def document_row(doc: ET.Element, dataset: str) -> dict:
     else:  # no priority claimed: this application is the first filing
         prio_date, prio_office = app_date, _text(app_docdb, "ex:country")
     names, countries = [], set()
-    for a in (bib.findall("ex:parties/ex:applicants/ex:applicant", NS) if bib is not None else []):
+    for a in bib.findall("ex:parties/ex:applicants/ex:applicant", NS) if bib is not None else []:
         nm = _text(a, "ex:applicant-name/ex:name")
         if a.get("data-format") == "epodoc":
             countries.update(P.bracket_countries(nm))
             names.append(re.sub(r"\s*\[[A-Z]{2}\]\s*$", "", nm).strip())
     titles = bib.findall("ex:invention-title", NS) if bib is not None else []
-    title = next((t.text or "" for t in titles if t.get("lang") == "en"), titles[0].text if titles else "") or ""
+    title = (
+        next((t.text or "" for t in titles if t.get("lang") == "en"), titles[0].text if titles else "") or ""
+    )
     return {
         "dataset": dataset,
         "doc_id": f"{office}{number}{kind}",
         "pub_office": office,
         "kind": kind,
         "pub_date": P.iso_date(_text(pub, "ex:date")),
-        "app_id": f"{_text(app_docdb, 'ex:country')}{_text(app_docdb, 'ex:doc-number')}" if app_docdb is not None else "",
+        "app_id": f"{_text(app_docdb, 'ex:country')}{_text(app_docdb, 'ex:doc-number')}"
+        if app_docdb is not None
+        else "",
         "app_date": app_date,
         "priority_date": prio_date,
         "priority_office": prio_office,
@@ -198,8 +220,16 @@ def parse_xml(data: bytes, name: str) -> tuple[str, pd.DataFrame, dict]:
             for r in refs:
                 d = r.find("ex:document-id[@document-id-type='docdb']", NS)
                 office, number, kind_ = _text(d, "ex:country"), _text(d, "ex:doc-number"), _text(d, "ex:kind")
-                rows.append({"dataset": name, "doc_id": f"{office}{number}{kind_}", "pub_office": office, "kind": kind_,
-                             "family_id": f"docdb:{r.get('family-id')}", "family_basis": "docdb family"})
+                rows.append(
+                    {
+                        "dataset": name,
+                        "doc_id": f"{office}{number}{kind_}",
+                        "pub_office": office,
+                        "kind": kind_,
+                        "family_id": f"docdb:{r.get('family-id')}",
+                        "family_basis": "docdb family",
+                    }
+                )
             return kind, P.frame(rows), meta
     elif docs:
         kind = "ops_biblio"
@@ -217,22 +247,26 @@ def parse_neurocell(text: str, name: str) -> pd.DataFrame:
         countries = P.bracket_countries(r["applicants"])
         prio = P.iso_date(r["priority_date"])
         names = [n.strip() for n in re.findall(r"([^,\[\]]+?)\s*\[[A-Z]{2}\]", r["applicants"])]
-        rows.append({
-            "dataset": name,
-            "doc_id": f"{r['country']}{r['publication_number']}{r['kind']}",
-            "pub_office": r["country"],
-            "kind": r["kind"],
-            "pub_date": P.iso_date(r["publication_date"]),
-            "app_id": "",
-            "app_date": "",
-            "priority_date": prio,
-            "priority_office": "",  # the list gives the priority date but not the office
-            "family_id": f"approx:{prio}|{'+'.join(countries)}" if prio else f"doc:{r['country']}{r['publication_number']}",
-            "family_basis": "approximate: priority date + applicant countries",
-            "applicant_countries": P.join(countries),
-            "applicants": P.join(sorted(set(names))),
-            "title": r["title"],
-        })
+        rows.append(
+            {
+                "dataset": name,
+                "doc_id": f"{r['country']}{r['publication_number']}{r['kind']}",
+                "pub_office": r["country"],
+                "kind": r["kind"],
+                "pub_date": P.iso_date(r["publication_date"]),
+                "app_id": "",
+                "app_date": "",
+                "priority_date": prio,
+                "priority_office": "",  # the list gives the priority date but not the office
+                "family_id": f"approx:{prio}|{'+'.join(countries)}"
+                if prio
+                else f"doc:{r['country']}{r['publication_number']}",
+                "family_basis": "approximate: priority date + applicant countries",
+                "applicant_countries": P.join(countries),
+                "applicants": P.join(sorted(set(names))),
+                "title": r["title"],
+            }
+        )
     return P.frame(rows)
 
 
@@ -248,7 +282,7 @@ def detect_kind(data: bytes, name: str) -> str:
     raise MalformedFile(
         f"{name} is not an EPO OPS file this importer knows (first line: {head[:100]!r})",
         hint="expected a saved OPS answer (XML) or an Espacenet/OPS result list CSV with country, publication_number, "
-             "kind, applicants, publication_date, priority_date",
+        "kind, applicants, publication_date, priority_date",
     )
 
 
@@ -268,10 +302,15 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
             raise MalformedFile(f"{path.name} holds no patent documents")
         if kind != "neurocell_epo_csv":
             return {"kind": kind, "licence": LICENCE, "citation": CITATION}
-        return {"kind": kind, "licence": "none stated (NeuroCell_Intel repository); bibliographic data from EPO",
-                "citation": CITATION,
-                "notes": (f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, filtered by an "
-                          "embedding relevance score): a narrow slice, not a country series")}
+        return {
+            "kind": kind,
+            "licence": "none stated (NeuroCell_Intel repository); bibliographic data from EPO",
+            "citation": CITATION,
+            "notes": (
+                f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, filtered by an "
+                "embedding relevance score): a narrow slice, not a country series"
+            ),
+        }
 
     return import_validated(store, NAME, files, check)
 
@@ -304,8 +343,10 @@ class OPSClient:
 
         self.key, self.secret_ = secret(KEY_VAR), secret(SECRET_VAR)
         if not (self.key and self.secret_):
-            raise SourceError(f"EPO OPS needs {KEY_VAR} and {SECRET_VAR} in the environment",
-                              hint="register an app at developers.epo.org and export its consumer key and secret")
+            raise SourceError(
+                f"EPO OPS needs {KEY_VAR} and {SECRET_VAR} in the environment",
+                hint="register an app at developers.epo.org and export its consumer key and secret",
+            )
         self.client = client or Client(base_url, name="EPO OPS", min_interval=2.0)
         # the token exchange never goes through the cache
         self.auth_client = auth_client or Client(base_url, name="EPO OPS auth", cache=False, retries=2)
@@ -330,12 +371,19 @@ class OPSClient:
         basic = base64.b64encode(f"{self.key}:{self.secret_}".encode()).decode()
         try:
             resp = self.auth_client.request(
-                "POST", "auth/accesstoken", data={"grant_type": "client_credentials"},
-                headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"},
+                "POST",
+                "auth/accesstoken",
+                data={"grant_type": "client_credentials"},
+                headers={
+                    "Authorization": f"Basic {basic}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
             )
         except SourceError as exc:
-            raise SourceError(f"EPO OPS authentication failed: {exc}",
-                              hint=f"check {KEY_VAR} and {SECRET_VAR} (the consumer key and secret of your OPS app)") from None
+            raise SourceError(
+                f"EPO OPS authentication failed: {exc}",
+                hint=f"check {KEY_VAR} and {SECRET_VAR} (the consumer key and secret of your OPS app)",
+            ) from None
         try:
             token = resp.json().get("access_token")
         except ValueError:
@@ -354,24 +402,31 @@ class OPSClient:
                 self.sleep(wait)
         for attempt in (1, 2):
             try:
-                return self.client.get(path, params=params, headers={"Authorization": f"Bearer {self.token}",
-                                                                     "Accept": "application/xml"},
-                                       hooks={"response": self._hook})
+                return self.client.get(
+                    path,
+                    params=params,
+                    headers={"Authorization": f"Bearer {self.token}", "Accept": "application/xml"},
+                    hooks={"response": self._hook},
+                )
             except SourceError:
                 if self.last_status == 401 and attempt == 1:  # token expired: fetch a new one once
                     self.authenticate()
                     continue
                 if self.last_status == 403:
                     reason = self.last_headers.get("X-Rejection-Reason", "")
-                    raise SourceError(f"EPO OPS rejected the request (HTTP 403{': ' + reason if reason else ''})",
-                                      hint="a fair-use quota is used up; wait for it to reset") from None
+                    raise SourceError(
+                        f"EPO OPS rejected the request (HTTP 403{': ' + reason if reason else ''})",
+                        hint="a fair-use quota is used up; wait for it to reset",
+                    ) from None
                 raise
         raise SourceError("EPO OPS: unreachable")  # pragma: no cover
 
     def search_page(self, cql: str, begin: int, end: int):
         """(response, kind, docs, meta) for one range; an empty frame for 'no results'."""
         try:
-            resp = self.get("rest-services/published-data/search/biblio", params={"q": cql, "Range": f"{begin}-{end}"})
+            resp = self.get(
+                "rest-services/published-data/search/biblio", params={"q": cql, "Range": f"{begin}-{end}"}
+            )
         except SourceError:
             if self.last_status == 404 and b"EntityNotFound" in self.last_body:
                 return None, "ops_search_biblio", P.frame([]), {"total": 0, "begin": begin, "end": begin - 1}
@@ -381,7 +436,9 @@ class OPSClient:
         except MalformedFile as exc:
             raise SourceError(str(exc)) from None
         if meta.get("begin") not in (None, begin):
-            raise SourceError(f"EPO OPS answered range {meta.get('begin')}-{meta.get('end')} for the requested {begin}-{end}")
+            raise SourceError(
+                f"EPO OPS answered range {meta.get('begin')}-{meta.get('end')} for the requested {begin}-{end}"
+            )
         return resp, kind, docs, meta
 
     def search(self, cql: str, page: int = PAGE, max_records: int = OPS_RANGE_LIMIT):
@@ -407,7 +464,9 @@ class OPSClient:
         """Bibliographic data of one publication (``EP.2400812.A1``, docdb)."""
         if not re.fullmatch(r"[A-Z]{2}\.[A-Z0-9]+\.[A-Z0-9]{1,2}", number):
             raise BadParameter(f"{number!r} is not a docdb publication number like EP.2400812.A1")
-        resp = self.get(f"rest-services/published-data/publication/docdb/{number}/biblio", service="retrieval")
+        resp = self.get(
+            f"rest-services/published-data/publication/docdb/{number}/biblio", service="retrieval"
+        )
         try:
             return parse_xml(resp.content, f"OPS biblio {number}")[1]
         except MalformedFile as exc:
@@ -426,8 +485,18 @@ def add_fetch_arguments(parser) -> None:
     parser.add_argument("--base-url", default=os.environ.get("EXO_EPO_OPS_URL", API_URL))
 
 
-def fetch(store: RawStore, cql: str = DEFAULT_CQL, start: int = 2000, end: int = 2024, max_per_year: int = OPS_RANGE_LIMIT,
-          base_url: str = API_URL, client=None, auth_client=None, page: int = PAGE, sleep=time.sleep) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    cql: str = DEFAULT_CQL,
+    start: int = 2000,
+    end: int = 2024,
+    max_per_year: int = OPS_RANGE_LIMIT,
+    base_url: str = API_URL,
+    client=None,
+    auth_client=None,
+    page: int = PAGE,
+    sleep=time.sleep,
+) -> list[Entry]:
     from ..redact import redact_url
 
     if start > end:
@@ -444,9 +513,23 @@ def fetch(store: RawStore, cql: str = DEFAULT_CQL, start: int = 2000, end: int =
     entries = []
     for year, q, resp, meta, total, complete in collected:
         name = f"search_biblio_{year}_r{meta['begin']:04d}-{meta['end']:04d}.xml"
-        notes = None if complete else f"incomplete: OPS reports {total} hits for {year}, more than the {OPS_RANGE_LIMIT} it serves"
-        entries.append(store.put(NAME, name, resp.content, kind="ops_search_biblio", route="live", licence=LICENCE,
-                                 url=redact_url(resp.url), query={"cql": q, "cql_base": cql, "year": year, "total": total,
-                                                                  "complete": complete},
-                                 citation=CITATION, notes=notes))
+        notes = (
+            None
+            if complete
+            else f"incomplete: OPS reports {total} hits for {year}, more than the {OPS_RANGE_LIMIT} it serves"
+        )
+        entries.append(
+            store.put(
+                NAME,
+                name,
+                resp.content,
+                kind="ops_search_biblio",
+                route="live",
+                licence=LICENCE,
+                url=redact_url(resp.url),
+                query={"cql": q, "cql_base": cql, "year": year, "total": total, "complete": complete},
+                citation=CITATION,
+                notes=notes,
+            )
+        )
     return entries

@@ -53,7 +53,7 @@ from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
-from ._files import text_of, import_validated
+from ._files import import_validated, text_of
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,19 @@ INCLUDE = [
 COUNTRY_FIELDS = {"publication": "jurisdiction", "applicant": "applicant.residence"}
 YEAR_FIELDS = {"priority": "earliest_priority_claim_date", "publication": "date_published"}
 LENS_ID = re.compile(r"^\d{3}-\d{3}-\d{3}-\d{3}-\d{3}[0-9X]?$|^\d{3}-\d{3}-\d{3}-\d{3}-\d{2}[0-9X]$")
-CSV_NEEDED = ["Jurisdiction", "Kind", "Publication Number", "Lens ID", "Publication Date", "Application Number",
-              "Application Date", "Priority Numbers", "Earliest Priority Date", "Applicants", "Title"]
+CSV_NEEDED = [
+    "Jurisdiction",
+    "Kind",
+    "Publication Number",
+    "Lens ID",
+    "Publication Date",
+    "Application Number",
+    "Application Date",
+    "Priority Numbers",
+    "Earliest Priority Date",
+    "Applicants",
+    "Title",
+]
 
 
 # --------------------------------------------------------------------------- JSON-lines
@@ -124,7 +135,9 @@ def record_problems(rec) -> list[str]:
             out.append(f"mandatory field {key!r} is missing")
     if isinstance(rec.get("lens_id"), str) and not LENS_ID.match(rec["lens_id"]):
         out.append(f"lens_id {rec['lens_id']!r} is not a Lens ID (NNN-NNN-NNN-NNN-NNN)")
-    if "jurisdiction" in rec and not (isinstance(rec["jurisdiction"], str) and re.fullmatch(r"[A-Z]{2}", rec["jurisdiction"])):
+    if "jurisdiction" in rec and not (
+        isinstance(rec["jurisdiction"], str) and re.fullmatch(r"[A-Z]{2}", rec["jurisdiction"])
+    ):
         out.append(f"jurisdiction {rec.get('jurisdiction')!r} is not a two-letter office code")
     if rec.get("date_published") not in (None, "") and not _is_date(rec.get("date_published")):
         out.append(f"date_published {rec.get('date_published')!r} is not a date")
@@ -142,7 +155,9 @@ def record_problems(rec) -> list[str]:
             out.append("biblio.priority_claims is not an object with a list of claims")
         else:
             for i, c in enumerate(pc.get("claims", [])):
-                if not isinstance(c, dict) or (c.get("date") not in (None, "") and not _is_date(c.get("date"))):
+                if not isinstance(c, dict) or (
+                    c.get("date") not in (None, "") and not _is_date(c.get("date"))
+                ):
                     out.append(f"biblio.priority_claims.claims[{i}] is malformed")
     parties = biblio.get("parties", {})
     if not isinstance(parties, dict):
@@ -164,7 +179,10 @@ def record_problems(rec) -> list[str]:
                     continue
                 if "patcit" in c:
                     pat = c["patcit"]
-                    if not isinstance(pat, dict) or not (pat.get("lens_id") or (isinstance(pat.get("document_id"), dict) and pat["document_id"].get("doc_number"))):
+                    if not isinstance(pat, dict) or not (
+                        pat.get("lens_id")
+                        or (isinstance(pat.get("document_id"), dict) and pat["document_id"].get("doc_number"))
+                    ):
                         out.append(f"{where}.patcit is malformed: it names no document and no Lens ID")
                 if "nplcit" in c:
                     npl = c["nplcit"]
@@ -204,25 +222,38 @@ def record_to_row(rec: dict, dataset: str) -> dict:
     app = b.get("application_reference") or {}
     pc = b.get("priority_claims") or {}
     claims = [c for c in pc.get("claims", []) if isinstance(c, dict) and c.get("date")]
-    earliest = (pc.get("earliest_claim") or {}).get("date") or (min(c["date"] for c in claims) if claims else "")
+    earliest = (pc.get("earliest_claim") or {}).get("date") or (
+        min(c["date"] for c in claims) if claims else ""
+    )
     first_claim = min(claims, key=lambda c: (c["date"], c.get("sequence", 0))) if claims else {}
     prio_office = first_claim.get("jurisdiction", "")
     if not earliest and app.get("date"):  # no priority claimed: the application is the first filing
         earliest, prio_office = app.get("date", ""), app.get("jurisdiction", "")
     applicants = (b.get("parties") or {}).get("applicants") or []
-    countries = sorted({a.get("residence") for a in applicants if isinstance(a.get("residence"), str) and len(a.get("residence")) == 2})
+    countries = sorted(
+        {
+            a.get("residence")
+            for a in applicants
+            if isinstance(a.get("residence"), str) and len(a.get("residence")) == 2
+        }
+    )
     names = [((a.get("extracted_name") or {}).get("value") or "") for a in applicants]
     fam = ((rec.get("families") or {}).get("simple_family") or {}).get("members") or []
     member_ids = [m.get("lens_id") for m in fam if m.get("lens_id")] + [rec["lens_id"]]
     titles = b.get("invention_title") or []
-    title = next((t.get("text", "") for t in titles if t.get("lang") == "en"), _first(titles).get("text", "") if titles else "")
+    title = next(
+        (t.get("text", "") for t in titles if t.get("lang") == "en"),
+        _first(titles).get("text", "") if titles else "",
+    )
     return {
         "dataset": dataset,
         "doc_id": f"{rec['jurisdiction']}{rec['doc_number']}{rec.get('kind', '')}",
         "pub_office": rec["jurisdiction"],
         "kind": rec.get("kind", ""),
         "pub_date": P.iso_date(rec.get("date_published")),
-        "app_id": f"{app.get('jurisdiction', '')}{app.get('doc_number', '')}" if app.get("doc_number") else "",
+        "app_id": f"{app.get('jurisdiction', '')}{app.get('doc_number', '')}"
+        if app.get("doc_number")
+        else "",
         "app_date": P.iso_date(app.get("date")),
         "priority_date": P.iso_date(earliest),
         "priority_office": prio_office or "",
@@ -253,8 +284,10 @@ def parse_csv_export(text: str, name: str) -> pd.DataFrame:
         raise MalformedFile(f"{name} could not be read as a Lens CSV export: {exc}") from None
     missing = [c for c in CSV_NEEDED if c not in df.columns]
     if missing:
-        raise MalformedFile(f"{name} is not a Lens patent CSV export: it lacks {', '.join(missing)}",
-                            hint="export from lens.org patent search results as CSV")
+        raise MalformedFile(
+            f"{name} is not a Lens patent CSV export: it lacks {', '.join(missing)}",
+            hint="export from lens.org patent search results as CSV",
+        )
     rows = []
     for rec in df.to_dict("records"):
         prios = _priority_numbers(rec["Priority Numbers"])
@@ -264,31 +297,39 @@ def parse_csv_export(text: str, name: str) -> pd.DataFrame:
         office = rec["Jurisdiction"]
         number = "".join(pub[1:-1]) if len(pub) >= 3 else rec["Publication Number"]
         fam_key = "|".join(sorted(p[1] for p in prios)) if prios else ("lens:" + rec["Lens ID"])
-        rows.append({
-            "dataset": name,
-            "doc_id": f"{office}{number}{rec['Kind']}".replace("/", ""),
-            "pub_office": office,
-            "kind": rec["Kind"],
-            "pub_date": P.iso_date(rec["Publication Date"]),
-            "app_id": rec["Application Number"].replace(" ", ""),
-            "app_date": P.iso_date(rec["Application Date"]),
-            "priority_date": P.iso_date(rec["Earliest Priority Date"]) or (first[2] if first else ""),
-            "priority_office": first[0] if first else "",
-            "family_id": "prio:" + fam_key if prios else fam_key,
-            "family_basis": "same priority numbers" if prios else "single document",
-            "applicant_countries": "",  # the CSV export gives no applicant residence
-            "applicants": rec["Applicants"].replace(";;", ";"),
-            "title": rec["Title"],
-        })
+        rows.append(
+            {
+                "dataset": name,
+                "doc_id": f"{office}{number}{rec['Kind']}".replace("/", ""),
+                "pub_office": office,
+                "kind": rec["Kind"],
+                "pub_date": P.iso_date(rec["Publication Date"]),
+                "app_id": rec["Application Number"].replace(" ", ""),
+                "app_date": P.iso_date(rec["Application Date"]),
+                "priority_date": P.iso_date(rec["Earliest Priority Date"]) or (first[2] if first else ""),
+                "priority_office": first[0] if first else "",
+                "family_id": "prio:" + fam_key if prios else fam_key,
+                "family_basis": "same priority numbers" if prios else "single document",
+                "applicant_countries": "",  # the CSV export gives no applicant residence
+                "applicants": rec["Applicants"].replace(";;", ";"),
+                "title": rec["Title"],
+            }
+        )
     return P.frame(rows)
 
 
 # --------------------------------------------------------------------------- API answers
 def check_search_page(body, where: str) -> tuple[int, list, str | None]:
     """Validate one ``/patent/search`` answer: (total, records, scroll_id)."""
-    if isinstance(body, dict) and ("error" in body or "errors" in body or "message" in body) and "data" not in body:
+    if (
+        isinstance(body, dict)
+        and ("error" in body or "errors" in body or "message" in body)
+        and "data" not in body
+    ):
         msg = body.get("error") or body.get("errors") or body.get("message")
-        raise SourceError(f"Lens API refused {where}: {str(msg)[:300]}", hint="check the query JSON and the token")
+        raise SourceError(
+            f"Lens API refused {where}: {str(msg)[:300]}", hint="check the query JSON and the token"
+        )
     if not isinstance(body, dict) or not isinstance(body.get("data"), list) or "total" not in body:
         raise SourceError(f"Lens API: unexpected answer for {where}: {str(body)[:200]}")
     return int(body["total"]), body["data"], body.get("scroll_id")
@@ -316,10 +357,20 @@ def aggregate_rows(body: dict, where: str) -> pd.DataFrame:
         years = cb.get("by_year", {}).get("buckets", [])
         for yb in years:
             key = yb.get("key_as_string") or yb.get("key")
-            year = int(str(key)[:4]) if re.match(r"^\d{4}", str(key)) else pd.to_datetime(int(key), unit="ms").year
+            year = (
+                int(str(key)[:4])
+                if re.match(r"^\d{4}", str(key))
+                else pd.to_datetime(int(key), unit="ms").year
+            )
             fam = yb.get("families", {}).get("value")
-            rows.append({"country": str(cb.get("key")), "year": year, "documents": int(yb.get("doc_count", 0)),
-                         "families": int(fam) if fam is not None else None})
+            rows.append(
+                {
+                    "country": str(cb.get("key")),
+                    "year": year,
+                    "documents": int(yb.get("doc_count", 0)),
+                    "families": int(fam) if fam is not None else None,
+                }
+            )
     return pd.DataFrame(rows, columns=["country", "year", "documents", "families"])
 
 
@@ -339,7 +390,9 @@ def detect_kind(data: bytes, name: str) -> str:
             return "lens_api_search"
         if '"lens_id"' in head[:200000] or name.lower().endswith((".jsonl", ".ndjson")):
             return "lens_jsonl"
-        raise MalformedFile(f"{name} is JSON but not a Lens patent record, export or API answer (starts {first[:80]!r})")
+        raise MalformedFile(
+            f"{name} is JSON but not a Lens patent record, export or API answer (starts {first[:80]!r})"
+        )
     if "Lens ID" in first and "Jurisdiction" in first:
         return "lens_csv"
     raise MalformedFile(
@@ -371,7 +424,12 @@ def parse(kind: str, data: bytes, name: str) -> Parsed:
         return Parsed(kind, P.frame([record_to_row(r, name) for r in good]), bad, meta={"total": total})
     if kind == "lens_api_aggregate":
         agg = aggregate_rows(body, name)
-        return Parsed(kind, P.frame([]), aggregate=agg, meta={"total": body.get("total"), **(body.get("_exo_query") or {})})
+        return Parsed(
+            kind,
+            P.frame([]),
+            aggregate=agg,
+            meta={"total": body.get("total"), **(body.get("_exo_query") or {})},
+        )
     raise MalformedFile(f"{name}: unknown Lens file kind {kind!r}")
 
 
@@ -381,12 +439,16 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
         parsed = parse(kind, data, path.name)
         if kind != "lens_api_aggregate" and len(parsed.docs) == 0:
             detail = "; ".join(map(str, parsed.defects[:10]))
-            raise MalformedFile(f"{path.name} holds no usable Lens patent record" + (f" ({detail})" if detail else ""))
+            raise MalformedFile(
+                f"{path.name} holds no usable Lens patent record" + (f" ({detail})" if detail else "")
+            )
         for d in parsed.defects:
             log.warning("%s: defective record at %s", path.name, d)
         notes = None
         if parsed.defects:
-            notes = f"{len(parsed.defects)} defective record(s) left out: " + " | ".join(map(str, parsed.defects))
+            notes = f"{len(parsed.defects)} defective record(s) left out: " + " | ".join(
+                map(str, parsed.defects)
+            )
         return {"kind": kind, "licence": LICENCE, "citation": CITATION, "notes": notes}
 
     return import_validated(store, NAME, files, check)
@@ -410,27 +472,41 @@ def load_documents(store: RawStore) -> tuple[pd.DataFrame, list[Entry], list[dic
             if len(parsed.docs):
                 frames.append(parsed.docs)
                 used.append(e)
-            defects += [{"source": NAME, "file": e.name, "line": d.line, "problem": d.reason} for d in parsed.defects]
+            defects += [
+                {"source": NAME, "file": e.name, "line": d.line, "problem": d.reason} for d in parsed.defects
+            ]
     docs = pd.concat(frames, ignore_index=True) if frames else P.frame([])
     return docs, used, defects
 
 
 def load_aggregates(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     frames, used = [], []
-    for e in newest_query_only(store.find(NAME, "lens_api_aggregate"), ("terms", "fields", "start", "end"))[0]:
+    for e in newest_query_only(store.find(NAME, "lens_api_aggregate"), ("terms", "fields", "start", "end"))[
+        0
+    ]:
         parsed = parse("lens_api_aggregate", store.read_bytes(e), e.name)
-        agg = parsed.aggregate.assign(dataset=e.name, country_by=e.provenance.query.get("country_by", ""),
-                                      year_by=e.provenance.query.get("year_by", ""))
+        agg = parsed.aggregate.assign(
+            dataset=e.name,
+            country_by=e.provenance.query.get("country_by", ""),
+            year_by=e.provenance.query.get("year_by", ""),
+        )
         frames.append(agg)
         used.append(e)
     if not frames:
-        return pd.DataFrame(columns=["country", "year", "documents", "families", "dataset", "country_by", "year_by"]), []
+        return pd.DataFrame(
+            columns=["country", "year", "documents", "families", "dataset", "country_by", "year_by"]
+        ), []
     return pd.concat(frames, ignore_index=True), used
 
 
 # --------------------------------------------------------------------------- live
-def build_query(terms=DEFAULT_TERMS, fields=DEFAULT_FIELDS, start: int | None = None, end: int | None = None,
-                year_by: str = "priority") -> dict:
+def build_query(
+    terms=DEFAULT_TERMS,
+    fields=DEFAULT_FIELDS,
+    start: int | None = None,
+    end: int | None = None,
+    year_by: str = "priority",
+) -> dict:
     """Lens query JSON: any term as a phrase in any of the fields, optionally within years."""
     if not terms:
         raise BadParameter("no search term given")
@@ -447,13 +523,23 @@ def build_query(terms=DEFAULT_TERMS, fields=DEFAULT_FIELDS, start: int | None = 
 
 
 def add_fetch_arguments(parser) -> None:
-    parser.add_argument("--term", action="append", default=None,
-                        help="search term, matched as a phrase in title, abstract or claims; repeatable "
-                             "(default: exosome, exosomes, extracellular vesicle(s))")
-    parser.add_argument("--mode", choices=("records", "aggregate"), default="records",
-                        help="records: every matching record, scroll-paged (exact counts under any rule); "
-                             "aggregate: one request for country x year counts")
-    parser.add_argument("--country-by", choices=tuple(COUNTRY_FIELDS), default="applicant", help="aggregate mode only")
+    parser.add_argument(
+        "--term",
+        action="append",
+        default=None,
+        help="search term, matched as a phrase in title, abstract or claims; repeatable "
+        "(default: exosome, exosomes, extracellular vesicle(s))",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("records", "aggregate"),
+        default="records",
+        help="records: every matching record, scroll-paged (exact counts under any rule); "
+        "aggregate: one request for country x year counts",
+    )
+    parser.add_argument(
+        "--country-by", choices=tuple(COUNTRY_FIELDS), default="applicant", help="aggregate mode only"
+    )
     parser.add_argument("--year-by", choices=tuple(YEAR_FIELDS), default="priority")
     parser.add_argument("--start", type=int, default=2000)
     parser.add_argument("--end", type=int, default=2024)
@@ -466,8 +552,10 @@ def _client(base_url: str, client=None):
 
     token = secret(TOKEN_VAR)
     if not token:
-        raise SourceError(f"the Lens Patent API needs a token in the environment variable {TOKEN_VAR}",
-                          hint="request API access at lens.org (user profile > API), then export LENS_API_TOKEN=...")
+        raise SourceError(
+            f"the Lens Patent API needs a token in the environment variable {TOKEN_VAR}",
+            hint="request API access at lens.org (user profile > API), then export LENS_API_TOKEN=...",
+        )
     if client is None:
         # no HTTP cache: scroll ids expire, so a cached first page would break paging
         client = Client(base_url, name="Lens Patent API", cache=False, min_interval=0.5)
@@ -483,9 +571,19 @@ def _rate_pause(resp) -> None:
         time.sleep(min(int(wait), 60))
 
 
-def fetch(store: RawStore, term=None, mode: str = "records", country_by: str = "applicant", year_by: str = "priority",
-          start: int = 2000, end: int = 2024, max_records: int = 50000, base_url: str = API_URL, client=None,
-          page_size: int = PAGE_SIZE) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    term=None,
+    mode: str = "records",
+    country_by: str = "applicant",
+    year_by: str = "priority",
+    start: int = 2000,
+    end: int = 2024,
+    max_records: int = 50000,
+    base_url: str = API_URL,
+    client=None,
+    page_size: int = PAGE_SIZE,
+) -> list[Entry]:
     from ..http import parse_json
 
     terms = tuple(term or DEFAULT_TERMS)
@@ -496,27 +594,62 @@ def fetch(store: RawStore, term=None, mode: str = "records", country_by: str = "
     if year_by not in YEAR_FIELDS:
         raise BadParameter(f"unsupported year basis {year_by!r}: use {', '.join(YEAR_FIELDS)}")
     query = build_query(terms, start=start, end=end, year_by=year_by)
-    qmeta = {"terms": list(terms), "fields": list(DEFAULT_FIELDS), "start": start, "end": end, "year_by": year_by, "mode": mode}
+    qmeta = {
+        "terms": list(terms),
+        "fields": list(DEFAULT_FIELDS),
+        "start": start,
+        "end": end,
+        "year_by": year_by,
+        "mode": mode,
+    }
     client = _client(base_url, client)
     stamp = f"{start}-{end}_{year_by}"
     if mode == "aggregate":
         if country_by not in COUNTRY_FIELDS:
-            raise BadParameter(f"Lens aggregations cannot count by {country_by!r}; use {', '.join(COUNTRY_FIELDS)} "
-                               "or --mode records (priority office needs the records)")
+            raise BadParameter(
+                f"Lens aggregations cannot count by {country_by!r}; use {', '.join(COUNTRY_FIELDS)} "
+                "or --mode records (priority office needs the records)"
+            )
         payload = {
             "query": query,
             "size": 0,
-            "aggregations": {"by_country": {"terms": {"field": COUNTRY_FIELDS[country_by], "size": 100, "aggregations": {
-                "by_year": {"date_histogram": {"field": YEAR_FIELDS[year_by], "interval": "YEAR", "aggregations": {
-                    "families": {"cardinality": {"field": "family.simple.id"}}}}}}}}},
+            "aggregations": {
+                "by_country": {
+                    "terms": {
+                        "field": COUNTRY_FIELDS[country_by],
+                        "size": 100,
+                        "aggregations": {
+                            "by_year": {
+                                "date_histogram": {
+                                    "field": YEAR_FIELDS[year_by],
+                                    "interval": "YEAR",
+                                    "aggregations": {
+                                        "families": {"cardinality": {"field": "family.simple.id"}}
+                                    },
+                                }
+                            }
+                        },
+                    }
+                }
+            },
         }
         resp = client.request("POST", "patent/aggregate", json=payload)
         body = parse_json(resp.content, "Lens aggregate")
         aggregate_rows(body, "Lens aggregate answer")  # validate before storing
         qmeta["country_by"] = country_by
-        return [store.put(NAME, f"api_aggregate_{country_by}_{stamp}.json", resp.content, kind="lens_api_aggregate",
-                          route="live", licence=LICENCE, url=f"{client.base_url}/patent/aggregate", query=qmeta,
-                          citation=CITATION)]
+        return [
+            store.put(
+                NAME,
+                f"api_aggregate_{country_by}_{stamp}.json",
+                resp.content,
+                kind="lens_api_aggregate",
+                route="live",
+                licence=LICENCE,
+                url=f"{client.base_url}/patent/aggregate",
+                query=qmeta,
+                citation=CITATION,
+            )
+        ]
     pages: list[bytes] = []
     payload = {"query": query, "size": page_size, "scroll": SCROLL, "include": INCLUDE}
     got, total = 0, None
@@ -536,13 +669,24 @@ def fetch(store: RawStore, term=None, mode: str = "records", country_by: str = "
             if got >= min(total, max_records):
                 break
             if not scroll_id:
-                raise SourceError(f"Lens API: page {len(pages)} has no scroll_id but {total - got} records remain")
+                raise SourceError(
+                    f"Lens API: page {len(pages)} has no scroll_id but {total - got} records remain"
+                )
             _rate_pause(resp)
             payload = {"scroll_id": scroll_id, "scroll": SCROLL}
     qmeta.update({"total": total, "retrieved": got, "complete": bool(total is not None and got >= total)})
     # every page arrived and validated: only now write to the store
     return [
-        store.put(NAME, f"api_search_{stamp}_p{i:04d}.json", body, kind="lens_api_search", route="live", licence=LICENCE,
-                  url=f"{client.base_url}/patent/search", query={**qmeta, "page": i}, citation=CITATION)
+        store.put(
+            NAME,
+            f"api_search_{stamp}_p{i:04d}.json",
+            body,
+            kind="lens_api_search",
+            route="live",
+            licence=LICENCE,
+            url=f"{client.base_url}/patent/search",
+            query={**qmeta, "page": i},
+            citation=CITATION,
+        )
         for i, body in enumerate(pages, start=1)
     ]

@@ -45,7 +45,7 @@ from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
-from ._files import text_of, import_validated
+from ._files import import_validated, text_of
 
 NAME = "openalex"
 TITLE = "OpenAlex (works)"
@@ -62,14 +62,20 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # --------------------------------------------------------------------------- parsing
 def check_error_body(body, where: str) -> None:
     if isinstance(body, dict) and "error" in body and "meta" not in body:
-        raise SourceError(f"OpenAlex refused {where}: {body.get('error')} {str(body.get('message', ''))[:300]}",
-                          hint="check the filter fields and the query")
+        raise SourceError(
+            f"OpenAlex refused {where}: {body.get('error')} {str(body.get('message', ''))[:300]}",
+            hint="check the filter fields and the query",
+        )
 
 
 def parse_group_by(body, where: str = "OpenAlex answer") -> pd.DataFrame:
     """A group_by page to rows ``key, key_display_name, count`` (validated)."""
     check_error_body(body, where)
-    if not isinstance(body, dict) or not isinstance(body.get("meta"), dict) or not isinstance(body.get("group_by"), list):
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("meta"), dict)
+        or not isinstance(body.get("group_by"), list)
+    ):
         raise SourceError(f"{where}: not an OpenAlex group_by page (no meta and group_by)")
     rows = []
     for g in body["group_by"]:
@@ -84,7 +90,9 @@ def year_groups(body, where: str = "OpenAlex answer") -> pd.DataFrame:
     df = parse_group_by(body, where)
     bad = [k for k in df["key"] if not _YEAR.match(k)]
     if bad:
-        raise SourceError(f"{where}: group keys are not publication years (e.g. {bad[0]!r}); was group_by=publication_year asked?")
+        raise SourceError(
+            f"{where}: group keys are not publication years (e.g. {bad[0]!r}); was group_by=publication_year asked?"
+        )
     return pd.DataFrame({"year": df["key"].astype(int), "papers": df["count"].astype(int)})
 
 
@@ -119,15 +127,17 @@ def works_records(body, where: str = "OpenAlex answer") -> pd.DataFrame:
                 first = cs[0]
             if a.get("is_corresponding") and cs and not corr:
                 corr = cs[0]
-        rows.append({
-            "record_id": str(w.get("id", "")).rsplit("/", 1)[-1],
-            "year": w.get("publication_year"),
-            "countries": bib.join_codes(every),
-            "first_country": first,
-            "corresponding_country": corr,
-            "title": w.get("display_name") or w.get("title") or "",
-            "abstract": "",
-        })
+        rows.append(
+            {
+                "record_id": str(w.get("id", "")).rsplit("/", 1)[-1],
+                "year": w.get("publication_year"),
+                "countries": bib.join_codes(every),
+                "first_country": first,
+                "corresponding_country": corr,
+                "title": w.get("display_name") or w.get("title") or "",
+                "abstract": "",
+            }
+        )
     if not rows:
         return bib.empty_records()
     return pd.DataFrame(rows, columns=bib.RECORD_COLUMNS)
@@ -141,8 +151,14 @@ def _parse_json(data: bytes, name: str):
 
 
 # --------------------------------------------------------------------------- queries
-def works_filter(terms, topic: str = "exosomes", start: int | None = None, end: int | None = None,
-                 country: str | None = None, scope: str = "mainland") -> str:
+def works_filter(
+    terms,
+    topic: str = "exosomes",
+    start: int | None = None,
+    end: int | None = None,
+    country: str | None = None,
+    scope: str = "mainland",
+) -> str:
     parts = [f"title_and_abstract.search:{bib.topic_query(terms, topic, 'openalex')}"]
     if start is not None and end is not None:
         parts.append(f"publication_year:{start}-{end}")
@@ -170,7 +186,9 @@ def stored_url(url: str) -> str:
     from ..redact import redact_url
 
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("mailto", "api_key")]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("mailto", "api_key")
+    ]
     return redact_url(urlunsplit(parts._replace(query=urlencode(query, safe=":;,|*"))))
 
 
@@ -189,7 +207,9 @@ def group_pages(client, filt: str, group_by: str, max_pages: int = 50):
         if not nxt or not body["group_by"]:
             return
         if nxt in seen:
-            raise SourceError(f"OpenAlex returned the same next_cursor twice for {stored_url(resp.url)}; paging stopped")
+            raise SourceError(
+                f"OpenAlex returned the same next_cursor twice for {stored_url(resp.url)}; paging stopped"
+            )
         seen.add(nxt)
         cursor = nxt
     raise SourceError(f"OpenAlex group_by paging did not end after {max_pages} pages")
@@ -201,14 +221,22 @@ def record_pages(client, filt: str, max_records: int = 20000, per_page: int = 20
 
     cursor, got = "*", 0
     while True:
-        params = {"filter": filt, "select": RECORD_SELECT, "per_page": per_page, "cursor": cursor, **polite_params()}
+        params = {
+            "filter": filt,
+            "select": RECORD_SELECT,
+            "per_page": per_page,
+            "cursor": cursor,
+            **polite_params(),
+        }
         resp = client.get("works", params=params)
         body = parse_json(resp.content, f"OpenAlex {stored_url(resp.url)}")
         works_records(body, stored_url(resp.url))
         total = meta_count(body)
         if total > max_records:
-            raise SourceError(f"OpenAlex: {total} works match; more than --max-records {max_records}",
-                              hint="narrow the years, or use whole counting (one request per country)")
+            raise SourceError(
+                f"OpenAlex: {total} works match; more than --max-records {max_records}",
+                hint="narrow the years, or use whole counting (one request per country)",
+            )
         yield resp.url, resp.content, body
         got += len(body["results"])
         cursor = body["meta"].get("next_cursor")
@@ -223,12 +251,24 @@ def record_pages(client, filt: str, max_records: int = 20000, per_page: int = 20
 
 # --------------------------------------------------------------------------- live
 def add_fetch_arguments(parser) -> None:
-    parser.add_argument("--term", action="append", default=None,
-                        help="query term, repeatable (default: exosome, exosomes, extracellular vesicle(s))")
-    parser.add_argument("--country", action="append", default=None, help="ISO code or name, repeatable (default CN, US)")
-    parser.add_argument("--top", type=int, default=5, help="also fetch the next N countries by output (default 5)")
-    parser.add_argument("--topic", action="append", default=None,
-                        help=f"topic series to fetch, repeatable ({', '.join(bib.TOPICS)}; default all)")
+    parser.add_argument(
+        "--term",
+        action="append",
+        default=None,
+        help="query term, repeatable (default: exosome, exosomes, extracellular vesicle(s))",
+    )
+    parser.add_argument(
+        "--country", action="append", default=None, help="ISO code or name, repeatable (default CN, US)"
+    )
+    parser.add_argument(
+        "--top", type=int, default=5, help="also fetch the next N countries by output (default 5)"
+    )
+    parser.add_argument(
+        "--topic",
+        action="append",
+        default=None,
+        help=f"topic series to fetch, repeatable ({', '.join(bib.TOPICS)}; default all)",
+    )
     parser.add_argument("--start", type=int, default=2007)
     parser.add_argument("--end", type=int, default=2024)
     parser.add_argument("--counting", default="whole", choices=bib.COUNTING_RULES)
@@ -248,9 +288,20 @@ def validate_query(terms, countries, start: int, end: int, counting: str, scope:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
 
 
-def fetch(store: RawStore, term=None, country=None, top: int = 5, topic=None, start: int = 2007, end: int = 2024,
-          counting: str = "whole", china_scope: str = "mainland", max_records: int = 20000,
-          base_url: str | None = None, client=None) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    term=None,
+    country=None,
+    top: int = 5,
+    topic=None,
+    start: int = 2007,
+    end: int = 2024,
+    counting: str = "whole",
+    china_scope: str = "mainland",
+    max_records: int = 20000,
+    base_url: str | None = None,
+    client=None,
+) -> list[Entry]:
     from ..http import Client
 
     terms = bib.check_terms(term or bib.DEFAULT_TERMS)
@@ -265,7 +316,9 @@ def fetch(store: RawStore, term=None, country=None, top: int = 5, topic=None, st
         filt = works_filter(terms, "exosomes", start, end)
         for url, raw, body in group_pages(client, filt, "authorships.countries"):
             collected.append(("group_by_country", url, raw, {**base_q, "topic": "exosomes", "filter": filt}))
-        ranked = pd.concat([country_groups(json.loads(r)) for k, _, r, _ in collected if k == "group_by_country"])
+        ranked = pd.concat(
+            [country_groups(json.loads(r)) for k, _, r, _ in collected if k == "group_by_country"]
+        )
         ranked = ranked.sort_values(["papers", "country"], ascending=[False, True])
         wanted = len(countries) + top
         for c in ranked["country"]:
@@ -279,7 +332,9 @@ def fetch(store: RawStore, term=None, country=None, top: int = 5, topic=None, st
             filt = works_filter(terms, "exosomes", start, end, c, china_scope)
             for url, raw, body in group_pages(client, filt, "publication_year"):
                 year_groups(body, stored_url(url))
-                collected.append(("group_by_year", url, raw, {**base_q, "topic": "exosomes", "country": c, "filter": filt}))
+                collected.append(
+                    ("group_by_year", url, raw, {**base_q, "topic": "exosomes", "country": c, "filter": filt})
+                )
     else:
         filt = works_filter(terms, "exosomes", start, end)
         for url, raw, body in record_pages(client, filt, max_records):
@@ -289,7 +344,9 @@ def fetch(store: RawStore, term=None, country=None, top: int = 5, topic=None, st
         filt = works_filter(terms, t, start, end)
         for url, raw, body in group_pages(client, filt, "publication_year"):
             year_groups(body, stored_url(url))
-            collected.append(("group_by_year", url, raw, {**base_q, "topic": t, "country": WORLD, "filter": filt}))
+            collected.append(
+                ("group_by_year", url, raw, {**base_q, "topic": t, "country": WORLD, "filter": filt})
+            )
 
     # Every page arrived and parsed: only now write to the store.
     entries, counters = [], {}
@@ -297,19 +354,44 @@ def fetch(store: RawStore, term=None, country=None, top: int = 5, topic=None, st
         stem = f"{kind}_{query['topic']}_{query.get('country', WORLD)}_{start}-{end}"
         counters[stem] = counters.get(stem, 0) + 1
         name = f"{stem}_{china_scope}_p{counters[stem]:04d}.json"
-        entries.append(store.put(NAME, name, raw, kind=kind, route="live", licence=LICENCE, url=stored_url(url),
-                                 query=query, citation=CITATION, release=f"OpenAlex API, retrieved {pd.Timestamp.now('UTC').date()}"))
+        entries.append(
+            store.put(
+                NAME,
+                name,
+                raw,
+                kind=kind,
+                route="live",
+                licence=LICENCE,
+                url=stored_url(url),
+                query=query,
+                citation=CITATION,
+                release=f"OpenAlex API, retrieved {pd.Timestamp.now('UTC').date()}",
+            )
+        )
     return entries
 
 
-def live_command(terms=None, countries=None, start: int = 2007, end: int = 2024, counting: str = "whole",
-                 scope: str = "mainland", top: int = 5) -> str:
+def live_command(
+    terms=None,
+    countries=None,
+    start: int = 2007,
+    end: int = 2024,
+    counting: str = "whole",
+    scope: str = "mainland",
+    top: int = 5,
+) -> str:
     """The command a reader with a network runs to fetch the series."""
     terms = terms or bib.DEFAULT_TERMS
     parts = ["exo-industry fetch openalex"]
     parts += [f"--term '{t}'" for t in terms]
     parts += [f"--country {c}" for c in (countries or ["CN", "US"])]
-    parts += [f"--top {top}", f"--start {start}", f"--end {end}", f"--counting {counting}", f"--china-scope {scope}"]
+    parts += [
+        f"--top {top}",
+        f"--start {start}",
+        f"--end {end}",
+        f"--counting {counting}",
+        f"--china-scope {scope}",
+    ]
     return " ".join(parts) + " && exo-industry process --section literature"
 
 
@@ -321,7 +403,11 @@ def detect_kind(body, name: str) -> str:
             return "group_by_year"
         if all("/countries/" in k or re.fullmatch(r"[A-Za-z]{2}", k) for k in keys):
             return "group_by_country"
-    if isinstance(body, dict) and isinstance(body.get("results"), list) and isinstance(body.get("meta"), dict):
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("results"), list)
+        and isinstance(body.get("meta"), dict)
+    ):
         return "works_page"
     raise MalformedFile(
         f"{name} is not an OpenAlex answer this importer knows",
@@ -333,6 +419,7 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
     """Import saved OpenAlex answers (JSON). A year series without a country filter is
     stored as the world series of topic ``exosomes``; give the country in the file name
     as ``..._country-CN_...`` to mark a country series."""
+
     def check(path: Path, data: bytes) -> dict:
         body = _parse_json(text_of(data, path.name).encode("utf-8"), path.name)
         kind = detect_kind(body, path.name)
@@ -346,8 +433,12 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
         except SourceError as exc:
             raise MalformedFile(str(exc)) from None
         m = re.search(r"country-([A-Za-z]{2})", path.name)
-        return {"kind": kind, "licence": LICENCE, "citation": CITATION,
-                "query": {"topic": "exosomes", "country": m.group(1).upper() if m else WORLD}}
+        return {
+            "kind": kind,
+            "licence": LICENCE,
+            "citation": CITATION,
+            "query": {"topic": "exosomes", "country": m.group(1).upper() if m else WORLD},
+        }
 
     return import_validated(store, NAME, files, check)
 
@@ -374,7 +465,9 @@ def load_series(store: RawStore) -> pd.DataFrame:
         df.insert(5, "country", q.get("country", WORLD))
         frames.append(df)
     if not frames:
-        return pd.DataFrame(columns=["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"])
+        return pd.DataFrame(
+            columns=["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"]
+        )
     out = pd.concat(frames, ignore_index=True)
     keys = ["source", "route", "topic", "counting", "china_scope", "country", "year"]
     return out.groupby(keys, as_index=False)["papers"].sum()

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, require_columns, text_of, import_validated
+from ._files import csv_frame, first_line, import_validated, require_columns, text_of
 
 NAME = "owid"
 TITLE = "Our World in Data exports of IHME Global Burden of Disease deaths"
@@ -84,7 +84,12 @@ def detect_kind(text: str, name: str) -> str:
     causes = {m.group("cause") for c in cols if (m := _DEATHS_COLUMN.match(c))}
     if set(CATEGORY_LABELS) <= causes:
         return KIND_BY_CATEGORY
-    if {"Cardiovascular diseases", "Neoplasms", "Chronic respiratory diseases", "Diabetes mellitus"} <= causes:
+    if {
+        "Cardiovascular diseases",
+        "Neoplasms",
+        "Chronic respiratory diseases",
+        "Diabetes mellitus",
+    } <= causes:
         return KIND_BY_CAUSE
     raise MalformedFile(
         f"{name} is an OWID grapher CSV but not a GBD deaths export this importer knows "
@@ -108,7 +113,9 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
     if kind == KIND_BY_CATEGORY:
         value_cols = {c: CATEGORY_LABELS[v] for c, v in value_cols.items() if v in CATEGORY_LABELS}
         if len(value_cols) != len(CATEGORY_LABELS):
-            raise MalformedFile(f"{name}: expected the three GBD cause categories, found {sorted(value_cols.values())}")
+            raise MalformedFile(
+                f"{name}: expected the three GBD cause categories, found {sorted(value_cols.values())}"
+            )
     if not value_cols:
         raise MalformedFile(f"{name}: no 'Deaths - ... (Number)' columns")
     try:
@@ -126,7 +133,9 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
         if (values < 0).any():
             raise MalformedFile(f"{name}: column {col!r} holds negative death counts")
         frames.append(
-            pd.DataFrame({"entity": df["Entity"], "code": df["Code"], "year": years, "cause": cause, "deaths": values})
+            pd.DataFrame(
+                {"entity": df["Entity"], "code": df["Code"], "year": years, "cause": cause, "deaths": values}
+            )
         )
     out = pd.concat(frames, ignore_index=True)
     out = out[out["deaths"].notna()].reset_index(drop=True)
@@ -152,10 +161,15 @@ def _check(data: bytes, name: str) -> tuple[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- import
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
     """Validate every file first, then store them all (a bad file stores nothing)."""
+
     def check(path: Path, data: bytes) -> dict:
         kind, frame = _check(data, path.name)
-        return {"kind": kind, "licence": LICENCE, "release": f"IHME {gbd_round(frame)} via Our World in Data",
-                "citation": CITATION}
+        return {
+            "kind": kind,
+            "licence": LICENCE,
+            "release": f"IHME {gbd_round(frame)} via Our World in Data",
+            "citation": CITATION,
+        }
 
     return import_validated(store, NAME, files, check)
 
@@ -188,7 +202,10 @@ def load(store: RawStore, kind: str) -> tuple[pd.DataFrame, list[Entry], str]:
 # --------------------------------------------------------------------------- live
 def add_fetch_arguments(parser) -> None:
     parser.add_argument(
-        "--chart", action="append", default=None, choices=sorted(SLUGS.values()),
+        "--chart",
+        action="append",
+        default=None,
+        choices=sorted(SLUGS.values()),
         help="OWID grapher chart to download; repeatable (default: both)",
     )
     parser.add_argument("--base-url", default=os.environ.get("EXO_OWID_URL", BASE_URL))
@@ -220,7 +237,17 @@ def fetch(store: RawStore, chart=None, base_url: str | None = None, client=None)
             raise SourceError(f"Our World in Data: {slug} returned a {kind} table, not the expected one")
         got.append((name, resp.url, resp.content, kind, gbd_round(frame)))
     return [
-        store.put(NAME, name, body, kind=kind, route="live", licence=LICENCE, release=f"IHME {rnd} via Our World in Data",
-                  url=redact_url(url), query={"chart": name[:-4]}, citation=CITATION)
+        store.put(
+            NAME,
+            name,
+            body,
+            kind=kind,
+            route="live",
+            licence=LICENCE,
+            release=f"IHME {rnd} via Our World in Data",
+            url=redact_url(url),
+            query={"chart": name[:-4]},
+            citation=CITATION,
+        )
         for name, url, body, kind, rnd in got
     ]

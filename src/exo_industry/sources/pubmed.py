@@ -41,7 +41,7 @@ from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore, newest_query_only
-from ._files import csv_frame, first_line, require_columns, text_of, import_validated
+from ._files import csv_frame, first_line, import_validated, require_columns, text_of
 
 NAME = "pubmed"
 TITLE = "PubMed (NCBI E-utilities)"
@@ -64,9 +64,16 @@ CNS_CITATION = "NeuroCell Intel PubMed monitoring database, github.com/limorchen
 
 # Affiliation clauses per country code (what [ad] text matching needs).
 AD_NAMES = {
-    "CN": ("China",), "US": ("USA", "United States"), "GB": ("UK", "United Kingdom", "England", "Scotland", "Wales"),
-    "KR": ("Korea",), "HK": ("Hong Kong",), "MO": ("Macau", "Macao"), "TW": ("Taiwan",),
-    "IR": ("Iran",), "RU": ("Russia",), "NL": ("Netherlands",),
+    "CN": ("China",),
+    "US": ("USA", "United States"),
+    "GB": ("UK", "United Kingdom", "England", "Scotland", "Wales"),
+    "KR": ("Korea",),
+    "HK": ("Hong Kong",),
+    "MO": ("Macau", "Macao"),
+    "TW": ("Taiwan",),
+    "IR": ("Iran",),
+    "RU": ("Russia",),
+    "NL": ("Netherlands",),
 }
 
 
@@ -76,7 +83,9 @@ def parse_esearch(data: bytes, where: str = "esearch answer") -> dict:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise SourceError(f"{where}: not complete XML ({exc})", hint="the response may have been cut short; try again") from None
+        raise SourceError(
+            f"{where}: not complete XML ({exc})", hint="the response may have been cut short; try again"
+        ) from None
     if root.tag != "eSearchResult":
         raise SourceError(f"{where}: expected an eSearchResult, got <{root.tag}>")
     err = root.find("ERROR")
@@ -86,7 +95,9 @@ def parse_esearch(data: bytes, where: str = "esearch answer") -> dict:
     if count is None or not (count.text or "").strip().isdigit():
         raise SourceError(f"{where}: no Count in the eSearchResult")
     error_list = root.find("ErrorList")
-    errors = {} if error_list is None else {e.tag: [x.text for x in error_list.iter(e.tag)] for e in error_list}
+    errors = (
+        {} if error_list is None else {e.tag: [x.text for x in error_list.iter(e.tag)] for e in error_list}
+    )
     warnings = [w.text for w in root.iter("OutputMessage")]
     return {
         "count": int(count.text),
@@ -130,13 +141,18 @@ def make_client(base_url: str | None = None):
     from ..http import Client
 
     rate = rate_per_second()
-    return Client(base_url or os.environ.get("EXO_PUBMED_URL", API_URL), name="NCBI E-utilities",
-                  min_interval=1.0 / rate + 0.01)
+    return Client(
+        base_url or os.environ.get("EXO_PUBMED_URL", API_URL),
+        name="NCBI E-utilities",
+        min_interval=1.0 / rate + 0.01,
+    )
 
 
 def esearch_count(client, term: str) -> tuple[str, bytes, dict]:
     params = {"db": "pubmed", "term": term, "retmax": 0, "tool": "exo_industry"}
-    email = next((os.environ[v].strip() for v in ("EXO_MAILTO", "NCBI_EMAIL") if os.environ.get(v, "").strip()), None)
+    email = next(
+        (os.environ[v].strip() for v in ("EXO_MAILTO", "NCBI_EMAIL") if os.environ.get(v, "").strip()), None
+    )
     if email:
         params["email"] = email
     key = secret("NCBI_API_KEY")
@@ -153,9 +169,24 @@ def esearch_count(client, term: str) -> tuple[str, bytes, dict]:
 
 # --------------------------------------------------------------------------- live
 def add_fetch_arguments(parser) -> None:
-    parser.add_argument("--term", action="append", default=None, help="query term, repeatable (default exosome(s), extracellular vesicle(s))")
-    parser.add_argument("--country", action="append", default=None, help="ISO code or name, repeatable (default CN US GB DE JP KR IT)")
-    parser.add_argument("--topic", action="append", default=None, help=f"topic, repeatable ({', '.join(bib.TOPICS)}; default all)")
+    parser.add_argument(
+        "--term",
+        action="append",
+        default=None,
+        help="query term, repeatable (default exosome(s), extracellular vesicle(s))",
+    )
+    parser.add_argument(
+        "--country",
+        action="append",
+        default=None,
+        help="ISO code or name, repeatable (default CN US GB DE JP KR IT)",
+    )
+    parser.add_argument(
+        "--topic",
+        action="append",
+        default=None,
+        help=f"topic, repeatable ({', '.join(bib.TOPICS)}; default all)",
+    )
     parser.add_argument("--start", type=int, default=2007)
     parser.add_argument("--end", type=int, default=2024)
     parser.add_argument("--china-scope", default="mainland", choices=bib.CHINA_SCOPES)
@@ -165,15 +196,27 @@ def add_fetch_arguments(parser) -> None:
 DEFAULT_COUNTRIES = ("CN", "US", "GB", "DE", "JP", "KR", "IT")
 
 
-def fetch(store: RawStore, term=None, country=None, topic=None, start: int = 2007, end: int = 2024,
-          china_scope: str = "mainland", counting: str = "whole", base_url: str | None = None, client=None) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    term=None,
+    country=None,
+    topic=None,
+    start: int = 2007,
+    end: int = 2024,
+    china_scope: str = "mainland",
+    counting: str = "whole",
+    base_url: str | None = None,
+    client=None,
+) -> list[Entry]:
     terms = bib.check_terms(term or bib.DEFAULT_TERMS)
     countries = bib.normalise_country_list(country or DEFAULT_COUNTRIES)
     topics = [bib.check_topic(t) for t in (topic or bib.TOPICS)]
     bib.check_scope(china_scope)
     if bib.check_rule(counting) != "whole":
-        raise BadParameter(f"PubMed counts by affiliation cannot do {counting!r} counting",
-                           hint="export the records as MEDLINE text and import them (`exo-industry import pubmed FILE`)")
+        raise BadParameter(
+            f"PubMed counts by affiliation cannot do {counting!r} counting",
+            hint="export the records as MEDLINE text and import them (`exo-industry import pubmed FILE`)",
+        )
     if start > end:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
     client = client or make_client(base_url)
@@ -187,14 +230,32 @@ def fetch(store: RawStore, term=None, country=None, topic=None, start: int = 200
     entries = []
     for t, c, y, q, url, raw, parsed in collected:
         name = f"esearch_{t}_{c}_{y}_{china_scope}.xml"
-        entries.append(store.put(NAME, name, raw, kind="esearch_count", route="live", licence=LICENCE, url=url,
-                                 query={"topic": t, "country": c, "year": y, "term": q, "terms": list(terms),
-                                        "china_scope": china_scope},
-                                 citation=CITATION))
+        entries.append(
+            store.put(
+                NAME,
+                name,
+                raw,
+                kind="esearch_count",
+                route="live",
+                licence=LICENCE,
+                url=url,
+                query={
+                    "topic": t,
+                    "country": c,
+                    "year": y,
+                    "term": q,
+                    "terms": list(terms),
+                    "china_scope": china_scope,
+                },
+                citation=CITATION,
+            )
+        )
     return entries
 
 
-def live_command(terms=None, countries=None, start: int = 2007, end: int = 2024, scope: str = "mainland") -> str:
+def live_command(
+    terms=None, countries=None, start: int = 2007, end: int = 2024, scope: str = "mainland"
+) -> str:
     parts = ["exo-industry fetch pubmed"] + [f"--term '{t}'" for t in (terms or bib.DEFAULT_TERMS)]
     parts += [f"--country {c}" for c in (countries or DEFAULT_COUNTRIES)]
     parts += [f"--start {start}", f"--end {end}", f"--china-scope {scope}"]
@@ -240,7 +301,9 @@ def parse_medline(text: str, name: str = "MEDLINE file") -> pd.DataFrame:
             elif last in ("TI", "AB", "DP"):
                 cur[last] += " " + raw.strip()
     if not records:
-        raise MalformedFile(f"{name}: no PMID records", hint="expected a PubMed export in MEDLINE format ('PMID- ' lines)")
+        raise MalformedFile(
+            f"{name}: no PMID records", hint="expected a PubMed export in MEDLINE format ('PMID- ' lines)"
+        )
     rows = []
     for r in records:
         y = re.match(r"^(\d{4})", r["DP"])
@@ -253,8 +316,17 @@ def parse_medline(text: str, name: str = "MEDLINE file") -> pd.DataFrame:
                         every.add(c)
                         if i == 0 and not first:
                             first = c
-        rows.append({"record_id": r["PMID"], "year": int(y.group(1)) if y else None, "countries": bib.join_codes(every),
-                     "first_country": first, "corresponding_country": "", "title": r["TI"], "abstract": r["AB"]})
+        rows.append(
+            {
+                "record_id": r["PMID"],
+                "year": int(y.group(1)) if y else None,
+                "countries": bib.join_codes(every),
+                "first_country": first,
+                "corresponding_country": "",
+                "title": r["TI"],
+                "abstract": r["AB"],
+            }
+        )
     return pd.DataFrame(rows, columns=bib.RECORD_COLUMNS)
 
 
@@ -275,8 +347,17 @@ def parse_cns_records(text: str, name: str) -> pd.DataFrame:
     df = csv_frame(text, name, dtype=str, keep_default_na=False)
     require_columns(df, ["pmid", "title", "abstract", "pub_date"], name)
     years = pd.to_numeric(df["pub_date"].str.extract(r"^(\d{4})")[0], errors="coerce").astype("Int64")
-    return pd.DataFrame({"record_id": df["pmid"], "year": years, "countries": "", "first_country": "",
-                         "corresponding_country": "", "title": df["title"], "abstract": df["abstract"]})
+    return pd.DataFrame(
+        {
+            "record_id": df["pmid"],
+            "year": years,
+            "countries": "",
+            "first_country": "",
+            "corresponding_country": "",
+            "title": df["title"],
+            "abstract": df["abstract"],
+        }
+    )
 
 
 def detect_kind(text: str, name: str) -> str:
@@ -297,8 +378,10 @@ def detect_kind(text: str, name: str) -> str:
         if isinstance(body, dict) and "ev_clause" in body and "contexts" in body:
             return "ev_context_manifest"
     if head.startswith("<?xml") and "eSearchResult" in text[:500]:
-        raise MalformedFile(f"{name} is a bare esearch answer: its query (country, year) is not in the file",
-                            hint="use `exo-industry fetch pubmed`, which records the query beside each answer")
+        raise MalformedFile(
+            f"{name} is a bare esearch answer: its query (country, year) is not in the file",
+            hint="use `exo-industry fetch pubmed`, which records the query beside each answer",
+        )
     raise MalformedFile(
         f"{name} is not a PubMed file this importer knows (first line: {head[:80]!r})",
         hint="expected a MEDLINE text export ('PMID- ' lines) or the mirror's PubMed count/record tables",
@@ -318,8 +401,12 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
         return df
     if kind == "ev_context_manifest":
         body = json.loads(text)
-        return pd.DataFrame([{"context": k, "query": f"{body['ev_clause']} AND {v['query']}"}
-                             for k, v in body["contexts"].items()])
+        return pd.DataFrame(
+            [
+                {"context": k, "query": f"{body['ev_clause']} AND {v['query']}"}
+                for k, v in body["contexts"].items()
+            ]
+        )
     raise MalformedFile(f"{name}: unknown PubMed file kind {kind!r}")
 
 
@@ -329,7 +416,13 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
         k = detect_kind(text, path.name)
         if len(parse(k, text, path.name)) == 0:
             raise MalformedFile(f"{path.name} holds no rows")
-        cit = CONTEXT_CITATION if k.startswith("ev_context") else CNS_CITATION if k == "cns_records" else CITATION
+        cit = (
+            CONTEXT_CITATION
+            if k.startswith("ev_context")
+            else CNS_CITATION
+            if k == "cns_records"
+            else CITATION
+        )
         lic = "CC BY 4.0" if k.startswith("ev_context") else "none stated" if k == "cns_records" else LICENCE
         return {"kind": k, "licence": lic, "citation": cit}
 
@@ -339,8 +432,12 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
 def mirror_files(shared: Path) -> list[Path]:
     ctx = Path(shared).joinpath(*MIRROR_CONTEXT)
     cns = Path(shared).joinpath(*MIRROR_CNS)
-    files = [ctx / "pubmed_context_year_counts_2010_2026_strict.csv", ctx / "methods_manifest.json",
-             ctx / "query_registry.csv", cns / "all_pubmed_semantic_database.csv"]
+    files = [
+        ctx / "pubmed_context_year_counts_2010_2026_strict.csv",
+        ctx / "methods_manifest.json",
+        ctx / "query_registry.csv",
+        cns / "all_pubmed_semantic_database.csv",
+    ]
     return [f for f in files if f.is_file()]
 
 
@@ -356,7 +453,9 @@ def _load(store: RawStore, kind: str) -> tuple[list[pd.DataFrame], list[Entry]]:
 def load_context_counts(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     frames, used = _load(store, "ev_context_year_counts")
     if not frames:
-        raise MissingData("no PubMed EV context counts in the raw store", hint="`exo-industry import pubmed --mirror`")
+        raise MissingData(
+            "no PubMed EV context counts in the raw store", hint="`exo-industry import pubmed --mirror`"
+        )
     df = pd.concat(frames, ignore_index=True).drop_duplicates(["year", "context"], keep="last")
     return df.sort_values(["context", "year"]).reset_index(drop=True), used
 
@@ -382,9 +481,18 @@ def load_series(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     for e in entries:
         parsed = parse_esearch(store.read_bytes(e), e.name)
         q = e.provenance.query
-        rows.append({"source": NAME, "route": e.provenance.route, "topic": q.get("topic", "exosomes"), "counting": "whole",
-                     "china_scope": q.get("china_scope", "mainland"), "country": q.get("country", WORLD),
-                     "year": int(q["year"]), "papers": parsed["count"]})
+        rows.append(
+            {
+                "source": NAME,
+                "route": e.provenance.route,
+                "topic": q.get("topic", "exosomes"),
+                "counting": "whole",
+                "china_scope": q.get("china_scope", "mainland"),
+                "country": q.get("country", WORLD),
+                "year": int(q["year"]),
+                "papers": parsed["count"],
+            }
+        )
         used.append(e)
     cols = ["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"]
     return pd.DataFrame(rows, columns=cols), used

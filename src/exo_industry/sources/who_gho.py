@@ -77,7 +77,10 @@ def check_page(body, where: str) -> tuple[list[dict], str | None]:
     """Validate one OData answer; return (rows, next link or None)."""
     err = odata_error_text(body)
     if err is not None:
-        raise SourceError(f"WHO GHO API refused {where}: {err}", hint=f"check the indicator code and the filter; see {DOCS_URL}")
+        raise SourceError(
+            f"WHO GHO API refused {where}: {err}",
+            hint=f"check the indicator code and the filter; see {DOCS_URL}",
+        )
     if not isinstance(body, dict) or not isinstance(body.get("value"), list):
         keys = list(body)[:6] if isinstance(body, dict) else type(body).__name__
         raise SourceError(f"WHO GHO API: unexpected answer for {where} (no 'value' list; got {keys})")
@@ -150,8 +153,18 @@ def validate_query(indicators: list[str], spatial: list[str], start: int | None,
 
 # --------------------------------------------------------------------------- live
 def add_fetch_arguments(parser) -> None:
-    parser.add_argument("--indicator", action="append", default=None, help="GHO indicator code; repeatable (default NCDMORT3070)")
-    parser.add_argument("--location", action="append", default=None, help="GHO SpatialDim: ISO3 code, GLOBAL or a WHO region; repeatable (default: all)")
+    parser.add_argument(
+        "--indicator",
+        action="append",
+        default=None,
+        help="GHO indicator code; repeatable (default NCDMORT3070)",
+    )
+    parser.add_argument(
+        "--location",
+        action="append",
+        default=None,
+        help="GHO SpatialDim: ISO3 code, GLOBAL or a WHO region; repeatable (default: all)",
+    )
     parser.add_argument("--start", type=int, default=2000)
     parser.add_argument("--end", type=int, default=2019)
     parser.add_argument("--base-url", default=os.environ.get("EXO_WHO_GHO_URL", API_URL))
@@ -169,7 +182,9 @@ def fetch_pages(client, indicator: str, odata_filter: str):
     while url:
         page += 1
         if page > MAX_PAGES or url in seen:
-            raise SourceError(f"WHO GHO API: paging of {indicator} does not end (page {page}, {redact_url(url)})")
+            raise SourceError(
+                f"WHO GHO API: paging of {indicator} does not end (page {page}, {redact_url(url)})"
+            )
         seen.add(url)
         resp = client.get(url, params=params if page == 1 else None)
         body = parse_json(resp.content, f"WHO GHO {indicator} page {page}")
@@ -178,8 +193,15 @@ def fetch_pages(client, indicator: str, odata_filter: str):
         url = urljoin(resp.url, nxt) if nxt else None
 
 
-def fetch(store: RawStore, indicator=None, location=None, start: int | None = 2000, end: int | None = 2019,
-          base_url: str | None = None, client=None) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    indicator=None,
+    location=None,
+    start: int | None = 2000,
+    end: int | None = 2019,
+    base_url: str | None = None,
+    client=None,
+) -> list[Entry]:
     from ..http import Client
     from ..redact import redact_url
 
@@ -199,8 +221,17 @@ def fetch(store: RawStore, indicator=None, location=None, start: int | None = 20
     tag = "-".join(spatial) if spatial else "all"
     query = {"filter": odata_filter, "locations": spatial, "start": start, "end": end}
     return [
-        store.put(NAME, f"gho_{code}_{tag}_{start}-{end}_p{n:04d}.json", body, kind=KIND, route="live", licence=LICENCE,
-                  url=redact_url(url), query=dict(query, indicator=code), citation=CITATION)
+        store.put(
+            NAME,
+            f"gho_{code}_{tag}_{start}-{end}_p{n:04d}.json",
+            body,
+            kind=KIND,
+            route="live",
+            licence=LICENCE,
+            url=redact_url(url),
+            query=dict(query, indicator=code),
+            citation=CITATION,
+        )
         for code, n, url, body in collected
     ]
 

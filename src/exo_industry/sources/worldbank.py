@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, require_columns, text_of, import_validated
+from ._files import csv_frame, first_line, import_validated, require_columns, text_of
 
 NAME = "worldbank"
 TITLE = "World Bank World Development Indicators"
@@ -79,7 +79,12 @@ def parse_bulk_csv(text: str, name: str) -> tuple[pd.DataFrame, str | None]:
     years = [c for c in df.columns if str(c).isdigit()]
     if not years:
         raise MalformedFile(f"{name}: no year columns")
-    long = df.melt(id_vars=["Country Name", "Country Code", "Indicator Code"], value_vars=years, var_name="year", value_name="value")
+    long = df.melt(
+        id_vars=["Country Name", "Country Code", "Indicator Code"],
+        value_vars=years,
+        var_name="year",
+        value_name="value",
+    )
     long = long[long["value"].str.strip() != ""]
     out = pd.DataFrame(
         {
@@ -98,7 +103,9 @@ def check_api_body(page, where: str) -> tuple[dict, list]:
     if isinstance(page, list) and page and isinstance(page[0], dict) and "message" in page[0]:
         msgs = page[0]["message"]
         text = "; ".join(f"{m.get('key', '')}: {m.get('value', '')} (id {m.get('id', '?')})" for m in msgs)
-        raise SourceError(f"World Bank API refused {where}: {text}", hint="check the country and indicator codes")
+        raise SourceError(
+            f"World Bank API refused {where}: {text}", hint="check the country and indicator codes"
+        )
     if not (isinstance(page, list) and len(page) == 2 and isinstance(page[0], dict)):
         raise SourceError(f"World Bank API: unexpected answer for {where}: {str(page)[:200]}")
     meta, rows = page
@@ -128,7 +135,9 @@ def api_rows_to_frame(rows: list) -> pd.DataFrame:
 def parse(kind: str, data: bytes, name: str) -> pd.DataFrame:
     if kind == "wdi_bulk_zip":
         members = _unzip(data, name)
-        frames = [parse_bulk_csv(text_of(b, m), m)[0] for m, b in members if os.path.basename(m).startswith("API_")]
+        frames = [
+            parse_bulk_csv(text_of(b, m), m)[0] for m, b in members if os.path.basename(m).startswith("API_")
+        ]
         if not frames:
             raise MalformedFile(f"{name}: the zip holds no API_*.csv data file")
         return pd.concat(frames, ignore_index=True)
@@ -163,7 +172,12 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
             release = parse_bulk_csv(text, path.name)[1] if kind == "wdi_bulk_csv" else None
         if len(parse(kind, data, path.name)) == 0:
             raise MalformedFile(f"{path.name} holds no values")
-        return {"kind": kind, "licence": LICENCE, "release": f"WDI {release}" if release else None, "citation": CITATION}
+        return {
+            "kind": kind,
+            "licence": LICENCE,
+            "release": f"WDI {release}" if release else None,
+            "citation": CITATION,
+        }
 
     return import_validated(store, NAME, files, check)
 
@@ -193,14 +207,23 @@ def load_indicators(store: RawStore, indicators: list[str] | None = None) -> tup
             f"no World Bank values{' for ' + ', '.join(indicators) if indicators else ''} in the raw store",
             hint="`exo-industry import worldbank --mirror`, or `exo-industry fetch worldbank --indicator CODE`",
         )
-    df = pd.concat(frames, ignore_index=True).drop_duplicates(["country_code", "indicator", "year"], keep="last")
+    df = pd.concat(frames, ignore_index=True).drop_duplicates(
+        ["country_code", "indicator", "year"], keep="last"
+    )
     return df.sort_values(["indicator", "country_code", "year"]).reset_index(drop=True), used
 
 
 # --------------------------------------------------------------------------- live
 def add_fetch_arguments(parser) -> None:
-    parser.add_argument("--indicator", action="append", default=None, help="WDI code; repeatable (default SP.POP.65UP.TO.ZS and SP.POP.TOTL)")
-    parser.add_argument("--country", action="append", default=None, help="ISO3 code or 'all'; repeatable (default all)")
+    parser.add_argument(
+        "--indicator",
+        action="append",
+        default=None,
+        help="WDI code; repeatable (default SP.POP.65UP.TO.ZS and SP.POP.TOTL)",
+    )
+    parser.add_argument(
+        "--country", action="append", default=None, help="ISO3 code or 'all'; repeatable (default all)"
+    )
     parser.add_argument("--start", type=int, default=1960)
     parser.add_argument("--end", type=int, default=2024)
     parser.add_argument("--per-page", type=int, default=1000)
@@ -248,8 +271,16 @@ def fetch_pages(client, indicator: str, countries: list[str], start: int, end: i
     yield from fetch_pages_raw(client, path, params)
 
 
-def fetch(store: RawStore, indicator=None, country=None, start: int = 1960, end: int = 2024, per_page: int = 1000,
-          base_url: str = API_URL, client=None) -> list[Entry]:
+def fetch(
+    store: RawStore,
+    indicator=None,
+    country=None,
+    start: int = 1960,
+    end: int = 2024,
+    per_page: int = 1000,
+    base_url: str = API_URL,
+    client=None,
+) -> list[Entry]:
     from ..http import Client
     from ..redact import redact_url
 
@@ -266,9 +297,17 @@ def fetch(store: RawStore, indicator=None, country=None, start: int = 1960, end:
     for code, url, body, meta in collected:
         name = f"api_{code}_{'-'.join(countries)}_{start}-{end}_p{int(meta['page']):04d}.json"
         entries.append(
-            store.put(NAME, name, body, kind="api_json", route="live", licence=LICENCE,
-                      release=f"WDI {meta.get('lastupdated')}" if meta.get("lastupdated") else None,
-                      url=redact_url(url), query={"indicator": code, "countries": countries, "start": start, "end": end},
-                      citation=CITATION)
+            store.put(
+                NAME,
+                name,
+                body,
+                kind="api_json",
+                route="live",
+                licence=LICENCE,
+                release=f"WDI {meta.get('lastupdated')}" if meta.get("lastupdated") else None,
+                url=redact_url(url),
+                query={"indicator": code, "countries": countries, "start": start, "end": end},
+                citation=CITATION,
+            )
         )
     return entries

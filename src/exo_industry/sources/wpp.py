@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, require_columns, text_of, import_validated
+from ._files import csv_frame, first_line, import_validated, require_columns, text_of
 
 NAME = "wpp"
 TITLE = "UN World Population Prospects 2024"
@@ -41,7 +41,13 @@ API_URL = "https://population.un.org/dataportalapi/api/v1"
 INDICATOR_AGE5 = 46  # Population by 5-year age groups and sex
 
 # The portal's variant names, mapped to ours.
-_PORTAL_VARIANTS = {"Median": "medium", "Medium": "medium", "Low": "low", "High": "high", "Estimates": "estimates"}
+_PORTAL_VARIANTS = {
+    "Median": "medium",
+    "Medium": "medium",
+    "Low": "low",
+    "High": "high",
+    "Estimates": "estimates",
+}
 AGE_GROUPS = [f"{a}-{a + 4}" for a in range(0, 100, 5)] + ["100+"]
 POP_COLUMNS = ["location_code", "year", "variant", "age_group", "pop_male", "pop_female", "pop_total"]
 
@@ -109,7 +115,11 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
         return out
     if kind == "popprojAge5dt":
         df = csv_frame(text, name)
-        require_columns(df, ["country_code", "year", "age", "popM", "popF", "pop", "popM_low", "popF_low", "pop_low"], name)
+        require_columns(
+            df,
+            ["country_code", "year", "age", "popM", "popF", "pop", "popM_low", "popF_low", "pop_low"],
+            name,
+        )
         frames = []
         for variant, suffix in (("medium", ""), ("low", "_low"), ("high", "_high")):
             frames.append(
@@ -168,7 +178,11 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
         df = csv_frame(text, name)
         require_columns(df, ["country_area", "time", "population"], name)
         return pd.DataFrame(
-            {"location_code": df["country_area"].astype(int), "year": df["time"].astype(int), "pop_total": df["population"].astype(float)}
+            {
+                "location_code": df["country_area"].astype(int),
+                "year": df["time"].astype(int),
+                "pop_total": df["population"].astype(float),
+            }
         )
     raise MalformedFile(f"{name}: unknown WPP file kind {kind!r}")
 
@@ -180,7 +194,9 @@ def _parse_portal_page(text: str, name: str) -> pd.DataFrame:
         raise MalformedFile(f"{name} is not complete JSON: {exc}") from None
     rows = page.get("data") if isinstance(page, dict) else None
     if rows is None:
-        raise MalformedFile(f"{name} has no 'data' list (keys: {list(page)[:8] if isinstance(page, dict) else type(page).__name__})")
+        raise MalformedFile(
+            f"{name} has no 'data' list (keys: {list(page)[:8] if isinstance(page, dict) else type(page).__name__})"
+        )
     if not rows:
         return pd.DataFrame(columns=POP_COLUMNS)
     df = pd.DataFrame(rows)
@@ -193,7 +209,12 @@ def _parse_portal_page(text: str, name: str) -> pd.DataFrame:
         raise MalformedFile(f"{name}: unexpected sex labels {sorted(df.loc[sex.isna(), 'sex'].unique())}")
     df["sexcol"] = sex
     df["age_group"] = df["ageLabel"].map(_norm_age)
-    wide = df.pivot_table(index=["locationId", "year", "variant", "age_group"], columns="sexcol", values="value", aggfunc="first")
+    wide = df.pivot_table(
+        index=["locationId", "year", "variant", "age_group"],
+        columns="sexcol",
+        values="value",
+        aggfunc="first",
+    )
     wide = wide.reset_index().rename(columns={"locationId": "location_code"})
     # The portal reports values in persons; our tables are in thousands.
     for col in ("pop_male", "pop_female", "pop_total"):
@@ -267,7 +288,11 @@ def load_locations(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     if tree:
         t = tree[-1][1]
         df = pd.DataFrame(
-            {"location_code": t["country_code"].astype(int), "name": t["name"], "is_country": t["location_type"] == "4"}
+            {
+                "location_code": t["country_code"].astype(int),
+                "name": t["name"],
+                "is_country": t["location_type"] == "4",
+            }
         )
         if names:
             n = names[-1][1][["country_code", "name"]].rename(columns={"country_code": "location_code"})
@@ -280,21 +305,36 @@ def load_locations(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
     else:
         df = pd.DataFrame(columns=["location_code", "name", "is_country"])
     df["iso3"] = df["location_code"].map(lambda c: iso3_for(int(c)) or "")
-    return df[["location_code", "name", "iso3", "is_country"]].sort_values("location_code").reset_index(drop=True), entries
+    return df[["location_code", "name", "iso3", "is_country"]].sort_values("location_code").reset_index(
+        drop=True
+    ), entries
 
 
 def load_annual(store: RawStore) -> tuple[pd.DataFrame, pd.DataFrame, list[Entry]]:
     """The annual DDF extract: (age groups, totals, entries); empty frames when absent."""
     ages = _frames(store, "ddf_age5")
     totals = _frames(store, "ddf_total")
-    a = pd.concat([f for _, f in ages], ignore_index=True) if ages else pd.DataFrame(columns=["location_code", "year", "age_group", "pop_total"])
-    t = pd.concat([f for _, f in totals], ignore_index=True) if totals else pd.DataFrame(columns=["location_code", "year", "pop_total"])
+    a = (
+        pd.concat([f for _, f in ages], ignore_index=True)
+        if ages
+        else pd.DataFrame(columns=["location_code", "year", "age_group", "pop_total"])
+    )
+    t = (
+        pd.concat([f for _, f in totals], ignore_index=True)
+        if totals
+        else pd.DataFrame(columns=["location_code", "year", "pop_total"])
+    )
     return a, t, [e for e, _ in ages + totals]
 
 
 # --------------------------------------------------------------------------- live
 def add_fetch_arguments(parser) -> None:
-    parser.add_argument("--location", action="append", default=None, help="location (name, ISO3 or M49 code); repeatable; default CHN")
+    parser.add_argument(
+        "--location",
+        action="append",
+        default=None,
+        help="location (name, ISO3 or M49 code); repeatable; default CHN",
+    )
     parser.add_argument("--start", type=int, default=1950)
     parser.add_argument("--end", type=int, default=2100)
     parser.add_argument("--base-url", default=os.environ.get("EXO_WPP_URL", API_URL))
@@ -310,16 +350,26 @@ def _location_id(text: str) -> int:
         return int(t)
     if t.lower() in ALIASES:
         return ALIASES[t.lower()]
-    c = pycountry.countries.get(alpha_3=t.upper()) if len(t) == 3 else pycountry.countries.get(alpha_2=t.upper()) if len(t) == 2 else None
+    c = (
+        pycountry.countries.get(alpha_3=t.upper())
+        if len(t) == 3
+        else pycountry.countries.get(alpha_2=t.upper())
+        if len(t) == 2
+        else None
+    )
     if c is None:
         try:
             c = pycountry.countries.lookup(t)
         except LookupError:
-            raise BadParameter(f"unknown location {t!r}", hint="use an ISO 3166 code (CHN) or a UN M49 code (156)") from None
+            raise BadParameter(
+                f"unknown location {t!r}", hint="use an ISO 3166 code (CHN) or a UN M49 code (156)"
+            ) from None
     return int(c.numeric)
 
 
-def fetch(store: RawStore, location=None, start: int = 1950, end: int = 2100, base_url: str = API_URL, client=None) -> list[Entry]:
+def fetch(
+    store: RawStore, location=None, start: int = 1950, end: int = 2100, base_url: str = API_URL, client=None
+) -> list[Entry]:
     from ..http import Client
 
     if start > end:
@@ -355,8 +405,18 @@ def fetch(store: RawStore, location=None, start: int = 1950, end: int = 2100, ba
     query = {"indicator": INDICATOR_AGE5, "locations": ids, "start": start, "end": end}
     tag = f"portal_{INDICATOR_AGE5}_{'-'.join(map(str, ids))}_{start}-{end}"
     return [
-        store.put(NAME, f"{tag}_p{i:04d}.json", body, kind="portal_json", route="live", licence=LICENCE, release=RELEASE,
-                  url=_redacted(u), query=query, citation=CITATION)
+        store.put(
+            NAME,
+            f"{tag}_p{i:04d}.json",
+            body,
+            kind="portal_json",
+            route="live",
+            licence=LICENCE,
+            release=RELEASE,
+            url=_redacted(u),
+            query=query,
+            citation=CITATION,
+        )
         for i, (u, body) in enumerate(pages, start=1)
     ]
 
