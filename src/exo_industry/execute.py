@@ -120,17 +120,8 @@ def check_parameters(stem: str, parameters: dict) -> dict:
     from .sections import by_notebook
 
     section = by_notebook(stem)
-    if section is not None and hasattr(section, "validate_parameters"):
-        import inspect
-
-        accepted = inspect.signature(section.validate_parameters).parameters
-        plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        required = {
-            n for n, p in accepted.items() if p.kind in plain and p.default is inspect.Parameter.empty
-        }
-        if required <= set(merged):  # a notebook without the section's parameters validates itself
-            takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
-            section.validate_parameters(**{k: v for k, v in merged.items() if takes_all or k in accepted})
+    if section is not None:  # the section contract guarantees validate_parameters(**values)
+        section.validate_parameters(**merged)
     return merged
 
 

@@ -227,7 +227,7 @@ def export_notebook(executed: Path, out_dir: Path | None = None) -> Path:
     _clean(nb)
     section = by_notebook(stem)
     names = [section.NAME] if section else []
-    notes = [section.DATA_NOTE[lang]] if section is not None and hasattr(section, "DATA_NOTE") else []
+    notes = [section.DATA_NOTE[lang]] if section is not None else []
     title = section.TITLE[lang] if section else stem
     nb.metadata["title"] = f"{title} · {TEXT[lang]['kicker']}"
     resources = {
@@ -253,7 +253,7 @@ def _img_data_uri(path: Path) -> str:
 
 def key_figure(section, lang: str) -> Path | None:
     figs = paths().figures
-    name = getattr(section, "KEY_FIGURE", None)
+    name = section.KEY_FIGURE
     if name:
         p = figs / f"{name}.{lang}.png"
         if p.exists():
@@ -295,7 +295,7 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "title": s.TITLE[lang],
                 "href": f"{s.NOTEBOOK}.{lang}.html",
                 "img": _img_data_uri(fig) if fig else None,
-                "note": getattr(s, "DATA_NOTE", {}).get(lang, ""),
+                "note": s.DATA_NOTE[lang],
             }
         )
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
