@@ -233,105 +233,181 @@ def _rows(spec):
     )
 
 
-def test_oncology_verdict_rules():
-    onc = _rows(
+def _areas(*spec):
+    """Rows from (area, kind, count) triples, one study per count (all in the US, undated)."""
+    rows, i = [], 0
+    for area, kind, count in spec:
+        for _ in range(count):
+            i += 1
+            rows.append((f"NCT{i}", kind, area, "US", ""))
+    return _rows(rows)
+
+
+COMPANIES = [
+    "Aegle Therapeutics",
+    "Codiak Biosciences",
+    "Direct Biologics",
+    "ExoPharm",
+    "Brexogen",
+    "Organicell",
+]
+DB_PHASE3 = "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
+SHIFTED = ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"]
+
+
+def _audit(statuses, db_detail="", paper_phases=""):
+    return pd.DataFrame(
         [
-            ("NCT1", "therapeutic", "oncology", "US", "2020-01-01"),
-            ("NCT2", "diagnostic", "oncology", "US", "2020-01-01"),
-            ("NCT3", "therapeutic", "respiratory", "US", "2020-01-01"),
+            {
+                "company": c,
+                "status": s,
+                "paper_phases": paper_phases,
+                "registry_detail": db_detail if c == "Direct Biologics" else "",
+            }
+            for c, s in zip(COMPANIES, statuses, strict=True)
         ]
     )
-    assert trials.check_oncology(onc, True, "test").verdict == "reproduced"
-    diag_led = _rows(
+
+
+# ------------------------------------------------------------------- evidence: verdict rules at their edges
+def test_oncology_evidence_with_complete_records():
+    onc = lambda *spec: trials.oncology_evidence(_areas(*spec), True)  # noqa: E731
+    e = onc(("oncology", "therapeutic", 2), ("respiratory", "therapeutic", 1))
+    assert e.verdict == "reproduced" and e["lead"] == "oncology" and e["oncology"] == 2 and e["lead_n"] == 2
+    assert e["ranking"] == (("oncology", 2), ("respiratory", 1))
+    # oncology leads only with its diagnostic studies counted
+    e = onc(("oncology", "diagnostic", 2), ("respiratory", "therapeutic", 1))
+    assert e.verdict == "reproduced with caveat"
+    # tied at the top, one study apart either way
+    e = onc(("oncology", "therapeutic", 2), ("respiratory", "therapeutic", 2))
+    assert e.verdict == "reproduced with caveat" and e["oncology"] == e["lead_n"] == 2
+    e = onc(("oncology", "therapeutic", 1), ("respiratory", "therapeutic", 2))
+    assert e.verdict == "contradicted" and e["lead"] == "respiratory" and e["oncology"] == 1
+    e = onc(("respiratory", "therapeutic", 1))
+    assert e.verdict == "contradicted" and e["oncology"] == 0
+
+
+def test_oncology_evidence_with_partial_records_uses_the_cited_share():
+    rows = _areas(("respiratory", "therapeutic", 2), ("oncology", "therapeutic", 1))
+    assert trials.rules.CITED_SHARE_DECIDES == 0.5
+    # the 2026 counts: 133 of 444 EV studies match cancer terms
+    e = trials.oncology_evidence(rows, False)
+    assert e.verdict == "not checkable offline" and e["basis"] == "partial"
+    assert (e["cited_cancer"], e["cited_total"]) == (133, 444)
+    assert e.thresholds == {"cited_share_decides": 0.5}
+    # exactly half does not decide; one more study does
+    assert trials.oncology_evidence(rows, False, (222, 444, 18, 24)).verdict == "not checkable offline"
+    e = trials.oncology_evidence(rows, False, (223, 444, 18, 24))
+    assert e.verdict == "reproduced with caveat" and e["basis"] == "cited" and e["cited_share"] > 0.5
+    # no EV study at all, complete or not
+    empty = _areas(("oncology", "mention", 1))
+    for complete in (True, False):
+        e = trials.oncology_evidence(empty, complete)
+        assert e.verdict == "not checkable offline" and e["basis"] == "empty" and e["lead"] == "none"
+
+
+def test_china_evidence_counts_studies_posted_by_the_end_of_the_paper_year():
+    assert trials.PAPER_YEAR == 2024 and trials.rules.CHINA_STUDIES_CONTRADICT == 1
+    last_day = _rows([("NCT1", "therapeutic", "respiratory", "China", "2024-12-31")])
+    for complete in (True, False):
+        e = trials.china_evidence(last_day, complete)
+        assert e.verdict == "contradicted" and e["n"] == 1 and e["phases"] == (("phase 1", 1),)
+    assert e.thresholds == {"studies_to_contradict": 1, "posted_by_year": 2024}
+    next_day = _rows(
         [
-            ("NCT1", "diagnostic", "oncology", "US", ""),
-            ("NCT2", "diagnostic", "oncology", "US", ""),
-            ("NCT3", "therapeutic", "respiratory", "US", ""),
+            ("NCT1", "therapeutic", "respiratory", "China", "2025-01-01"),
+            ("NCT2", "diagnostic", "oncology", "China", "2019-01-01"),  # measured, not given
+            ("NCT3", "therapeutic", "oncology", "US", "2019-01-01"),  # not in China
+            ("NCT4", "therapeutic", "oncology", "China", ""),  # no date: counted apart
         ]
     )
-    assert trials.check_oncology(diag_led, True, "test").verdict == "reproduced with caveat"
-    resp = _rows(
-        [
-            ("NCT1", "therapeutic", "respiratory", "US", ""),
-            ("NCT2", "therapeutic", "respiratory", "US", ""),
-            ("NCT3", "therapeutic", "oncology", "US", ""),
-        ]
+    e = trials.china_evidence(next_day, True)
+    assert e.verdict == "reproduced" and e["n"] == 0 and e["n_undated"] == 1
+    assert trials.china_evidence(next_day, False).verdict == "not checkable offline"
+    both = _rows([("NCT9", "therapeutic", "respiratory", "China and US", "2020-02-19")])
+    e = trials.china_evidence(both, False)
+    assert e.verdict == "contradicted" and e["studies"][0]["nct_id"] == "NCT9"
+    assert (e["n_industry"], e["n_vesicle"], e["n_medium"]) == (0, 1, 0)
+
+
+def test_table1_evidence_verdicts():
+    ev = trials.table1_evidence
+    assert ev(_audit(["agrees"] * 6), True).verdict == "reproduced"
+    assert ev(_audit(["agrees"] * 6), False).verdict == "reproduced"
+    more = ["agrees", "registry shows more"] + ["agrees"] * 4
+    e = ev(_audit(more), True)
+    assert e.verdict == "reproduced with caveat" and e["more"] == ("Codiak Biosciences",)
+    # the ExoFlo/ExoPharm rows differ: a shifted row only when the registry shows ExoFlo in phase 3
+    e = ev(_audit(SHIFTED, DB_PHASE3), True)
+    assert e.verdict == "reproduced with caveat" and e["shift_only"]
+    assert e["direct_biologics_phase3"] == ("NCT05354141",)
+    assert ev(_audit(SHIFTED), True).verdict == "contradicted"
+    # a row outside the two shifted ones differs
+    outside = ["differs", "agrees", "registry shows more", "differs", "agrees", "agrees"]
+    assert ev(_audit(outside, DB_PHASE3), True).verdict == "contradicted"
+    assert ev(_audit(["differs"] + ["agrees"] * 5), True).verdict == "contradicted"
+    missing = ["agrees", "not in records"] + ["agrees"] * 4
+    e = ev(_audit(missing), False)
+    assert e.verdict == "not checkable offline" and e["missing"] == ("Codiak Biosciences",)
+    assert ev(_audit(missing), True).verdict == "contradicted"
+
+
+# --------------------------------------------------------------------------- rendering
+RECORDS = ({"name": "export.csv", "kind": "classic_csv", "route": "import", "notes": "1389 studies"},)
+
+
+def test_renderer_fills_both_languages_from_yaml():
+    e = trials.oncology_evidence(_areas(("respiratory", "therapeutic", 2)), False)
+    en = trials.text.claim_words(e, RECORDS, "en")
+    zh = trials.text.claim_words(e, RECORDS, "zh")
+    assert "133 of 444" in en["reason"] and "respiratory 2" in en["reason"]
+    assert "444项胞外囊泡研究中" in zh["reason"] and "呼吸系统 2项" in zh["reason"]
+    assert "export.csv (classic_csv, import, 1389 studies)" in en["note"]
+    assert "export.csv（classic_csv，导入，1389项研究）" in zh["note"]
+    assert zh["statement"].endswith("其中以肿瘤临床试验数量最多")
+    e = trials.china_evidence(_rows([("NCT7", "therapeutic", "respiratory", "China", "2021-05-01")]), False)
+    [c] = trials.make_claims([e], RECORDS)
+    assert c.reason == "1 therapeutic EV studies in China first posted by 2024 (phase 1 1)"
+    assert c.reason_zh == "截至2024年已有1项在中国开展的治疗性胞外囊泡研究首次发布（I期 1项）"
+    assert "NCT7 (phase 1, Some Hospital, first posted 2021-05-01, terms: exosome)" in c.note
+    assert "NCT7（I期，Some Hospital，2021-05-01首次发布，检索词：外泌体）" in c.note_zh
+    assert c.section == "3.1" and c.notebook == "03_clinical_trials"
+
+
+def test_registry_detail_in_chinese_keeps_identifiers():
+    zh = trials.text.registry_detail(
+        "Direct Biologics", DB_PHASE3 + " ; NCT1 phase 1, ?, last update ?: x", "zh"
     )
-    assert trials.check_oncology(resp, True, "test").verdict == "contradicted"
-    # partial records cannot decide: 133 of 444 is not more than half
-    c = trials.check_oncology(resp, False, "test")
     assert (
-        c.verdict == "not checkable offline"
-        and "exo-industry fetch ctgov" in c.note
-        and "133 of 444" in c.reason
+        zh == "NCT05354141（III期，招募中，最后更新 2022-08-30）：ARDS；NCT1（I期，不详，最后更新 不详）：x"
     )
+    assert trials.text.registry_detail("Direct Biologics", DB_PHASE3, "en") == DB_PHASE3
+    other = trials.table1_audit([]).set_index("company").loc["ExoPharm", "registry_detail"]
+    zh = trials.text.registry_detail("ExoPharm", other, "zh")
+    assert zh.startswith("未在 ClinicalTrials.gov 注册") and "ACTRN12619001378112、ACTRN12620000944932" in zh
 
 
-def test_china_verdict_rules():
-    cn = _rows([("NCT1", "therapeutic", "respiratory", "China", "2020-02-19")])
-    assert trials.check_china(cn, False, "test").verdict == "contradicted"
-    late = _rows(
-        [
-            ("NCT1", "therapeutic", "respiratory", "China", "2025-03-01"),
-            ("NCT2", "diagnostic", "oncology", "China", "2019-01-01"),
-        ]
-    )
-    assert trials.check_china(late, True, "test").verdict == "reproduced"
-    assert trials.check_china(late, False, "test").verdict == "not checkable offline"
+def test_both_languages_have_the_same_keys():
+    from exo_industry import i18n
 
-
-def test_table1_verdict_rules():
-    db_phase3 = "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
-
-    def audit(statuses, db_detail=""):
-        return pd.DataFrame(
-            [
-                {
-                    "company": c,
-                    "status": s,
-                    "paper_phases": "",
-                    "registry_detail": db_detail if c == "Direct Biologics" else "",
-                }
-                for c, s in zip(
-                    [
-                        "Aegle Therapeutics",
-                        "Codiak Biosciences",
-                        "Direct Biologics",
-                        "ExoPharm",
-                        "Brexogen",
-                        "Organicell",
-                    ],
-                    statuses,
-                )
-            ]
-        )
-
-    assert trials.check_table1(audit(["agrees"] * 6), True, "t").verdict == "reproduced"
-    shifted = ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"]
-    assert trials.check_table1(audit(shifted, db_phase3), True, "t").verdict == "reproduced with caveat"
-    # without a phase 3 record of ExoFlo the rows cannot be called shifted: they simply differ
-    assert trials.check_table1(audit(shifted), True, "t").verdict == "contradicted"
-    assert trials.check_table1(audit(["differs"] + ["agrees"] * 5), True, "t").verdict == "contradicted"
-    assert (
-        trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), False, "t").verdict
-        == "not checkable offline"
-    )
-    assert (
-        trials.check_table1(audit(["agrees", "not in records"] + ["agrees"] * 4), True, "t").verdict
-        == "contradicted"
+    en, zh = i18n.texts("trials", "en"), i18n.texts("trials", "zh")
+    shared_groups = ("labels.", "areas.", "kinds.", "groups.", "table1_status.", "claims.", "records.")
+    pick = lambda d: {k for k in d if k.startswith(shared_groups) and ".source." not in k}  # noqa: E731
+    assert pick(en) == pick(zh)
+    assert all(
+        re.search(r"[\u4e00-\u9fff]", zh[k])
+        for k in zh
+        if k.startswith("claims.") and k.endswith("statement")
     )
 
 
 def _numbers(text: str) -> Counter:
-    """Numbers in a text; the English phase labels ("phase 1/phase 2") are Roman numerals in Chinese (I期/II期)."""
+    """Numbers in a text; English phase labels ("phase 1/phase 2") are Roman numerals in Chinese (I期)."""
     return Counter(re.findall(r"\d+(?:\.\d+)?", re.sub(r"phases? \d", "", text)))
 
 
-def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shared, monkeypatch):
-    """Every claim, on every branch, carries reason_zh / note_zh built from the same values as the English."""
-    store = RawStore()
-    ctgov.import_files(store, ctgov.mirror_files(shared))
-    produced = list(trials.process(store).claims)
+def _branch_claims():
+    """Claims on every verdict branch, from hand-made tables."""
     spec = [
         [
             ("NCT1", "therapeutic", "oncology", "US", "2020-01-01"),
@@ -350,43 +426,29 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
         ],
         [("NCT1", "mention", "oncology", "China", "")],
     ]
+    evidence = []
     for rows in map(_rows, spec):
         for complete in (True, False):
-            produced += [trials.check_oncology(rows, complete, "t"), trials.check_china(rows, complete, "t")]
+            evidence += [trials.oncology_evidence(rows, complete), trials.china_evidence(rows, complete)]
     # the branch for cited counts of more than half (not the case with the 2026 counts)
-    with monkeypatch.context() as m:
-        m.setattr(trials, "SNAPSHOT_CANCER", trials._snap("x", 300, "EV terms AND cancer"))
-        produced.append(trials.check_oncology(_rows(spec[2]), False, "t"))
-        assert produced[-1].verdict == "reproduced with caveat" and "300" in produced[-1].reason_zh
-    companies = [
-        "Aegle Therapeutics",
-        "Codiak Biosciences",
-        "Direct Biologics",
-        "ExoPharm",
-        "Brexogen",
-        "Organicell",
-    ]
+    evidence.append(trials.oncology_evidence(_rows(spec[2]), False, (300, 444, 18, 24)))
     for statuses in (
         ["agrees"] * 6,
-        ["agrees", "agrees", "registry shows more", "differs", "agrees", "agrees"],
+        SHIFTED,
         ["differs"] + ["agrees"] * 5,
         ["agrees", "not in records"] + ["agrees"] * 4,
     ):
-        audit = pd.DataFrame(
-            [
-                {
-                    "company": c,
-                    "status": s,
-                    "paper_phases": "phase 1",
-                    "registry_detail": "NCT05354141 phase 3, RECRUITING, last update 2022-08-30: ARDS"
-                    if c == "Direct Biologics"
-                    else "",
-                }
-                for c, s in zip(companies, statuses)
-            ]
-        )
         for complete in (True, False):
-            produced.append(trials.check_table1(audit, complete, "t"))
+            evidence.append(trials.table1_evidence(_audit(statuses, DB_PHASE3, "phase 1"), complete))
+    return trials.make_claims(evidence, RECORDS)
+
+
+def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shared):
+    """Every claim, on every branch, carries reason_zh / note_zh built from the same values as the English."""
+    store = RawStore()
+    ctgov.import_files(store, ctgov.mirror_files(shared))
+    produced = list(trials.process(store).claims) + _branch_claims()
+    assert "300" in produced[-9].reason_zh and produced[-9].verdict == "reproduced with caveat"
     cjk = re.compile(r"[\u4e00-\u9fff]")
     seen = set()
     for c in produced:
@@ -401,12 +463,7 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
         # registry identifiers and the live command carry over unchanged
         assert set(re.findall(r"NCT\d+|ACTRN\d+", c.note)) == set(re.findall(r"NCT\d+|ACTRN\d+", c.note_zh))
         assert set(re.findall(r"`[^`]+`", c.note)) == set(re.findall(r"`[^`]+`", c.note_zh))
-    assert {v for cid, v in seen if cid == "trials.oncology_most"} == {
-        "reproduced",
-        "reproduced with caveat",
-        "contradicted",
-        "not checkable offline",
-    }
+    assert {v for cid, v in seen if cid == "trials.oncology_most"} == set(claims_mod.VERDICTS)
     assert {v for cid, v in seen if cid == "trials.china_preclinical"} == {
         "reproduced",
         "contradicted",
@@ -438,6 +495,48 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
     assert "注册库所示分期多于论文" in mirror["trials.table1"].reproduced_value_zh
 
 
+# --------------------------------------------------------------------------- plots (no kernel)
+def _plot_rows():
+    rows = _rows(
+        [
+            ("NCT1", "therapeutic", "oncology|respiratory", "China", "2020-01-01"),
+            ("NCT2", "diagnostic", "oncology", "US", "2021-01-01"),
+        ]
+    )
+    rows["start_year"] = pd.array([2019, pd.NA], dtype="Int64")
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_area_figure_in_the_requested_language(lang):
+    from matplotlib.figure import Figure
+
+    L = trials.labels(lang)
+    fig = trials.plots.by_area(_plot_rows(), lang)
+    assert isinstance(fig, Figure)
+    [ax] = fig.axes
+    assert ax.get_title() == L["area_title"] and ax.get_xlabel() == L["studies"]
+    ticks = {t.get_text() for t in ax.get_yticklabels()}
+    assert ticks == {trials.text.name(lang, "areas", a) for a in ("oncology", "respiratory")}
+    assert bool(re.search(r"[\u4e00-\u9fff]", ax.get_title())) == (lang == "zh")
+    assert len(ax.get_legend().get_texts()) == 2
+    fig = trials.plots.by_area(_plot_rows(), lang, include_diagnostic=False, live=True)
+    assert len(fig.axes[0].get_legend().get_texts()) == 1
+    assert any(t.get_text() == L["source_live"] for t in fig.texts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_phase_year_country_figure_in_the_requested_language(lang):
+    L = trials.labels(lang)
+    fig = trials.plots.phase_year_country(_plot_rows(), lang)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == [L["phase_title"], L["year_title"] + L["no_year"].format(n=1), L["country_title"]]
+    assert all(ax.get_ylabel() == L["studies"] for ax in fig.axes)
+    groups = [t.get_text() for t in fig.axes[2].get_xticklabels()]
+    assert groups == [trials.text.name(lang, "groups", g) for g in ("China", "US")]
+    assert any(t.get_text() == L["source"] for t in fig.texts)
+
+
 # --------------------------------------------------------------------------- parameters
 @pytest.mark.parametrize(
     "kw, msg",
@@ -449,11 +548,21 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
         ({"start_from": 15}, "between 1990 and 2100"),
         ({"include_diagnostic": "yes"}, "True or False"),
         ({"lang": "fr"}, "unsupported lang"),
+        ({"search_term": ["exosome"]}, "unknown parameter.*search_term"),
     ],
 )
 def test_bad_parameters_rejected(kw, msg):
     with pytest.raises(BadParameter, match=msg):
         trials.validate_parameters(**kw)
+
+
+def test_parameters_are_normalised():
+    p = trials.validate_parameters(search_terms=["secretome"], start_from=2015)
+    assert isinstance(p, trials.Parameters) and p.search_terms == ("secretome",) and p.start_from == 2015
+    assert p.study_types == trials.Parameters().study_types and p.lang == "zh"
+    assert "--term 'secretome'" in trials.live_command(
+        p
+    ) and "--start-from 2015-01-01" in trials.live_command(p)
 
 
 def test_select_studies_by_parameters():
