@@ -1,4 +1,5 @@
-"""Packaging: the pip and conda dependency lists agree; notebooks name their kernel and are clean."""
+"""Packaging: the pip and conda dependency lists agree (runtime with runtime, test with test), the
+licence is declared the SPDX way; notebooks name their kernel and are clean."""
 
 import json
 import re
@@ -16,16 +17,16 @@ def _name(req: str) -> str:
     return re.split(r"[<>=!~ \[;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def pyproject_deps() -> set[str]:
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    deps = set(map(_name, data["project"]["dependencies"]))
-    for extra in data["project"].get("optional-dependencies", {}).values():
-        deps |= set(map(_name, extra))
-    return deps
+def pyproject_deps() -> tuple[set[str], set[str]]:
+    """(runtime dependencies, the test extra) named in pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project.get("optional-dependencies", {})
+    assert set(extras) == {"test"}, f"unexpected extras {sorted(extras)}: compare them with a conda file too"
+    return set(map(_name, project["dependencies"])), set(map(_name, extras["test"]))
 
 
-def environment_deps() -> set[str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+def conda_deps(file: str) -> set[str]:
+    env = yaml.safe_load((ROOT / file).read_text())
     names = set()
     for item in env["dependencies"]:
         if isinstance(item, dict):
@@ -35,17 +36,39 @@ def environment_deps() -> set[str]:
     return names - {"python", "pip"}
 
 
-def test_dependency_lists_agree():
-    pip, conda = pyproject_deps(), environment_deps()
-    assert pip == conda, (
-        f"only in pyproject: {sorted(pip - conda)}; only in environment.yml: {sorted(conda - pip)}"
-    )
+def _differ(a: set[str], b: set[str], a_name: str, b_name: str) -> str:
+    return f"only in {a_name}: {sorted(a - b)}; only in {b_name}: {sorted(b - a)}"
+
+
+def test_runtime_lists_agree():
+    runtime, _ = pyproject_deps()
+    conda = conda_deps("environment.yml")
+    assert runtime == conda, _differ(runtime, conda, "pyproject dependencies", "environment.yml")
+
+
+def test_test_lists_agree():
+    _, test = pyproject_deps()
+    conda = conda_deps("environment-dev.yml")
+    assert test == conda, _differ(test, conda, "pyproject test extra", "environment-dev.yml")
+
+
+def test_runtime_holds_no_test_tools():
+    runtime, test = pyproject_deps()
+    assert not runtime & test, f"in both runtime and test extra: {sorted(runtime & test)}"
+    assert not runtime & {"pytest", "playwright", "ruff", "jsonschema"}
 
 
 def test_environment_installs_the_package_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(x for x in env["dependencies"] if isinstance(x, dict))["pip"]
     assert pip[-1] == "-e ."
+
+
+def test_spdx_licence_and_licence_file():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    assert all((ROOT / f).is_file() for f in project["license-files"])
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
 
 
 def test_notebooks_name_the_kernel_and_have_no_outputs():
