@@ -24,6 +24,7 @@ from ...sources import bibexport, openalex, pubmed
 from ...store import RawStore
 from .. import Result, Table
 from . import rules
+from .claims import build_claims
 from .published import PUBLISHED
 from .rules import SERIES_COLUMNS
 
@@ -236,8 +237,6 @@ def _context(store: RawStore, inputs: list, notes: list) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- process
 def process(store: RawStore) -> Result:
-    from .claims import build_claims
-
     series, topics, inputs, retrieved = gather(store)
     cu, ranks = series_tables(series)
     notes: list[str] = []
