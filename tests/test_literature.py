@@ -25,6 +25,7 @@ from conftest import need_shared
 from exo_industry import bibliometrics as bib
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sections import literature as L
+from exo_industry.sections.literature import text
 from exo_industry.sources import bibexport, openalex, pubmed
 from exo_industry.store import RawStore
 
@@ -200,6 +201,15 @@ def test_china_us_ratio_crossover_rank():
 
 
 def test_verdict_rules_on_small_series():
+    def frame(src, counts):
+        return pd.DataFrame(
+            [
+                (src, "live", "exosomes", "whole", "mainland", c, y, n)
+                for c, y, n in counts.itertuples(index=False)
+            ],
+            columns=L.SERIES_COLUMNS,
+        )
+
     ahead = counts_frame(
         [
             (c, y, n)
@@ -207,21 +217,20 @@ def test_verdict_rules_on_small_series():
             for c, n in (("CN", 100 + 30 * (y - 2018)), ("US", 120), ("DE", 30))
         ]
     )
-    assert L.judge_china_vs_us("wos", "whole", "mainland", ahead, 2026)["verdict"] == "reproduced"
+    assert L.decide_china_vs_us(frame("wos", ahead), {"wos": 2026}).verdict == "reproduced"
     assert (
-        L.judge_china_vs_us("openalex", "whole", "mainland", ahead, 2026)["verdict"]
-        == "reproduced with caveat"
+        L.decide_china_vs_us(frame("openalex", ahead), {"openalex": 2026}).verdict == "reproduced with caveat"
     )
     behind = counts_frame(
         [(c, y, n) for y in range(2018, 2024) for c, n in (("CN", 50), ("US", 120), ("DE", 60), ("JP", 55))]
     )
-    assert L.judge_china_vs_us("wos", "whole", "mainland", behind, 2026)["verdict"] == "contradicted"
+    assert L.decide_china_vs_us(frame("wos", behind), {"wos": 2026}).verdict == "contradicted"
     # incomplete years are left out: only 2025 (retrieved in 2025) -> nothing to judge
     only_now = counts_frame([("CN", 2025, 5), ("US", 2025, 3)])
-    assert L.judge_china_vs_us("wos", "whole", "mainland", only_now, 2025) == {}
+    assert L.decide_china_vs_us(frame("wos", only_now), {"wos": 2025}).verdict == "not checkable offline"
 
 
-# --------------------------------------------------------------------------- OpenAlex parsers (real recordings)
+# ------------------------------------------------------------------------- OpenAlex parsers (real recordings)
 def test_openalex_group_by_parsers_on_recordings():
     rec = cassette("pro_request_biodiversity_and_group_by_type.yml")[0]
     body = json.loads(rec["body"])
@@ -589,6 +598,11 @@ def test_offline_claims_rest_on_published_figures(iso_env):
         ({"lang": "fr"}, "unsupported language"),
         ({"terms": ['exosome"']}, "query term"),
         ({"china_scope": "greater"}, "unknown China scope"),
+        ({"top": 21}, "top 21 must be an integer from 0 to 20"),
+        ({"top": -1}, "top -1 must be"),
+        ({"start_year": 1949}, "start_year 1949 is not a year"),
+        ({"end_year": "2020"}, "end_year '2020' is not a year"),
+        ({"colour": "red"}, "unknown parameter 'colour'"),
     ],
 )
 def test_bad_parameters_rejected(params, match):
@@ -597,8 +611,9 @@ def test_bad_parameters_rejected(params, match):
 
 
 def test_good_parameters_and_live_commands():
-    p = L.validate_parameters(countries=["China", "USA", "Germany"], counting="first")
-    assert p["countries"] == ["CN", "US", "DE"]
+    p = L.validate_parameters(countries=["China", "USA", "Germany", "CN"], counting="first")
+    assert isinstance(p, L.Parameters) and p.countries == ("CN", "US", "DE")
+    assert p.terms == bib.DEFAULT_TERMS and (p.start_year, p.end_year, p.top) == (2007, 2024, 5)
     cmds = L.live_commands(p)
     assert len(cmds) == 1 and "--counting first" in cmds[0]  # PubMed cannot count first authors
     assert len(L.live_commands(L.validate_parameters())) == 2
@@ -800,7 +815,7 @@ def test_claims_have_chinese_reason_and_note(iso_env):
     ]
     retrieved = {"wos": 2025, "openalex": 2024, "pubmed": 2024, "scopus": 2024}
     for s, t in cases:
-        claims += L.check_claims(s, t, retrieved, None)
+        claims += L.build_claims(s, t, retrieved, None)
     verdicts = {(c.claim_id, c.verdict) for c in claims}
     assert {
         ("lit.china_vs_us", v)
@@ -821,7 +836,7 @@ def test_claims_have_chinese_reason_and_note(iso_env):
             assert not missing, (c.claim_id, c.verdict, missing, zh)
         assert ("exo-industry fetch openalex" in c.note) == ("exo-industry fetch openalex" in c.note_zh)
         _assert_values_in_chinese(c)
-    assert any(L.PUBMED_CAVEAT_ZH in c.note_zh for c in claims)
+    assert any(text.t("zh", "claims.pubmed_caveat") in c.note_zh for c in claims)
     values_zh = {c.reproduced_value_zh for c in claims}
     assert any("2020年首次超过美国" in v for v in values_zh) and any(
         "干细胞外泌体论文年均增长" in v for v in values_zh

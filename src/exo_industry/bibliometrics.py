@@ -29,6 +29,10 @@ China scope (:data:`CHINA_SCOPES`), stated in every figure and table:
 
 Under whole counting a paper with authors in both Shanghai and Hong Kong counts once
 for the merged "China", never twice.
+
+This module is shared by the three literature sources (openalex, pubmed, bibexport) and the
+literature section; the words shown for rules, scopes and topics are the section's
+(``sections/literature/text/<lang>.yaml``).
 """
 
 from __future__ import annotations
@@ -44,30 +48,6 @@ from .errors import BadParameter
 COUNTING_RULES = ("whole", "first", "corresponding")
 CHINA_SCOPES = ("mainland", "cn_hk_mo", "cn_hk_mo_tw")
 CHINA_MERGE = {"mainland": (), "cn_hk_mo": ("HK", "MO"), "cn_hk_mo_tw": ("HK", "MO", "TW")}
-CHINA_SCOPE_LABEL = {
-    "en": {
-        "mainland": "China = mainland China (Hong Kong, Macau and Taiwan counted separately)",
-        "cn_hk_mo": "China includes Hong Kong and Macau (Taiwan counted separately)",
-        "cn_hk_mo_tw": "China includes Hong Kong, Macau and Taiwan",
-    },
-    "zh": {
-        "mainland": "中国指中国内地（香港、澳门、台湾单独计）",
-        "cn_hk_mo": "中国含香港、澳门（台湾单独计）",
-        "cn_hk_mo_tw": "中国含香港、澳门、台湾",
-    },
-}
-COUNTING_LABEL = {
-    "en": {
-        "whole": "whole counting (every author country)",
-        "first": "first-author country",
-        "corresponding": "corresponding-author country",
-    },
-    "zh": {
-        "whole": "整数计数（每个作者国家各计一次）",
-        "first": "第一作者国家",
-        "corresponding": "通讯作者国家",
-    },
-}
 RECORD_COLUMNS = [
     "record_id",
     "year",
@@ -314,7 +294,11 @@ def count_records(records: pd.DataFrame, rule: str = "whole", scope: str = "main
     rows = []
     dropped = 0
     for year, countries, first, corr in zip(
-        records["year"], records["countries"], records["first_country"], records["corresponding_country"]
+        records["year"],
+        records["countries"],
+        records["first_country"],
+        records["corresponding_country"],
+        strict=True,
     ):
         if year is None or pd.isna(year):
             dropped += 1
@@ -385,20 +369,6 @@ TOPICS = {
     "stem_cell": ("stem cell", "stem cells", "mesenchymal"),
     "engineered": ("engineered", "engineering", "modified"),
     "drug_delivery": ("drug delivery", "drug carrier", "drug carriers", "drug loading", "delivery vehicle"),
-}
-TOPIC_LABEL = {
-    "en": {
-        "exosomes": "all exosome/EV papers",
-        "stem_cell": "stem-cell exosomes",
-        "engineered": "engineered exosomes",
-        "drug_delivery": "exosomes as drug carriers",
-    },
-    "zh": {
-        "exosomes": "全部外泌体/细胞外囊泡论文",
-        "stem_cell": "干细胞外泌体",
-        "engineered": "工程化外泌体",
-        "drug_delivery": "外泌体药物载体",
-    },
 }
 _TERM_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
 

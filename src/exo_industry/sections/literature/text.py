@@ -1,0 +1,272 @@
+"""Literature words: evidence and tables rendered in each language from ``text/<lang>.yaml``.
+
+Nothing here decides anything: the verdicts and numbers come from :mod:`.claims`; this
+module chooses the template for each case and fills it in.
+"""
+
+from __future__ import annotations
+
+import gettext
+from typing import Any
+
+import pandas as pd
+
+from ... import i18n
+from ...claims import Claim, Evidence, make_claim
+from ...sources import openalex
+from . import published, rules
+
+NAME = "literature"
+NOTEBOOK = "04_literature_trends"
+SECTION = "2.2.1"  # the paper's section
+COMMAND_LIVE = openalex.live_command()
+
+
+def t(lang: str, key: str, /, **values: Any) -> str:
+    return i18n.text(NAME, lang, key, **values)
+
+
+def lookup(lang: str, group: str, key: str) -> str:
+    """``group.key`` in ``lang``, the key itself where the file has no words for it."""
+    return i18n.texts(NAME, lang).get(f"{group}.{key}", key)
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The notebook's labels (headings, axis titles, notices)."""
+    return i18n.labels(NAME, lang, "labels")
+
+
+# --------------------------------------------------------------------------- names
+def source_label(src: str, lang: str) -> str:
+    """The reader's-language name of a series' source (the code itself when unknown)."""
+    return lookup(lang, "sources", src)
+
+
+def topic_label(topic: str, lang: str) -> str:
+    return i18n.template(NAME, lang, f"topics.{topic}")
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name: our Chinese names first, else pycountry's (and its Chinese catalogue)."""
+    if lang == "zh" and f"countries.{code}" in i18n.texts(NAME, lang):
+        return t(lang, f"countries.{code}")
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    name = getattr(c, "common_name", None) or (c.name if c else code)
+    if lang == "zh" and c is not None:  # pycountry ships the iso3166-1 names in Chinese
+        try:
+            return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"]).gettext(name)
+        except OSError:
+            pass
+    return name
+
+
+def series_caption(view: dict, lang: str) -> str:
+    return labels(lang)["series_used"].format(
+        source=source_label(view["source"], lang),
+        counting=t(lang, f"counting.{view['counting']}"),
+        scope=t(lang, f"scope.{view['china_scope']}"),
+    )
+
+
+# --------------------------------------------------------------------------- claims
+def _published_values() -> dict[str, Any]:
+    pub = published.by_key()
+    return {
+        "us_share": pub["wang2017_us_share"].value,
+        "wang_total": int(pub["wang2017_total"].value),
+        "cn_share": pub["zhang2022_china_share"].value,
+        "zhang_total": int(pub["zhang2022_total"].value),
+        "zhang_2021": int(pub["zhang2022_2021"].value),
+        "lin_total": int(pub["lin2022_total"].value),
+        "zhao_total": int(pub["zhao2024_total"].value),
+        "wang_url": published.WANG_URL,
+        "zhang_url": published.ZHANG_URL,
+        "lin_url": published.LIN_URL,
+        "zhao_url": published.ZHAO_URL,
+        "command": COMMAND_LIVE,
+        "since": rules.SINCE,
+    }
+
+
+def _china_decided(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
+    k = "claims.china_vs_us.decided."
+    v = dict(ev.values)
+    src, rule, scope = v["source"], v["counting"], v["china_scope"]
+    if lang == "zh":
+        names = {
+            "source": lookup(lang, "short.source", src),
+            "counting": t(lang, f"short.counting.{rule}"),
+            "china_scope": lookup(lang, "short.scope", scope),
+        }
+        passed = t(lang, k + "pass", first_pass=v["first_pass"]) if v["first_pass"] else None
+        rank = "rank_same" if v["rank_min"] == v["rank_max"] else "rank_range"
+        value_fill = {"rank": t(lang, k + rank, **v), "pass_value": passed or t(lang, k + "no_pass_value")}
+        reason_fill = {"pass_reason": passed or t(lang, k + "no_pass_reason")}
+        note_source = source_label(src, lang)
+    else:
+        names = {"source": src, "counting": rule, "china_scope": scope}
+        value_fill = {"first_pass": v["first_pass"] or t(lang, k + "no_pass_value")}
+        reason_fill = {"first_pass": v["first_pass"] or t(lang, k + "no_pass_reason")}
+        note_source = src
+    first = t(lang, k + ("first_every_year" if v["always_first"] else "not_always_first"))
+    fill = {**v, **names}
+    return {
+        "reproduced_value": t(lang, k + "reproduced_value", **{**v, **value_fill}),
+        "unit": t(lang, k + "unit"),
+        "reason": t(lang, k + "reason", **{**fill, **reason_fill, "first": first}),
+        "source": t("en", k + "source", source=src, counting=rule, china_scope=scope),
+        "note": t(
+            lang,
+            k + "note",
+            source=note_source,
+            counting=rule if lang == "en" else t(lang, f"counting.{rule}"),
+            scope_label=t(lang, f"scope.{scope}"),
+            pubmed_caveat=t(lang, "claims.pubmed_caveat") if src == "pubmed" else "",
+            published=pv["published"],
+        ),
+    }
+
+
+def _china_offline(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
+    k = "claims.china_vs_us.offline."
+    reason = "reason_no_year" if ev["picked"] else "reason_no_series"
+    return {
+        "reproduced_value": t(lang, k + "reproduced_value", **pv),
+        "unit": t(lang, k + "unit"),
+        "reason": t(lang, k + reason, **pv),
+        "source": t("en", k + "source"),
+        "note": t(lang, k + "note", **pv),
+    }
+
+
+def _topics_decided(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
+    k = "claims.topics.decided."
+    v = dict(ev.values)
+    min_share = ev.thresholds["topic_min_share"]
+    topic = (lambda x: lookup(lang, "topics", x)) if lang == "zh" else (lambda x: x)
+    shares = t(lang, k + "share_sep").join(
+        t(lang, k + "share", topic=topic(name), share=s) for name, s in v["shares"].items()
+    )
+    failing = ([] if v["growing"] else [t(lang, k + "fail_growth")]) + (
+        [] if v["focus"] else [t(lang, k + "fail_focus", min_share=min_share)]
+    )
+    fails = t(lang, k + "fails", failing=t(lang, k + "fail_sep").join(failing)) if failing else ""
+    src = lookup(lang, "short.source", v["source"]) if lang == "zh" else v["source"]
+    return {
+        "reproduced_value": t(lang, k + "reproduced_value", **{**v, "shares": shares}),
+        "unit": t(lang, k + "unit"),
+        "reason": t(
+            lang,
+            k + "reason",
+            source=src,
+            growth_word=t(lang, k + ("grows" if v["growing"] else "not_growing")),
+            focus_word=t(lang, k + ("focus" if v["focus"] else "no_focus"), min_share=min_share),
+            fails=fails,
+        ),
+        "source": t("en", k + "source", source=v["source"]),
+        "note": t(lang, k + "note", published=pv["published"]),
+    }
+
+
+def _topics_offline(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
+    k = "claims.topics.offline."
+    first, last = rules.CONTEXT_YEARS
+    context = (
+        t(lang, k + "context", first=first, last=last, **ev.values) if "context_first" in ev.values else ""
+    )
+    return {
+        "reproduced_value": t(lang, k + "reproduced_value", **pv),
+        "unit": t(lang, k + "unit"),
+        "reason": t(lang, k + "reason"),
+        "source": t("en", k + "source"),
+        "note": t(lang, k + "note", **{**pv, "context": context}),
+    }
+
+
+RENDERERS = {
+    ("lit.china_vs_us", True): _china_decided,
+    ("lit.china_vs_us", False): _china_offline,
+    ("lit.topics", True): _topics_decided,
+    ("lit.topics", False): _topics_offline,
+}
+
+
+def claim_text(ev: Evidence, lang: str) -> dict[str, str]:
+    """The words of one claim in ``lang``: statement, paper value, reproduced value, unit,
+    reason, note (and the English ``source``)."""
+    name = ev.claim_id.split(".", 1)[1]
+    pv = _published_values()
+    pv["published"] = t(lang, "claims.published", **pv)
+    render = RENDERERS[(ev.claim_id, ev.verdict != "not checkable offline")]
+    return {
+        "statement": t(lang, f"claims.{name}.statement"),
+        "paper_value": t(lang, f"claims.{name}.paper_value"),
+        **render(ev, lang, pv),
+    }
+
+
+def claim(ev: Evidence) -> Claim:
+    en, zh = claim_text(ev, "en"), claim_text(ev, "zh")
+    return make_claim(ev, section=SECTION, notebook=NOTEBOOK, source=en["source"], en=en, zh=zh)
+
+
+# --------------------------------------------------------------------------- notebook text
+def not_processed(missing: list[str], lang: str, command: str) -> str:
+    return labels(lang)["not_processed"].format(tables=", ".join(missing), command=command)
+
+
+def live_hint(commands: list[str], lang: str) -> str:
+    return labels(lang)["live_hint"] + "\n" + "\n".join(commands)
+
+
+def crossover_note(view: dict, lang: str) -> str:
+    """The series caption and the year China first passed the US (or that it never did)."""
+    lab, year = labels(lang), view["first_year_ahead"]
+    return (
+        series_caption(view, lang)
+        + "\n"
+        + (lab["crossover"].format(year=year) if year else lab["no_crossover"])
+    )
+
+
+def rank_display(view: dict, lang: str) -> pd.DataFrame:
+    """Countries in rows, years in columns, ranks in cells (blank: no papers that year)."""
+    lab = labels(lang)
+    rk = view["ranks"].pivot_table(index="country", columns="year", values="rank").astype("Int64")
+    rk.index = [country_name(c, lang) for c in rk.index]
+    rk.columns.name = lab["year"]
+    rk = rk.astype(object).where(rk.notna(), "")
+    return rk.reset_index().rename(columns={"index": lab["country"]})
+
+
+def published_view(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The cited figures for display in ``lang``: what each figure is and its unit in the
+    reader's language, values printed as published (1852, 38.8), headers from the labels."""
+    lab = labels(lang)
+    cols = ["what", "value", "unit", "period", "database", "url"]
+    out = pub[["key"] + cols].copy()
+    out["what"] = [
+        i18n.texts(NAME, lang).get(f"published.what.{k}", w)
+        for k, w in zip(out["key"], out["what"], strict=True)
+    ]
+    out["unit"] = [lookup(lang, "published.unit", u) for u in out["unit"]]
+    out["value"] = [f"{float(v):g}" for v in out["value"]]
+    return out[cols].rename(columns={c: lab[c] for c in cols}).reset_index(drop=True)
+
+
+def sources_markdown(pub: pd.DataFrame, lang: str) -> str:
+    """The cited studies as a Markdown list (our own constants: nothing to escape)."""
+    cites = pub.drop_duplicates("citation")
+    items = "\n".join(f"- {c}, `{u}`" for c, u in zip(cites["citation"], cites["url"], strict=True))
+    return labels(lang)["sources_heading"] + "\n\n" + items
+
+
+def context_caption(lang: str) -> str:
+    lab = labels(lang)
+    return t(lang, "context_caption", source_note=lab["source_note"], partial=lab["partial"])
+
+
+def context_label(context: str, lang: str) -> str:
+    return t(lang, f"contexts.{context}")
