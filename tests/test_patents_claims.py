@@ -141,6 +141,16 @@ def test_reason_without_failures_has_no_tail():
     assert "China first passes (cumulative) GB: ahead from 2010; KR: ahead from 2010" in en["note"]
 
 
+def test_country_never_passed_is_named_never():
+    # China never passes GB cumulatively while passing KR and JP: the year is None, said "never"
+    ev = _decide(GB=[20, 0])
+    assert ev["crossings"] == (("GB", False, None), ("KR", True, 2010), ("JP", True, 2010))
+    assert "China first passes (cumulative) GB: never; KR: ahead from 2010" in T.rank_words(ev, "en")["note"]
+    late = _decide(GB=[6, 0])  # cumulative 6 > 5 in 2010, 6 < 13 in 2011: passed in 2011
+    assert late["crossings"][0] == ("GB", False, 2011)
+    assert "GB: 2011;" in T.rank_words(late, "en")["note"]
+
+
 def test_offline_evidence_renders_the_mirror_slice_and_commands():
     ev = Evidence(
         "patents.rank",

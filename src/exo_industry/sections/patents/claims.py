@@ -102,9 +102,9 @@ def rank_on_series(
         "second_to_above": SECOND_TO in above,
         "order_holds": order_holds,
         "annual_ok": annual_ok,
-        # (other, ahead in the first year, first year ahead) on cumulative counts, as the frame holds it
+        # (other, ahead in the first year, first year ahead or None) on cumulative counts
         "crossings": tuple(
-            (r.other, bool(r.ahead_from_start), r.year)
+            (r.other, bool(r.ahead_from_start), None if pd.isna(r.year) else int(r.year))
             for r in cross[cross["basis"] == "cumulative"].itertuples()
         ),
         **st,

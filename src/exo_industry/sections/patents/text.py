@@ -135,7 +135,7 @@ def _crossings(ev: Evidence, lang: str) -> str:
         when = (
             text(lang, k + "ahead_from", start=ev["start"])
             if ahead_from_start
-            else (year if year else text(lang, k + "never"))
+            else (year if year is not None else text(lang, k + "never"))
         )
         items.append(text(lang, k + "item", other=other, when=when))
     return text(lang, "why_sep").join(items)
