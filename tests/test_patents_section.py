@@ -191,9 +191,25 @@ def test_good_parameters():
     p = S.validate_parameters(
         countries=["us", "cn", "GB", "KR", "JP", "EP"], years=[2012, 2023], source="export.jsonl"
     )
-    assert p["countries"] == ["US", "CN", "GB", "KR", "JP", "EP"] and p["years"] == (2012, 2023)
+    assert isinstance(p, S.Parameters)
+    assert p.countries == ("US", "CN", "GB", "KR", "JP", "EP") and p.years == (2012, 2023)
+    assert p.source == "export.jsonl" and S.validate_parameters(source="  lens ").source == "lens"
+    assert S.validate_parameters(countries="cn").countries == ("CN",)  # one code as a string
+    assert S.validate_parameters() == S.Parameters(query=S.DEFAULT_QUERY)  # defaults, as in the notebook
     with pytest.raises(BadParameter, match="did you mean CN"):
         S.check_country("China")  # a name is not a code, but the code is suggested
+
+
+def test_unknown_parameter_named():
+    with pytest.raises(BadParameter, match="colour"):
+        S.validate_parameters(colour="red", lang="en")
+
+
+def test_parameters_are_frozen():
+    p = S.validate_parameters()
+    with pytest.raises(AttributeError):
+        p.unit = "application"
+    assert p.rule == {"unit": "family", "country_by": "applicant", "year_by": "priority"}
 
 
 def _run(store):
