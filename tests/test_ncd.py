@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
 from conftest import assert_values_in_chinese as _assert_values_in_chinese
 from conftest import need_shared
-from exo_industry import pipeline
-from exo_industry.claims import read_ledger
+from exo_industry import pipeline, theme
+from exo_industry.claims import Evidence, read_ledger
 from exo_industry.config import paths
 from exo_industry.errors import BadParameter
 from exo_industry.sections import ncd
+from exo_industry.sections.ncd import rules, text
 from exo_industry.sources import owid, worldbank
 from exo_industry.store import RawStore
 
@@ -236,6 +238,215 @@ def test_grade_functions():
     assert ncd.grade_main4(g, g, 45.0) == "contradicted"
 
 
+# --------------------------------------------------------------------------- evidence on hand-made tables
+def who_share_table(series: dict[int, float]) -> pd.DataFrame:
+    """``ncd_share`` rows: WHO's world NCD share by year."""
+    return pd.DataFrame(
+        [
+            {"source": ncd.SRC_WHO, "location_code": "WLD", "location": "World", "year": y, "group": "ncd",
+             "share_pct": v, "deaths": float("nan")}
+            for y, v in series.items()
+        ]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "series, share_grade, year_used",
+    [
+        ({2020: 74.49}, "reproduced", 2020),  # just inside SHARE_EXACT_PP, the paper's year
+        ({2020: 73.51}, "reproduced", 2020),
+        ({2020: 74.51}, "reproduced with caveat", 2020),  # just outside SHARE_EXACT_PP
+        ({2019: 74.49, 2000: 60.8}, "reproduced with caveat", 2019),  # close, but another year
+        ({2020: 75.99}, "reproduced with caveat", 2020),  # just inside SHARE_CLOSE_PP
+        ({2020: 72.01}, "reproduced with caveat", 2020),
+        ({2020: 76.01}, "contradicted", 2020),  # just outside SHARE_CLOSE_PP
+        ({2019: 71.99}, "contradicted", 2019),
+        ({2019: 73.6, 2021: 74.0}, "reproduced with caveat", 2021),  # nearest year; the later on a tie
+    ],
+)
+def test_share_grade_boundaries(series, share_grade, year_used):
+    ev = ncd.share_evidence(who_share_table(series))
+    assert (ev["share_grade"], ev["year_used"]) == (share_grade, year_used)
+    assert ev["who_share"] == series[year_used]
+    assert ev.thresholds["share_exact_pp"] == rules.SHARE_EXACT_PP
+
+
+@pytest.mark.parametrize(
+    "paper_count, count_grade, count_year, verdict",
+    [
+        (41.0 * 1.0499, "reproduced", 2019, "reproduced"),  # just inside COUNT_TOL of the same year
+        (41.0 * 0.9501, "reproduced", 2019, "reproduced"),
+        (41.0 * 1.0501, "contradicted", None, "contradicted"),  # just outside it, and no other year
+        (31.0 * 1.0499, "reproduced with caveat", 2000, "reproduced with caveat"),  # another year's count
+        (31.0 * 1.0501, "contradicted", None, "contradicted"),
+    ],
+)
+def test_count_grade_boundaries_and_weaker_verdict(
+    monkeypatch, paper_count, count_grade, count_year, verdict
+):
+    monkeypatch.setattr(rules, "PAPER_COUNT", paper_count)
+    monkeypatch.setattr(rules, "PAPER_YEAR", 2019)
+    ev = ncd.share_evidence(who_share_table({2019: 74.0}))
+    assert ev["share_grade"] == "reproduced"
+    assert (ev["count_grade"], ev["count_year"]) == (count_grade, count_year)
+    assert ev.verdict == verdict  # the weaker of the two grades
+
+
+def test_share_evidence_on_the_paper_values():
+    ev = ncd.share_evidence(who_share_table({2000: 60.8, 2019: 73.6}))
+    assert ev.verdict == "reproduced with caveat" and ev["count_year"] == 2000 and ev["count_used"] == 41.0
+    assert ev["share_stands"] is True and ev["gbd17"] is False and ev["last_year"] == 2019
+
+
+def cause_tables(values: dict[str, float]):
+    """(deaths, causes, main4) tables for the world in 2019 from deaths by GBD cause."""
+    deaths = pd.DataFrame(
+        [
+            {"location_code": "WLD", "location": "World", "year": 2019, "cause": c, "deaths": d}
+            for c, d in values.items()
+        ]
+    )
+    causes = ncd.classify_causes(list(values))
+    return deaths, causes, ncd.main4_table(deaths, causes)
+
+
+BASE = {
+    "Cardiovascular diseases": 1800,
+    "Neoplasms": 1000,
+    "Chronic respiratory diseases": 400,
+    "Diabetes mellitus": 300,
+    "Chronic kidney disease": 100,
+    "Digestive diseases": 200,
+}
+
+
+@pytest.mark.parametrize(
+    "change, verdict",
+    [
+        ({}, "reproduced"),  # the four are the four largest, diabetes alone
+        ({"Diabetes mellitus": 199}, "reproduced with caveat"),  # 5th alone, 4th with kidney disease
+        ({"Diabetes mellitus": 199, "Chronic kidney disease": 0.5}, "contradicted"),  # 5th either way
+        (
+            {"Diabetes mellitus": 199, "Chronic respiratory diseases": 150},
+            "contradicted",
+        ),  # CRD not top three
+    ],
+)
+def test_main4_rank_rules(change, verdict):
+    ev = ncd.main4_evidence(*cause_tables({**BASE, **change}))
+    assert ev.verdict == verdict
+    assert ev["main4_sum"] == sum({**BASE, **change}[c] for c in ncd.MAIN4.values())
+
+
+ALONE = pd.Series({"Cardiovascular diseases": 18, "Neoplasms": 10, "Chronic respiratory diseases": 4,
+                   "Digestive diseases": 3, "Diabetes mellitus": 2})  # fmt: skip
+GROUPED = pd.Series({"Cardiovascular diseases": 18, "Neoplasms": 10, "Chronic respiratory diseases": 4,
+                     "Diabetes and kidney diseases": 3.5, "Digestive diseases": 3})  # fmt: skip
+TOP4 = ALONE.rename({"Digestive diseases": "Diabetes mellitus", "Diabetes mellitus": "Digestive diseases"})
+
+
+@pytest.mark.parametrize(
+    "alone, share4, verdict",
+    [
+        (TOP4, 50.01, "reproduced"),  # just above MAIN4_MIN_SHARE
+        (TOP4, 50.0, "contradicted"),  # at it: not more than half
+        (ALONE, 50.01, "reproduced with caveat"),
+        (ALONE, 50.0, "contradicted"),
+    ],
+)
+def test_main4_share_boundary(alone, share4, verdict):
+    """The four must be more than MAIN4_MIN_SHARE % of NCD deaths (GBD's causes alone cannot put the
+    four at the top with less than half, so this rule is tested on ranked groups directly)."""
+    assert ncd.grade_main4(alone, GROUPED, share4) == verdict
+
+
+def test_main4_values_name_the_groups_ahead_of_diabetes():
+    ev = ncd.main4_evidence(*cause_tables({**BASE, "Diabetes mellitus": 150, "Parkinson's disease": 160}))
+    assert ev["rank_alone"] == 6 and ev["ahead"] == ("Digestive diseases", "Neurological disorders")
+    assert ev["diabetes_kidney"] == 250
+
+
+# --------------------------------------------------------------------------- rendering
+def test_share_text_fragments_follow_the_evidence():
+    ev = ncd.share_evidence(who_share_table({2000: 60.8, 2019: 73.6}))
+    en, zh = text.render(ev, "en"), text.render(ev, "zh")
+    assert (
+        en["reproduced_value"] == "73.6% (41 million), 2019"
+        and zh["reproduced_value"] == "2019年：73.6%（41百万例死亡）"
+    )
+    assert "The share stands" in en["note"] and "比例本身成立" in zh["note"]
+    assert "IHME's GBD 2017" not in en["note"]  # no GBD 2017 rows given
+    unmatched = Evidence(
+        ev.claim_id, "contradicted", {**ev.values, "count_year": None, "share_stands": False}
+    )
+    assert "no WHO count matches 31 million" in text.render(unmatched, "en")["reason"]
+    assert "没有与31百万例相符" in text.render(unmatched, "zh")["reason"]
+    assert "stands" not in text.render(unmatched, "en")["note"]
+
+
+def test_main4_text_in_both_languages():
+    ev = ncd.main4_evidence(*cause_tables({**BASE, "Diabetes mellitus": 150, "Parkinson's disease": 160}))
+    en, zh = text.render(ev, "en"), text.render(ev, "zh")
+    assert "ranks 6th, behind Digestive diseases, Neurological disorders." in en["note"]
+    assert "位于“消化系统疾病”、“阿尔茨海默病与帕金森病”之后" in zh["note"]
+    assert en["note"].endswith("only when its kidney deaths are counted with it.")
+    assert "结论：有保留地复现。" in zh["note"]
+    assert text.source(ev) == f"{ncd.SRC_GBD19}; WHO World Health Statistics 2023"
+
+
+# --------------------------------------------------------------------------- plots (no kernel)
+WORLD_CHINA = [{"code": "WLD", "name": "World"}, {"code": "CHN", "name": "China"}]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_share_plot_labels(lang):
+    theme.use(lang)
+    share = pd.concat([who_share_table({2000: 60.8, 2019: 73.6})], ignore_index=True)
+    fig = ncd.plots.share(ncd.share_view(share, WORLD_CHINA), WORLD_CHINA, lang)
+    try:
+        ax = fig.axes[0]
+        assert (
+            ax.get_title() == ncd.labels(lang)["share_title"]
+            and ax.get_ylabel() == ncd.labels(lang)["share_axis"]
+        )
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert (
+            legend[0].startswith(ncd.display_name(WORLD_CHINA[0], lang))
+            and legend[-1] == ncd.labels(lang)["paper_point"]
+        )
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("lang, grouping", [("en", "main4"), ("zh", "main4"), ("zh", "gbd_level2")])
+def test_causes_plot_labels(lang, grouping):
+    theme.use(lang)
+    deaths, causes, main4 = cause_tables(BASE)
+    views = ncd.cause_views(deaths, causes, main4, WORLD_CHINA, 2019, grouping)
+    assert views["China"].empty
+    fig = ncd.plots.causes(views, WORLD_CHINA, main4, 2019, grouping, lang)
+    try:
+        assert len(fig.axes) == 1  # China has no rows: one panel
+        ax = fig.axes[0]
+        assert ax.get_xlabel() == ncd.labels(lang)["deaths_axis"]
+        assert ax.get_title().startswith(ncd.display_name(WORLD_CHINA[0], lang))
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        assert ncd.cause_label("Cardiovascular diseases", lang) in ticks or ncd.labels(lang)["cvd"] in ticks
+        assert (ax.get_legend() is not None) == (grouping == "main4")  # WHO's published figures
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="no GBD 2019 deaths"):
+        ncd.plots.causes({"China": views["China"]}, WORLD_CHINA, main4, 2019, grouping, lang)
+
+
+def test_main4_display_in_chinese():
+    deaths, causes, main4 = cause_tables(BASE)
+    tab = ncd.main4_rows(main4, WORLD_CHINA, 2019)
+    out = ncd.main4_display(tab, "zh")
+    assert list(out["地区"]) == ["全球", "全球"] and "四类合计" in out.columns
+    assert ncd.causes_sentences(tab, WORLD_CHINA, 2019, "zh")[0]["location"] == "全球"
+
+
 def test_pipeline_writes_tables_deterministically(tmp_path, iso_env):
     store = build_store(tmp_path)
     pipeline.process(["ncd"], store, force=True)
@@ -262,12 +473,27 @@ KNOWN = pd.DataFrame(
 
 
 def test_validate_parameters_resolves_names_and_codes():
-    locs = ncd.validate_parameters(["world", "CHN", "G20", "OWID_WRL"], 2019, "main4", "en", known=KNOWN)
-    assert locs == [
+    p = ncd.validate_parameters(
+        locations=["world", "CHN", "G20", "OWID_WRL"],
+        year=2019,
+        cause_grouping="main4",
+        lang="en",
+        known=KNOWN,
+    )
+    assert isinstance(p, ncd.Parameters)
+    assert list(p.locs) == [
         {"code": "WLD", "name": "World"},
         {"code": "CHN", "name": "China"},
         {"code": "", "name": "G20"},
     ]
+    assert p.tag == "WLD-CHN-G20_2019_main4.en" and p.locations == ("world", "CHN", "G20", "OWID_WRL")
+
+
+def test_parameters_default_and_single_location():
+    p = ncd.validate_parameters(locations="China", known=KNOWN)
+    assert p.locations == ("China",) and p.year == 2019 and p.lang == "zh"
+    with pytest.raises(AttributeError):
+        p.year = 2000
 
 
 @pytest.mark.parametrize(
@@ -280,6 +506,8 @@ def test_validate_parameters_resolves_names_and_codes():
         ({"year": "last"}, "not a year", None),
         ({"cause_grouping": "icd10"}, "unknown cause grouping", None),
         ({"lang": "fr"}, "unsupported language", None),
+        ({"locations": 5}, "must be a list", None),
+        ({"colour": "red"}, "no parameter 'colour'", None),
     ],
 )
 def test_bad_parameters_rejected(kw, message, hint):
@@ -317,7 +545,8 @@ def test_process_on_the_mirror(iso_env):
         paths().processed / "ncd_share.csv", keep_default_na=False, na_values={"share_pct": [""]}
     )
     who = share[(share.source == ncd.SRC_WHO) & (share.location_code == "WLD") & (share.group == "ncd")]
-    assert dict(zip(who.year, who.share_pct)) == {2000: 60.8, 2010: 67.63, 2015: 71.22, 2019: 73.63}
+    expected = {2000: 60.8, 2010: 67.63, 2015: 71.22, 2019: 73.63}
+    assert dict(zip(who.year, who.share_pct, strict=True)) == expected
     gbd17 = share[(share.source == ncd.SRC_GBD17) & (share.location_code == "WLD") & (share.group == "ncd")]
     assert gbd17.year.min() == 1990 and gbd17.year.max() == 2017
     assert set(share.source) == {ncd.SRC_WHO, ncd.SRC_GBD17, ncd.SRC_GBD19}
