@@ -24,6 +24,7 @@ Limits come from the environment so that tests (and users) can tighten them:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import email.utils
 import hashlib
@@ -43,7 +44,7 @@ from urllib3.util.retry import Retry
 
 from . import __version__
 from .config import paths
-from .errors import BadParameter, SourceError
+from .errors import BadParameter, ExoError, SourceError
 from .redact import SECRET_PARAMS, redact, redact_url, secret_values
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,23 @@ def check_pages(count: int, what: str) -> None:
             hint="narrow the query (fewer years, countries or terms) or raise EXO_HTTP_MAX_PAGES; "
             "nothing was stored",
         )
+
+
+@contextlib.contextmanager
+def malformed_answers(service: str):
+    """Turn a parsing failure on an answer of unexpected shape into a :class:`SourceError`.
+
+    Wrap the part of a fetch that requests and reads pages (never the part that writes):
+    a field of the wrong type must end the run with a message, not a traceback."""
+    try:
+        yield
+    except ExoError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise SourceError(
+            f"{service}: an answer has an unexpected shape ({type(exc).__name__}: {redact(str(exc))[:160]})",
+            hint="the service may have changed its format or answered with an error page; nothing was stored",
+        ) from None
 
 
 def make_retry() -> Retry:
@@ -472,7 +490,8 @@ def parse_json(content: bytes, where: str) -> Any:
         return json.loads(content)
     except ValueError as exc:
         head = content[:200].lstrip().lower()
-        what = "an HTML page" if head.startswith((b"<!doctype html", b"<html")) else "not complete JSON"
+        html = head.startswith((b"<!doctype html", b"<html"))
+        what = "an HTML page, not complete JSON" if html else "not complete JSON"
         raise SourceError(
             f"{where}: the body is {what} ({len(content)} bytes; {redact(str(exc))[:120]})",
             hint="the service may be down or the response was cut short; nothing was stored; try again",

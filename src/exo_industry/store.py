@@ -407,6 +407,16 @@ class RawStore:
         return self.entries(source, kind)
 
 
+def put_grouped(
+    store: "RawStore", source: str, groups: dict[str, tuple[dict, list[Page], int]]
+) -> list[Entry]:
+    """Store several queries' snapshots: ``groups`` maps key -> (query, pages, results)."""
+    entries: list[Entry] = []
+    for key, (query, pages, results) in groups.items():
+        entries += store.put_snapshot(source, key, pages, results=results, query=query)
+    return entries
+
+
 def newest_query_only(entries: list[Entry], fields: tuple[str, ...]) -> tuple[list[Entry], list[Entry]]:
     """Keep the live entries whose query agrees on ``fields`` with the most recently retrieved
     live entry (imports are always kept), so that a series never mixes two different queries,
