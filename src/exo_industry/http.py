@@ -265,6 +265,7 @@ class Client:
             )
 
     def request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        hooks = kw.pop("hooks", None) or {}
         url = self.url(path)
         self._check_origin(url)
         prepared = self.session.prepare_request(requests.Request(method, url, **_request_args(kw)))
@@ -275,13 +276,13 @@ class Client:
             log.debug("%s %s -> 200 (cache)", method, redact_url(cached.url))
             return cached
         started = time.monotonic()
-        resp = self._send_with_retries(prepared, started)
+        resp = self._send_with_retries(prepared, started, hooks.get("response"))
         if key and resp.status_code == 200:
             self.cache.put(key, resp.url, resp.headers, resp.content)
         resp.from_cache = False
         return resp
 
-    def _send_with_retries(self, prepared, started: float) -> requests.Response:
+    def _send_with_retries(self, prepared, started: float, hook=None) -> requests.Response:
         url = prepared.url
         attempt = 0
         while True:
@@ -290,6 +291,9 @@ class Client:
                 raise self._deadline_error(url)
             self._throttle()
             resp, error = self._send_once(prepared, started, remaining)
+            if resp is not None and hook is not None:  # called once the body is read (and bounded)
+                for h in hook if isinstance(hook, list) else [hook]:
+                    resp = h(resp) or resp
             status = resp.status_code if resp is not None else None
             if error is None and status not in RETRY_STATUSES:
                 return self._checked(resp)

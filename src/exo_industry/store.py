@@ -58,6 +58,7 @@ class Page:
     release: str | None = None
     citation: str | None = None
     query: dict = field(default_factory=dict)
+    notes: str | None = None
 
 
 def snapshot_key(prefix: str, query: dict) -> str:
@@ -357,7 +358,7 @@ class RawStore:
                     source=source, kind=page.kind, route="live", sha256=sha256_bytes(page.data),
                     size=len(page.data), retrieved_at=retrieved, licence=page.licence,
                     release=page.release, url=page.url, query=dict(page.query or query),
-                    citation=page.citation,
+                    citation=page.citation, notes=page.notes,
                 )  # fmt: skip
                 os.replace(_write_new(target, page.data), target)
                 side = target.with_name(target.name + SIDECAR_SUFFIX)
