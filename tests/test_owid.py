@@ -166,7 +166,7 @@ def test_live_fetch_stores_both_charts(iso_env, replay):
     for e in entries:
         assert e.provenance.route == "live"
         assert e.provenance.url.startswith(replay.url + "/grapher/")
-        assert RawStore().read_bytes(e) == bodies[e.name]
+        assert RawStore().read_bytes(e) == bodies[e.provenance.query["chart"] + ".csv"]
     paths = [r.path for r in replay.log]
     assert paths.count(f"/grapher/{owid.SLUGS[owid.KIND_BY_CAUSE]}.csv") == 2  # 429, then the body
 

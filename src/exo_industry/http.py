@@ -19,7 +19,9 @@
 Limits come from the environment so that tests (and users) can tighten them:
 ``EXO_HTTP_DEADLINE`` (seconds per request, default 300), ``EXO_HTTP_MAX_RETRY_AFTER``
 (seconds, default 120), ``EXO_HTTP_MAX_BYTES`` (default 512 MiB), ``EXO_HTTP_MAX_PAGES``
-(pages per query, default 2000), ``EXO_HTTP_TIMEOUT`` (seconds per connect/read, default 60).
+(pages per query, default 2000), ``EXO_HTTP_TIMEOUT`` (seconds per connect/read, default 60),
+``EXO_HTTP_BACKOFF`` (first retry wait when no ``Retry-After`` is given), ``EXO_HTTP_RETRIES``
+(an upper bound on the retries of every client).
 """
 
 from __future__ import annotations
@@ -227,7 +229,11 @@ class Client:
         self.min_interval = min_interval
         self.limits = Limits.from_env()
         self.timeout = timeout if timeout is not None else (DEFAULT_TIMEOUT[0], self.limits.read_timeout)
-        self.retries, self.backoff, self.backoff_max = retries, backoff, backoff_max
+        # EXO_HTTP_BACKOFF (seconds) overrides the first backoff step, e.g. to keep tests fast
+        # and EXO_HTTP_RETRIES lowers (never raises) the number of retries
+        retries = min(retries, _env_number("EXO_HTTP_RETRIES", retries, int)) if retries else retries
+        self.retries, self.backoff = retries, _env_number("EXO_HTTP_BACKOFF", backoff)
+        self.backoff_max = backoff_max
         self.cache = None
         if cache:
             folder = paths().cache / (cache_name or name).replace("/", "_").replace(" ", "_")
@@ -242,14 +248,16 @@ class Client:
         self._lock = threading.Lock()
         self._last = 0.0
 
-    def _throttle(self) -> None:
+    def _throttle(self) -> float:
+        """Keep the minimum interval between requests; returns the seconds waited."""
         if self.min_interval <= 0:
-            return
+            return 0.0
         with self._lock:
             wait = self._last + self.min_interval - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             self._last = time.monotonic()
+            return max(wait, 0.0)
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -289,7 +297,7 @@ class Client:
             remaining = self.limits.deadline - (time.monotonic() - started)
             if remaining <= 0:
                 raise self._deadline_error(url)
-            self._throttle()
+            started += self._throttle()  # our own politeness does not count against the server
             resp, error = self._send_once(prepared, started, remaining)
             if resp is not None and hook is not None:  # called once the body is read (and bounded)
                 for h in hook if isinstance(hook, list) else [hook]:
