@@ -9,6 +9,7 @@ the environment (EXO_HTTP_*) so the whole suite stays short.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import tracemalloc
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import need_shared
 from exo_industry import cli
 from exo_industry.store import Page, RawStore
 from faultserver import FaultServer
@@ -197,3 +199,162 @@ def test_large_answer_refused_in_bounded_memory(source, env, capsys, monkeypatch
     assert "larger than 2097152 bytes" in msg and srv.count == 1
     assert peak < 12 << 20, f"peak {peak / 2**20:.1f} MiB"
     assert took < 10
+
+
+# ------------------------------------------------------------------ malformed answers, per client
+def wb_page(page=1, pages=1, rows=None) -> bytes:
+    """The real recorded World Bank page (wbdata-go cassette), with its paging fields set."""
+    from replay import load_go_vcr
+
+    folder = need_shared("demography", "worldbank_api_v2_cassettes")
+    meta, real = json.loads(
+        load_go_vcr(folder / "TestIndicatorValuesService_ListByCountryIDs.yaml")[1]["body"]
+    )
+    return json.dumps([dict(meta, page=page, pages=pages), real if rows is None else rows]).encode()
+
+
+def good_worldbank(capsys, pages=1) -> dict:
+    with FaultServer("good", default=wb_page(1, pages)) as srv:
+        code, msg, _ = fetch("worldbank", srv.url, capsys)
+    assert code == 0, msg
+    return tree("worldbank")
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (lambda: wb_page(pages="many"), "pages is 'many', not a whole number"),
+        (lambda: b'[{"message": "oops"}]', "World Bank API refused"),
+        (lambda: wb_page(rows=[{"indicator": {"id": "SP.POP.TOTL"}, "value": 1.0}]), "lacks country"),
+        (lambda: wb_page(rows={"a": 1}), "not a list"),
+        (lambda: b'[{"page": 1}', "not complete JSON"),
+    ],
+)
+def test_worldbank_malformed_pages_keep_the_last_good_snapshot(body, message, env, capsys):
+    before = good_worldbank(capsys)
+    with FaultServer("good", default=body()) as srv:
+        code, msg, _ = fetch("worldbank", srv.url, capsys)
+    check_clean(code, msg, before, "worldbank")
+    assert message in msg and srv.count == 1
+
+
+def test_pages_numbered_by_the_client_and_refresh_replaces_the_snapshot(env, capsys):
+    from exo_industry.sources import worldbank
+
+    good_worldbank(capsys, pages=3)  # every page says "page": 1
+    store = RawStore()
+    [snap] = store.snapshots("worldbank")
+    assert snap["pages"] == 3 and len(store.entries("worldbank")) == 3
+    good_worldbank(capsys, pages=1)  # a refresh with fewer pages
+    [snap] = store.snapshots("worldbank")
+    assert snap["pages"] == 1 and len(store.entries("worldbank")) == 1
+    assert (
+        len(list((Path(os.environ["EXO_RAW"]) / "worldbank" / "snapshots").iterdir())) == 2
+    )  # pointer, folder
+    df, used = worldbank.load_indicators(store)
+    assert len(used) == 1 and not df.duplicated(["country_code", "indicator", "year"]).any()
+
+
+def test_zero_results_recorded_apart_from_never_fetched(env, capsys):
+    store = RawStore()
+    assert store.snapshot("worldbank", "api_SP.POP.TOTL_CHN_2020-2021") is None
+    with FaultServer("good", default=wb_page(rows=[])) as srv:
+        code, msg, _ = fetch("worldbank", srv.url, capsys)
+    assert code == 0, msg
+    snap = store.snapshot("worldbank", "api_SP.POP.TOTL_CHN_2020-2021")
+    assert snap is not None and snap["results"] == 0 and snap["pages"] == 1
+
+
+def test_page_cap_stops_a_server_that_claims_endless_pages(env, capsys, monkeypatch):
+    monkeypatch.setenv("EXO_HTTP_MAX_PAGES", "4")
+    before = seed("worldbank")
+    with FaultServer("good", default=wb_page(1, 10**9)) as srv:
+        code, msg, took = fetch("worldbank", srv.url, capsys)
+    check_clean(code, msg, before, "worldbank")
+    assert "stopped after 4 pages" in msg and "EXO_HTTP_MAX_PAGES" in msg
+    assert srv.count == 4 and took < 5
+
+
+def test_429_once_without_retry_after_is_retried(env, capsys):
+    with FaultServer("then_good", status=429, times=1, default=wb_page()) as srv:
+        code, msg, _ = fetch("worldbank", srv.url, capsys)
+    assert code == 0, msg
+    assert srv.count == 2
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"totalCount": "lots"}, "totalCount that is not a count"),
+        ({"nextPageToken": ["a", "b"]}, "nextPageToken that is not text"),
+        ({"studies": "none"}, "is not a /studies page"),
+    ],
+)
+def test_ctgov_malformed_pages(change, message, env, capsys):
+    folder = need_shared("clinical_trials", "fixtures_ctgov_api_v2_responses_cyanheads")
+    real = json.loads(next(folder.glob("studies_*.json")).read_text(encoding="utf-8"))
+    before = seed("ctgov")
+    with FaultServer("good", default=json.dumps({**real, **change}).encode()) as srv:
+        code, msg, _ = fetch("ctgov", srv.url, capsys)
+    check_clean(code, msg, before, "ctgov")
+    assert message in msg and srv.count == 1
+
+
+@pytest.mark.parametrize("body", [b"null", b"[1, 2]", b'{"token_type": "Bearer"}', b'{"access_token": 7}'])
+def test_epo_ops_auth_answers_without_a_token(body, env, capsys):
+    before = seed("epo_ops")
+    with FaultServer("good", default=body) as srv:
+        code, msg, _ = fetch("epo_ops", srv.url, capsys)
+    check_clean(code, msg, before, "epo_ops")
+    assert "without an access_token" in msg and srv.count == 1
+
+
+def test_epo_ops_auth_echo_never_shows_the_basic_credential(env, capsys):
+    import base64
+
+    basic = base64.b64encode(f"{SECRETS['EPO_OPS_KEY']}:{SECRETS['EPO_OPS_SECRET']}".encode()).decode()
+    before = seed("epo_ops")
+    with FaultServer("echo", status=400) as srv:
+        code, msg, _ = fetch("epo_ops", srv.url, capsys)
+    check_clean(code, msg, before, "epo_ops")
+    assert srv.requests[0][2]["Authorization"] == f"Basic {basic}"  # it was sent, and echoed
+    assert "Basic ***" in msg and basic not in msg
+
+
+def test_wpp_next_page_to_another_host_is_not_followed(env, capsys):
+    before = seed("wpp")
+    holder = {}
+
+    def page(path):  # the same server under another name: a followed link would be counted here
+        port = holder["srv"].httpd.server_address[1]
+        return json.dumps({"data": [], "nextPage": f"http://localhost:{port}/elsewhere"}).encode()
+
+    with FaultServer("good", default=page) as srv:
+        holder["srv"] = srv
+        code, msg, _ = fetch("wpp", srv.url, capsys)
+    check_clean(code, msg, before, "wpp")
+    assert "refused to follow a link to localhost" in msg
+    assert srv.count == 1
+
+
+def test_runtime_tokens_redacted_by_shape():
+    """Tokens handed out at run time (EPO OPS, Lens) are not in the environment: their form is masked."""
+    from exo_industry.redact import redact
+
+    text = redact("Authorization: Bearer rt-0a1b2c3d4e5f and Basic QUJDREVGOkdISUpLTA== sent")
+    assert "rt-0a1b2c3d4e5f" not in text and "QUJDREVGOkdISUpLTA" not in text
+
+
+def test_atomic_write_never_leaves_a_half_file(tmp_path, monkeypatch):
+    from exo_industry import store as store_mod
+
+    target = tmp_path / "claims.csv"
+    target.write_bytes(b"old,complete\n")
+
+    def crash(fd):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(store_mod.os, "fsync", crash)
+    with pytest.raises(OSError):
+        store_mod.atomic_write_bytes(target, b"new,but,cut")
+    assert target.read_bytes() == b"old,complete\n"

@@ -267,7 +267,7 @@ class Client:
     def _check_origin(self, url: str) -> None:
         if _origin(url) != _origin(self.base_url):
             raise SourceError(
-                f"{self.name}: refused to follow a link to {urlsplit(url).netloc or url!r}, "
+                f"{self.name}: refused to follow a link to {urlsplit(url).netloc or url}, "
                 f"which is not the configured host {urlsplit(self.base_url).netloc}",
                 hint="credentials are only sent to the configured host; nothing was stored",
             )
