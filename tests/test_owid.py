@@ -150,7 +150,7 @@ def _serve_mirror(replay):
         if not f.exists():
             pytest.skip(f"offline mirror file {f} absent")
         bodies[f.name] = f.read_bytes()
-    for kind, slug in owid.SLUGS.items():
+    for _kind, slug in owid.SLUGS.items():
         replay.add("GET", f"/grapher/{slug}.csv", bodies[f"{slug}.csv"], headers={"Content-Type": "text/csv"})
     return bodies
 
