@@ -150,7 +150,7 @@ def _serve_mirror(replay):
         if not f.exists():
             pytest.skip(f"offline mirror file {f} absent")
         bodies[f.name] = f.read_bytes()
-    for kind, slug in owid.SLUGS.items():
+    for _kind, slug in owid.SLUGS.items():
         replay.add("GET", f"/grapher/{slug}.csv", bodies[f"{slug}.csv"], headers={"Content-Type": "text/csv"})
     return bodies
 
@@ -166,7 +166,7 @@ def test_live_fetch_stores_both_charts(iso_env, replay):
     for e in entries:
         assert e.provenance.route == "live"
         assert e.provenance.url.startswith(replay.url + "/grapher/")
-        assert RawStore().read_bytes(e) == bodies[e.name]
+        assert RawStore().read_bytes(e) == bodies[e.provenance.query["chart"] + ".csv"]
     paths = [r.path for r in replay.log]
     assert paths.count(f"/grapher/{owid.SLUGS[owid.KIND_BY_CAUSE]}.csv") == 2  # 429, then the body
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -9,17 +10,37 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .config import SECRET_VARS
 
 # Query parameters and headers that carry credentials at one upstream or another.
-SECRET_PARAMS = {"api_key", "apikey", "key", "token", "access_token", "client_secret", "mailto_key"}
+SECRET_PARAMS = {
+    "api_key", "apikey", "key", "token", "access_token", "client_secret", "mailto_key",
+    "email", "mailto",  # NCBI's and OpenAlex's contact address: personal data, kept out too
+}  # fmt: skip
+# Personal values that are not credentials but are kept out of logs, messages and the cache.
+PERSONAL_VARS = ("NCBI_EMAIL", "EXO_MAILTO")
+# Credential forms recognised by their shape, whatever their value.
+_PATTERNS = (
+    re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"(?i)(\bbasic\s+)[A-Za-z0-9+/=]{8,}"),
+    re.compile(
+        r"(?i)(\b(?:access_token|api_key|apikey|client_secret)[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._~+/=-]{8,}"
+    ),
+)
 SECRET_HEADERS = {"authorization", "x-api-key", "api-key"}
 MASK = "***"
 
 
 def secret_values() -> list[str]:
-    values = []
-    for var in SECRET_VARS:
+    """Every secret known from the environment, longest first, with its encoded forms
+    (the Basic credential base64(key:secret) of EPO OPS, URL-encoded values)."""
+    from urllib.parse import quote
+
+    values = set()
+    for var in SECRET_VARS + PERSONAL_VARS:
         v = os.environ.get(var, "").strip()
         if len(v) >= 4:
-            values.append(v)
+            values.update({v, quote(v, safe=""), quote(v, safe="@")})
+    key, secret = os.environ.get("EPO_OPS_KEY", "").strip(), os.environ.get("EPO_OPS_SECRET", "").strip()
+    if key and secret:
+        values.add(base64.b64encode(f"{key}:{secret}".encode()).decode("ascii"))
     return sorted(values, key=len, reverse=True)
 
 
@@ -29,7 +50,9 @@ def redact(text: str) -> str:
         return text
     for value in secret_values():
         text = text.replace(value, MASK)
-    return re.sub(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}", r"\1" + MASK, text)
+    for pattern in _PATTERNS:
+        text = pattern.sub(r"\1" + MASK, text)
+    return text
 
 
 def redact_url(url: str) -> str:
@@ -59,14 +82,13 @@ def install_log_redaction() -> None:
 
     def factory(*args, **kwargs):
         record = previous(*args, **kwargs)
-        secrets = secret_values()
-        if secrets:
-            try:
-                message = record.getMessage()
-            except Exception:  # a malformed record: leave it to logging to report
-                return record
-            if any(s in message for s in secrets):
-                record.msg, record.args = redact(message), ()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record: leave it to logging to report
+            return record
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
         return record
 
     logging.setLogRecordFactory(factory)

@@ -4,6 +4,10 @@ Layout (owid/etl keeps a ``.dvc`` file beside each snapshot; we keep a JSON side
 
     data/raw/<source>/<name>                     the bytes as received or imported
     data/raw/<source>/<name>.provenance.json     where they came from, and their sha256
+    data/raw/<source>/snapshots/<key>.json       live route: which folder holds query <key>'s
+                                                 current snapshot, and how many results it had
+    data/raw/<source>/snapshots/<key>@<id>/      that snapshot's pages (p0001...), each with
+                                                 its sidecar
 
 Rules:
 - a file is written only after its content has been validated by the caller, so a
@@ -11,7 +15,11 @@ Rules:
 - writes go to ``*.new`` files first, are flushed to disk, then renamed into place
   (sidecar first, data second). Reading finds a half-finished rename and completes it,
   so an interrupted refresh leaves either the old snapshot or the new one, never a mix;
-- every read verifies the sha256 recorded in the sidecar.
+- every read verifies the sha256 recorded in the sidecar;
+- a live fetch writes one *snapshot* per query: all its pages go into a fresh folder, then
+  the query's pointer file is replaced atomically, then the previous folder is removed. A
+  reader sees exactly one snapshot per query, the old one or the new one; a snapshot with
+  zero results is recorded (``results: 0``), which is not the same as no snapshot at all.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import hashlib
 import json
 import os
 import re
+import secrets
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -33,6 +43,28 @@ from .errors import BadParameter, IntegrityError, MissingData
 SIDECAR_SUFFIX = ".provenance.json"
 _NEW = ".new"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]+")
+SNAPSHOTS = "snapshots"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a live snapshot, before it is stored: its bytes and its provenance fields."""
+
+    data: bytes
+    url: str | None
+    kind: str
+    licence: str
+    suffix: str = ".json"
+    release: str | None = None
+    citation: str | None = None
+    query: dict = field(default_factory=dict)
+    notes: str | None = None
+
+
+def snapshot_key(prefix: str, query: dict) -> str:
+    """A stable file-name key for one query: a readable prefix and a hash of the whole query."""
+    digest = hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return f"{safe_name(prefix)[:80]}_{digest[:12]}"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -133,6 +165,19 @@ def _write_new(path: Path, data: bytes) -> Path:
         fh.flush()
         os.fsync(fh.fileno())
     return tmp
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -260,7 +305,10 @@ class RawStore:
                         if name.endswith(SIDECAR_SUFFIX):
                             name = name[: -len(SIDECAR_SUFFIX)]
                         self._recover(folder / name)
-            for sidecar in sorted(folder.glob("*" + SIDECAR_SUFFIX)):
+            sidecars = sorted(folder.glob("*" + SIDECAR_SUFFIX))
+            for snap in self.snapshots(folder.name):
+                sidecars += sorted((folder / SNAPSHOTS / snap["dir"]).glob("*" + SIDECAR_SUFFIX))
+            for sidecar in sidecars:
                 target = sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)])
                 if not target.exists():
                     continue
@@ -268,6 +316,66 @@ class RawStore:
                 if kind is None or prov.kind == kind:
                     found.append(Entry(target, prov))
         return found
+
+    # -- live snapshots ------------------------------------------------------------
+    def snapshots(self, source: str) -> list[dict]:
+        """The current snapshot of every query of a source (pointer files), sorted by key."""
+        folder = self.root / safe_name(source) / SNAPSHOTS
+        out = []
+        for pointer in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                info = json.loads(pointer.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise IntegrityError(f"snapshot pointer {pointer} is damaged: {exc}") from None
+            if not (isinstance(info, dict) and isinstance(info.get("dir"), str) and "/" not in info["dir"]):
+                raise IntegrityError(f"snapshot pointer {pointer} does not name a snapshot folder")
+            out.append(info)
+        return out
+
+    def snapshot(self, source: str, key: str) -> dict | None:
+        """The current snapshot of one query, or None when that query was never fetched."""
+        return next((s for s in self.snapshots(source) if s.get("key") == key), None)
+
+    def put_snapshot(
+        self, source: str, key: str, pages: list[Page], *, results: int, query: dict
+    ) -> list[Entry]:
+        """Store every page of one query as a unit that replaces the query's previous snapshot.
+
+        Pages are numbered here (p0001, p0002, ...), never from what a server said; ``results``
+        is the number of records the pages hold (0 is recorded as a fetch with no results)."""
+        key = safe_name(key)
+        folder = self.root / safe_name(source)
+        snaps = folder / SNAPSHOTS
+        retrieved = utc_now()
+        with _folder_lock(folder):
+            snaps.mkdir(parents=True, exist_ok=True)
+            new_dir = snaps / f"{key}@{retrieved.replace(':', '')}-{secrets.token_hex(4)}"
+            new_dir.mkdir()
+            entries = []
+            for i, page in enumerate(pages, start=1):
+                target = new_dir / f"{key}_p{i:04d}{page.suffix}"
+                prov = Provenance(
+                    source=source, kind=page.kind, route="live", sha256=sha256_bytes(page.data),
+                    size=len(page.data), retrieved_at=retrieved, licence=page.licence,
+                    release=page.release, url=page.url, query=dict(page.query or query),
+                    citation=page.citation, notes=page.notes,
+                )  # fmt: skip
+                os.replace(_write_new(target, page.data), target)
+                side = target.with_name(target.name + SIDECAR_SUFFIX)
+                os.replace(_write_new(side, prov.to_json().encode("utf-8")), side)
+                entries.append(Entry(target, prov))
+            pointer = {
+                "key": key, "dir": new_dir.name, "pages": len(pages), "results": int(results),
+                "retrieved_at": retrieved, "query": query,
+            }  # fmt: skip
+            atomic_write_text(
+                snaps / f"{key}.json", json.dumps(pointer, indent=2, sort_keys=True, default=str)
+            )
+            _fsync_dir(snaps)
+            for old in snaps.glob(f"{key}@*"):  # the replaced snapshot, and any orphan of a crash
+                if old != new_dir and old.is_dir():
+                    shutil.rmtree(old)
+        return entries
 
     def verify(self, entry: Entry) -> Path:
         """Check the file against its recorded sha256 and return its path."""
@@ -298,6 +406,16 @@ class RawStore:
 
     def find(self, source: str, kind: str) -> list[Entry]:
         return self.entries(source, kind)
+
+
+def put_grouped(
+    store: "RawStore", source: str, groups: dict[str, tuple[dict, list[Page], int]]
+) -> list[Entry]:
+    """Store several queries' snapshots: ``groups`` maps key -> (query, pages, results)."""
+    entries: list[Entry] = []
+    for key, (query, pages, results) in groups.items():
+        entries += store.put_snapshot(source, key, pages, results=results, query=query)
+    return entries
 
 
 def newest_query_only(entries: list[Entry], fields: tuple[str, ...]) -> tuple[list[Entry], list[Entry]]:

@@ -269,8 +269,16 @@ def check_page(body, where: str) -> tuple[list, str | None, int | None]:
     for s in body["studies"]:
         study_from_v2(s)  # raises on a broken record
     token = body.get("nextPageToken") or None
+    if token is not None and not isinstance(token, str):
+        raise SourceError(
+            f"ClinicalTrials.gov: {where} has a nextPageToken that is not text: {str(token)[:80]}"
+        )
     total = body.get("totalCount")
-    return body["studies"], token, (int(total) if total is not None else None)
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+        raise SourceError(
+            f"ClinicalTrials.gov: {where} has a totalCount that is not a count: {str(total)[:80]}"
+        )
+    return body["studies"], token, total
 
 
 # --------------------------------------------------------------------------- classic exports
@@ -643,7 +651,7 @@ def walk_studies(client, params: dict, max_pages: int = 10_000):
     Raises SourceError when a page is not a studies page, when a page repeats a token,
     or when the studies received do not add up to ``totalCount``.
     """
-    from ..http import parse_json
+    from ..http import check_pages, parse_json
     from ..redact import redact_url
 
     token, seen, received, total, page_no = None, set(), 0, None, 0
@@ -669,6 +677,7 @@ def walk_studies(client, params: dict, max_pages: int = 10_000):
             seen.add(token)
             if page_no >= max_pages:
                 raise SourceError(f"ClinicalTrials.gov: more than {max_pages} pages; narrow the query")
+            check_pages(page_no, "ClinicalTrials.gov /studies")
     finally:
         bar.close()
     if total is not None and received != total:
@@ -712,37 +721,31 @@ def fetch(
     **_ignored,
 ) -> list[Entry]:
     """Walk a query to its end (or fetch single studies), check everything, then store it."""
+    from ..http import malformed_answers
     from ..redact import redact_url
+    from ..store import Page, put_grouped, snapshot_key
 
     client = client or make_client(base_url)
-    collected = []  # (name, url, body, kind, query)
-    if nct:
-        for n in nct:
+    groups: dict = {}  # one snapshot per query: key -> (query, pages, results)
+    with malformed_answers("ClinicalTrials.gov API"):
+        for n in nct or []:
             url, body, _ = fetch_study(client, n)
-            collected.append((f"study_{n}.json", url, body, "api_study", {"nct_id": n}))
-    if term or cond or intr or spons:
-        params = build_params(
-            term, cond, intr, spons, study_type, status, start_from, start_to, fields, page_size
-        )
-        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        for i, (url, body, _studies, _tok, _tot) in enumerate(walk_studies(client, params), start=1):
-            collected.append((f"studies_{stamp}_p{i:04d}.json", url, body, "api_page", params))
-    if not collected:
+            page = Page(body, redact_url(url), "api_study", LICENCE, citation=CITATION, query={"nct_id": n})
+            groups[f"study_{n}"] = ({"nct_id": n}, [page], 1)
+        if term or cond or intr or spons:
+            params = build_params(
+                term, cond, intr, spons, study_type, status, start_from, start_to, fields, page_size
+            )
+            pages, results = [], 0
+            for url, body, studies, _tok, _tot in walk_studies(client, params):
+                pages.append(
+                    Page(body, redact_url(url), "api_page", LICENCE, citation=CITATION, query=params)
+                )
+                results += len(studies)
+            groups[snapshot_key("studies", params)] = (params, pages, results)
+    if not groups:
         raise BadParameter("nothing to fetch: give a query (term/cond/intr/spons) or NCT IDs")
-    return [
-        store.put(
-            NAME,
-            name,
-            body,
-            kind=kind,
-            route="live",
-            licence=LICENCE,
-            url=redact_url(url),
-            query=query,
-            citation=CITATION,
-        )
-        for name, url, body, kind, query in collected
-    ]
+    return put_grouped(store, NAME, groups)
 
 
 def live_command(

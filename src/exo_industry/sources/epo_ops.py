@@ -281,8 +281,8 @@ def detect_kind(data: bytes, name: str) -> str:
         return "neurocell_epo_csv"
     raise MalformedFile(
         f"{name} is not an EPO OPS file this importer knows (first line: {head[:100]!r})",
-        hint="expected a saved OPS answer (XML) or an Espacenet/OPS result list CSV with country, publication_number, "
-        "kind, applicants, publication_date, priority_date",
+        hint="expected a saved OPS answer (XML) or an Espacenet/OPS result list CSV with country, "
+        "publication_number, kind, applicants, publication_date, priority_date",
     )
 
 
@@ -307,8 +307,8 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
             "licence": "none stated (NeuroCell_Intel repository); bibliographic data from EPO",
             "citation": CITATION,
             "notes": (
-                f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, filtered by an "
-                "embedding relevance score): a narrow slice, not a country series"
+                f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, "
+                "filtered by an embedding relevance score): a narrow slice, not a country series"
             ),
         }
 
@@ -384,12 +384,16 @@ class OPSClient:
                 f"EPO OPS authentication failed: {exc}",
                 hint=f"check {KEY_VAR} and {SECRET_VAR} (the consumer key and secret of your OPS app)",
             ) from None
-        try:
-            token = resp.json().get("access_token")
-        except ValueError:
-            token = None
-        if not token:
-            raise SourceError("EPO OPS authentication answered without an access_token")
+        from ..http import parse_json
+
+        body = parse_json(resp.content, "EPO OPS authentication")
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token.strip():
+            shape = type(body).__name__ if not isinstance(body, dict) else "an object without access_token"
+            raise SourceError(
+                f"EPO OPS authentication answered without an access_token (got {shape})",
+                hint="the auth service may be down or changed; nothing was stored",
+            )
         self.token = token
 
     def get(self, path: str, params: dict | None = None, service: str = "search"):
@@ -437,7 +441,8 @@ class OPSClient:
             raise SourceError(str(exc)) from None
         if meta.get("begin") not in (None, begin):
             raise SourceError(
-                f"EPO OPS answered range {meta.get('begin')}-{meta.get('end')} for the requested {begin}-{end}"
+                f"EPO OPS answered range {meta.get('begin')}-{meta.get('end')} "
+                f"for the requested {begin}-{end}"
             )
         return resp, kind, docs, meta
 
@@ -497,39 +502,32 @@ def fetch(
     page: int = PAGE,
     sleep=time.sleep,
 ) -> list[Entry]:
+    from ..http import malformed_answers
     from ..redact import redact_url
+    from ..store import Page, put_grouped, snapshot_key
 
     if start > end:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
     if not cql or not cql.strip():
         raise BadParameter("empty CQL query")
     ops = OPSClient(base_url, client=client, auth_client=auth_client, sleep=sleep)
-    collected = []
-    for year in tqdm(range(start, end + 1), desc="OPS years", unit="year", disable=None):
-        q = year_query(cql, year)
-        pages, total, complete = ops.search(q, page=page, max_records=max_per_year)
-        for resp, meta, n in pages:
-            collected.append((year, q, resp, meta, total, complete))
-    entries = []
-    for year, q, resp, meta, total, complete in collected:
-        name = f"search_biblio_{year}_r{meta['begin']:04d}-{meta['end']:04d}.xml"
-        notes = (
-            None
-            if complete
-            else f"incomplete: OPS reports {total} hits for {year}, more than the {OPS_RANGE_LIMIT} it serves"
-        )
-        entries.append(
-            store.put(
-                NAME,
-                name,
-                resp.content,
-                kind="ops_search_biblio",
-                route="live",
-                licence=LICENCE,
-                url=redact_url(resp.url),
-                query={"cql": q, "cql_base": cql, "year": year, "total": total, "complete": complete},
-                citation=CITATION,
-                notes=notes,
+    groups: dict = {}  # one snapshot per year's query
+    with malformed_answers("EPO OPS"):
+        for year in tqdm(range(start, end + 1), desc="OPS years", unit="year", disable=None):
+            q = year_query(cql, year)
+            pages, total, complete = ops.search(q, page=page, max_records=max_per_year)
+            query = {"cql": q, "cql_base": cql, "year": year, "total": total, "complete": complete}
+            notes = (
+                None if complete else f"incomplete: OPS reports {total} hits for {year}, more than it serves"
             )
-        )
-    return entries
+            stored = [
+                Page(resp.content, redact_url(resp.url), "ops_search_biblio", LICENCE, suffix=".xml",
+                     citation=CITATION, query=query, notes=notes)
+                for resp, _meta, _n in pages
+            ]  # fmt: skip
+            groups[snapshot_key(f"search_biblio_{year}", {"cql": q})] = (
+                query,
+                stored,
+                sum(n for *_, n in pages),
+            )
+    return put_grouped(store, NAME, groups)

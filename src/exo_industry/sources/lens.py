@@ -584,7 +584,8 @@ def fetch(
     client=None,
     page_size: int = PAGE_SIZE,
 ) -> list[Entry]:
-    from ..http import parse_json
+    from ..http import malformed_answers, parse_json
+    from ..store import Page
 
     terms = tuple(term or DEFAULT_TERMS)
     if start > end:
@@ -633,28 +634,40 @@ def fetch(
                 }
             },
         }
-        resp = client.request("POST", "patent/aggregate", json=payload)
-        body = parse_json(resp.content, "Lens aggregate")
-        aggregate_rows(body, "Lens aggregate answer")  # validate before storing
+        with malformed_answers("Lens Patent API"):
+            resp = client.request("POST", "patent/aggregate", json=payload)
+            body = parse_json(resp.content, "Lens aggregate")
+            results = len(aggregate_rows(body, "Lens aggregate answer"))  # validate before storing
         qmeta["country_by"] = country_by
-        return [
-            store.put(
-                NAME,
-                f"api_aggregate_{country_by}_{stamp}.json",
-                resp.content,
-                kind="lens_api_aggregate",
-                route="live",
-                licence=LICENCE,
-                url=f"{client.base_url}/patent/aggregate",
-                query=qmeta,
-                citation=CITATION,
-            )
-        ]
+        page = Page(resp.content, f"{client.base_url}/patent/aggregate", "lens_api_aggregate", LICENCE,
+                    citation=CITATION, query=qmeta)  # fmt: skip
+        return store.put_snapshot(
+            NAME, f"api_aggregate_{country_by}_{stamp}", [page], results=results, query=qmeta
+        )
+    with malformed_answers("Lens Patent API"):
+        pages, got, total = _walk_search(client, query, page_size, max_records)
+    qmeta.update({"total": total, "retrieved": got, "complete": bool(total is not None and got >= total)})
+    # every page arrived and validated: only now write to the store, as one snapshot
+    stored = [
+        Page(body, f"{client.base_url}/patent/search", "lens_api_search", LICENCE, citation=CITATION,
+             query={**qmeta, "page": i})
+        for i, body in enumerate(pages, start=1)
+    ]  # fmt: skip
+    return store.put_snapshot(NAME, f"api_search_{stamp}", stored, results=got, query=qmeta)
+
+
+def _walk_search(
+    client, query: dict, page_size: int, max_records: int
+) -> tuple[list[bytes], int, int | None]:
+    """Every page of one scroll, each checked: (page bodies, records received, total reported)."""
+    from ..http import check_pages, parse_json
+
     pages: list[bytes] = []
     payload = {"query": query, "size": page_size, "scroll": SCROLL, "include": INCLUDE}
     got, total = 0, None
     with tqdm(desc="Lens records", unit="rec", disable=None) as bar:
         while True:
+            check_pages(len(pages), "Lens patent/search")
             resp = client.request("POST", "patent/search", json=payload)
             body = parse_json(resp.content, f"Lens search page {len(pages) + 1}")
             total_now, data, scroll_id = check_search_page(body, f"page {len(pages) + 1}")
@@ -674,19 +687,4 @@ def fetch(
                 )
             _rate_pause(resp)
             payload = {"scroll_id": scroll_id, "scroll": SCROLL}
-    qmeta.update({"total": total, "retrieved": got, "complete": bool(total is not None and got >= total)})
-    # every page arrived and validated: only now write to the store
-    return [
-        store.put(
-            NAME,
-            f"api_search_{stamp}_p{i:04d}.json",
-            body,
-            kind="lens_api_search",
-            route="live",
-            licence=LICENCE,
-            url=f"{client.base_url}/patent/search",
-            query={**qmeta, "page": i},
-            citation=CITATION,
-        )
-        for i, body in enumerate(pages, start=1)
-    ]
+    return pages, got, total

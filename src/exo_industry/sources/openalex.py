@@ -44,14 +44,17 @@ from tqdm.auto import tqdm
 from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
-from ..store import Entry, RawStore, newest_query_only
+from ..store import Entry, Page, RawStore, newest_query_only, put_grouped
 from ._files import import_validated, text_of
 
 NAME = "openalex"
 TITLE = "OpenAlex (works)"
 LICENCE = "CC0 1.0"
 HOME = "https://openalex.org/"
-CITATION = "Priem J, Piwowar H, Orr R (2022). OpenAlex: a fully-open index of scholarly works, authors, venues, institutions, and concepts. arXiv:2205.01833."
+CITATION = (
+    "Priem J, Piwowar H, Orr R (2022). OpenAlex: a fully-open index of scholarly works, "
+    "authors, venues, institutions, and concepts. arXiv:2205.01833."
+)
 API_URL = "https://api.openalex.org"
 MAILTO_VARS = ("EXO_MAILTO", "OPENALEX_MAILTO")
 WORLD = "ALL"  # the country value of a series without a country filter
@@ -91,7 +94,8 @@ def year_groups(body, where: str = "OpenAlex answer") -> pd.DataFrame:
     bad = [k for k in df["key"] if not _YEAR.match(k)]
     if bad:
         raise SourceError(
-            f"{where}: group keys are not publication years (e.g. {bad[0]!r}); was group_by=publication_year asked?"
+            f"{where}: group keys are not publication years (e.g. {bad[0]!r}); "
+            "was group_by=publication_year asked?"
         )
     return pd.DataFrame({"year": df["key"].astype(int), "papers": df["count"].astype(int)})
 
@@ -194,10 +198,11 @@ def stored_url(url: str) -> str:
 
 def group_pages(client, filt: str, group_by: str, max_pages: int = 50):
     """Yield (url, raw bytes, body) for every group page of one query (cursor paging)."""
-    from ..http import parse_json
+    from ..http import check_pages, parse_json
 
     cursor, seen = "*", set()
-    for _ in range(max_pages):
+    for n in range(max_pages):
+        check_pages(n, "OpenAlex group_by")
         params = {"filter": filt, "group_by": group_by, "per_page": 200, "cursor": cursor, **polite_params()}
         resp = client.get("works", params=params)
         body = parse_json(resp.content, f"OpenAlex {stored_url(resp.url)}")
@@ -217,10 +222,12 @@ def group_pages(client, filt: str, group_by: str, max_pages: int = 50):
 
 def record_pages(client, filt: str, max_records: int = 20000, per_page: int = 200):
     """Yield (url, raw bytes, body) for every results page (cursor paging)."""
-    from ..http import parse_json
+    from ..http import check_pages, parse_json
 
-    cursor, got = "*", 0
+    cursor, got, n = "*", 0, 0
     while True:
+        check_pages(n, "OpenAlex works")
+        n += 1
         params = {
             "filter": filt,
             "select": RECORD_SELECT,
@@ -302,19 +309,37 @@ def fetch(
     base_url: str | None = None,
     client=None,
 ) -> list[Entry]:
-    from ..http import Client
+    from ..http import Client, malformed_answers
 
     terms = bib.check_terms(term or bib.DEFAULT_TERMS)
     countries = bib.normalise_country_list(country or ["CN", "US"])
     topics = list(topic or bib.TOPICS)
     validate_query(terms, countries, start, end, counting, china_scope, topics)
     client = client or Client(base_url or os.environ.get("EXO_OPENALEX_URL", API_URL), name="OpenAlex API")
+    with malformed_answers("OpenAlex API"):
+        collected = _collect(
+            client, terms, countries, topics, start, end, counting, china_scope, max_records, top
+        )
+    # Every page arrived and parsed: only now write to the store, one snapshot per query.
+    release = f"OpenAlex API, retrieved {pd.Timestamp.now('UTC').date()}"
+    groups: dict = {}
+    for kind, url, raw, query in collected:
+        stem = f"{kind}_{query['topic']}_{query.get('country', WORLD)}_{start}-{end}_{china_scope}"
+        page = Page(raw, stored_url(url), kind, LICENCE, release=release, citation=CITATION, query=query)
+        body = json.loads(raw)
+        q, pages, results = groups.get(stem, (query, [], 0))
+        groups[stem] = (q, pages + [page], results + len(body.get("group_by") or body.get("results") or []))
+    return put_grouped(store, NAME, groups)
+
+
+def _collect(client, terms, countries, topics, start, end, counting, china_scope, max_records, top):
+    """Every page of every query of one fetch, each checked: [(kind, url, raw, query)]."""
     base_q = {"terms": list(terms), "start": start, "end": end, "china_scope": china_scope}
     collected: list[tuple[str, str, bytes, dict]] = []  # (kind, url, body, query)
 
     if top and top > 0:
         filt = works_filter(terms, "exosomes", start, end)
-        for url, raw, body in group_pages(client, filt, "authorships.countries"):
+        for url, raw, _body in group_pages(client, filt, "authorships.countries"):
             collected.append(("group_by_country", url, raw, {**base_q, "topic": "exosomes", "filter": filt}))
         ranked = pd.concat(
             [country_groups(json.loads(r)) for k, _, r, _ in collected if k == "group_by_country"]
@@ -337,7 +362,7 @@ def fetch(
                 )
     else:
         filt = works_filter(terms, "exosomes", start, end)
-        for url, raw, body in record_pages(client, filt, max_records):
+        for url, raw, _body in record_pages(client, filt, max_records):
             collected.append(("works_page", url, raw, {**base_q, "topic": "exosomes", "filter": filt}))
 
     for t in tqdm(topics, desc="OpenAlex topics", unit="topic", disable=None):
@@ -348,27 +373,7 @@ def fetch(
                 ("group_by_year", url, raw, {**base_q, "topic": t, "country": WORLD, "filter": filt})
             )
 
-    # Every page arrived and parsed: only now write to the store.
-    entries, counters = [], {}
-    for kind, url, raw, query in collected:
-        stem = f"{kind}_{query['topic']}_{query.get('country', WORLD)}_{start}-{end}"
-        counters[stem] = counters.get(stem, 0) + 1
-        name = f"{stem}_{china_scope}_p{counters[stem]:04d}.json"
-        entries.append(
-            store.put(
-                NAME,
-                name,
-                raw,
-                kind=kind,
-                route="live",
-                licence=LICENCE,
-                url=stored_url(url),
-                query=query,
-                citation=CITATION,
-                release=f"OpenAlex API, retrieved {pd.Timestamp.now('UTC').date()}",
-            )
-        )
-    return entries
+    return collected
 
 
 def live_command(
@@ -411,7 +416,8 @@ def detect_kind(body, name: str) -> str:
         return "works_page"
     raise MalformedFile(
         f"{name} is not an OpenAlex answer this importer knows",
-        hint="expected a /works page saved as JSON: group_by=publication_year, group_by=authorships.countries, or results",
+        hint="expected a /works page saved as JSON: group_by=publication_year, "
+        "group_by=authorships.countries, or results",
     )
 
 

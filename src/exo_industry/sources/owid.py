@@ -78,8 +78,10 @@ def detect_kind(text: str, name: str) -> str:
     cols = _header(text)
     if cols[:3] != ["Entity", "Code", "Year"]:
         raise MalformedFile(
-            f"{name} is not an Our World in Data grapher CSV (first columns {cols[:3]!r}, expected Entity, Code, Year)",
-            hint="expected annual-number-of-deaths-by-cause.csv or deaths-by-cause-category-stacked.csv from OWID",
+            f"{name} is not an Our World in Data grapher CSV "
+            f"(first columns {cols[:3]!r}, expected Entity, Code, Year)",
+            hint="expected annual-number-of-deaths-by-cause.csv "
+            "or deaths-by-cause-category-stacked.csv from OWID",
         )
     causes = {m.group("cause") for c in cols if (m := _DEATHS_COLUMN.match(c))}
     if set(CATEGORY_LABELS) <= causes:
@@ -215,6 +217,7 @@ def fetch(store: RawStore, chart=None, base_url: str | None = None, client=None)
     """Download the grapher CSVs, validate every one, then store them."""
     from ..http import Client
     from ..redact import redact_url
+    from ..store import Page
 
     base_url = base_url or os.environ.get("EXO_OWID_URL", BASE_URL)
     slugs = chart or [SLUGS[k] for k in KINDS]
@@ -228,26 +231,20 @@ def fetch(store: RawStore, chart=None, base_url: str | None = None, client=None)
         name = f"{slug}.csv"
         try:
             kind, frame = _check(resp.content, name)
-        except MalformedFile as exc:
+        except (MalformedFile, ValueError, KeyError, TypeError) as exc:
             raise SourceError(
-                f"Our World in Data: {redact_url(resp.url)} did not return a GBD deaths export: {exc}",
-                hint="OWID may have changed the chart's columns; import a saved copy with `exo-industry import owid FILE`",
+                f"Our World in Data: {redact_url(resp.url)} did not return a GBD deaths export: "
+                f"{str(exc).splitlines()[0][:200]}",
+                hint="OWID may have changed the chart's columns; "
+                "import a saved copy with `exo-industry import owid FILE`; nothing was stored",
             ) from None
         if kind != next(k for k, s in SLUGS.items() if s == slug):
             raise SourceError(f"Our World in Data: {slug} returned a {kind} table, not the expected one")
-        got.append((name, resp.url, resp.content, kind, gbd_round(frame)))
-    return [
-        store.put(
-            NAME,
-            name,
-            body,
-            kind=kind,
-            route="live",
-            licence=LICENCE,
-            release=f"IHME {rnd} via Our World in Data",
-            url=redact_url(url),
-            query={"chart": name[:-4]},
-            citation=CITATION,
-        )
-        for name, url, body, kind, rnd in got
-    ]
+        got.append((slug, resp.url, resp.content, kind, gbd_round(frame), len(frame)))
+    entries = []
+    for slug, url, body, kind, rnd, rows in got:  # everything checked: one snapshot per chart
+        release = f"IHME {rnd} via Our World in Data"
+        page = Page(body, redact_url(url), kind, LICENCE, suffix=".csv", release=release,
+                    citation=CITATION, query={"chart": slug})  # fmt: skip
+        entries += store.put_snapshot(NAME, slug, [page], results=rows, query={"chart": slug})
+    return entries

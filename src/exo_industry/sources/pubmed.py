@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 from .. import bibliometrics as bib
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
-from ..store import Entry, RawStore, newest_query_only
+from ..store import Entry, Page, RawStore, newest_query_only, put_grouped
 from ._files import csv_frame, first_line, import_validated, require_columns, text_of
 
 NAME = "pubmed"
@@ -60,7 +60,10 @@ CONTEXT_CITATION = (
     "Extracellular Vesicle Research; data: github.com/MichaLie/ev-negative-space-framework "
     "(commit d826654), CC BY 4.0. PubMed counts run 2026-02-15."
 )
-CNS_CITATION = "NeuroCell Intel PubMed monitoring database, github.com/limorchen/NeuroCell_Intel (commit e6adb05); no licence stated."
+CNS_CITATION = (
+    "NeuroCell Intel PubMed monitoring database, github.com/limorchen/NeuroCell_Intel "
+    "(commit e6adb05); no licence stated."
+)
 
 # Affiliation clauses per country code (what [ad] text matching needs).
 AD_NAMES = {
@@ -219,38 +222,31 @@ def fetch(
         )
     if start > end:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
+    from ..http import malformed_answers
+
     client = client or make_client(base_url)
     jobs = [("exosomes", c, y) for c in countries for y in range(start, end + 1)]
     jobs += [(t, WORLD, y) for t in topics for y in range(start, end + 1)]
     collected = []
-    for t, c, y in tqdm(jobs, desc="PubMed esearch", unit="query", disable=None):
-        q = esearch_term(terms, t, y, c, china_scope)
-        url, raw, parsed = esearch_count(client, q)
-        collected.append((t, c, y, q, url, raw, parsed))
-    entries = []
+    with malformed_answers("NCBI E-utilities"):
+        for t, c, y in tqdm(jobs, desc="PubMed esearch", unit="query", disable=None):
+            q = esearch_term(terms, t, y, c, china_scope)
+            url, raw, parsed = esearch_count(client, q)
+            collected.append((t, c, y, q, url, raw, parsed))
+    # Every answer arrived and parsed: one snapshot (of one page) per esearch query.
+    groups = {}
     for t, c, y, q, url, raw, parsed in collected:
-        name = f"esearch_{t}_{c}_{y}_{china_scope}.xml"
-        entries.append(
-            store.put(
-                NAME,
-                name,
-                raw,
-                kind="esearch_count",
-                route="live",
-                licence=LICENCE,
-                url=url,
-                query={
-                    "topic": t,
-                    "country": c,
-                    "year": y,
-                    "term": q,
-                    "terms": list(terms),
-                    "china_scope": china_scope,
-                },
-                citation=CITATION,
-            )
-        )
-    return entries
+        query = {
+            "topic": t,
+            "country": c,
+            "year": y,
+            "term": q,
+            "terms": list(terms),
+            "china_scope": china_scope,
+        }
+        page = Page(raw, url, "esearch_count", LICENCE, suffix=".xml", citation=CITATION, query=query)
+        groups[f"esearch_{t}_{c}_{y}_{china_scope}"] = (query, [page], int(parsed["count"]))
+    return put_grouped(store, NAME, groups)
 
 
 def live_command(

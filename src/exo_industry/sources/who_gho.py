@@ -172,7 +172,7 @@ def add_fetch_arguments(parser) -> None:
 
 def fetch_pages(client, indicator: str, odata_filter: str):
     """Yield (url, body bytes, rows) for every page of one indicator query."""
-    from ..http import parse_json
+    from ..http import check_pages, parse_json
     from ..redact import redact_url
 
     url = client.url(indicator)
@@ -180,6 +180,7 @@ def fetch_pages(client, indicator: str, odata_filter: str):
     page = 0
     seen = set()
     while url:
+        check_pages(page, f"WHO GHO API {indicator}")
         page += 1
         if page > MAX_PAGES or url in seen:
             raise SourceError(
@@ -189,6 +190,13 @@ def fetch_pages(client, indicator: str, odata_filter: str):
         resp = client.get(url, params=params if page == 1 else None)
         body = parse_json(resp.content, f"WHO GHO {indicator} page {page}")
         rows, nxt = check_page(body, f"{indicator} page {page}")
+        try:  # the loader must be able to read every row that is stored
+            rows_to_frame(rows)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise SourceError(
+                f"WHO GHO API: rows of {indicator} page {page} cannot be read ({str(exc)[:160]})",
+                hint="nothing was stored",
+            ) from None
         yield resp.url, resp.content, rows
         url = urljoin(resp.url, nxt) if nxt else None
 
@@ -204,6 +212,7 @@ def fetch(
 ) -> list[Entry]:
     from ..http import Client
     from ..redact import redact_url
+    from ..store import Page
 
     indicators = list(indicator or DEFAULT_INDICATORS)
     spatial = [s.strip().upper() for s in (location or [])]
@@ -211,29 +220,21 @@ def fetch(
     odata_filter = build_filter(spatial, start, end)
     base_url = base_url or os.environ.get("EXO_WHO_GHO_URL", API_URL)
     client = client or Client(base_url, name="WHO GHO API", min_interval=0.5)
-    collected: list[tuple[str, int, str, bytes]] = []
-    for code in tqdm(indicators, desc="GHO indicators", unit="indicator", disable=None):
-        n = 0
-        for url, body, _rows in fetch_pages(client, code, odata_filter):
-            n += 1
-            collected.append((code, n, url, body))
-    # Every page of every indicator arrived and validated: only now write to the store.
     tag = "-".join(spatial) if spatial else "all"
     query = {"filter": odata_filter, "locations": spatial, "start": start, "end": end}
-    return [
-        store.put(
-            NAME,
-            f"gho_{code}_{tag}_{start}-{end}_p{n:04d}.json",
-            body,
-            kind=KIND,
-            route="live",
-            licence=LICENCE,
-            url=redact_url(url),
-            query=dict(query, indicator=code),
-            citation=CITATION,
-        )
-        for code, n, url, body in collected
-    ]
+    snapshots = []
+    for code in tqdm(indicators, desc="GHO indicators", unit="indicator", disable=None):
+        q = dict(query, indicator=code)
+        pages, results = [], 0
+        for url, body, rows in fetch_pages(client, code, odata_filter):
+            pages.append(Page(body, redact_url(url), KIND, LICENCE, citation=CITATION, query=q))
+            results += len(rows)
+        snapshots.append((f"gho_{code}_{tag}_{start}-{end}", q, pages, results))
+    # Every page of every indicator arrived and validated: only now write, one snapshot per query.
+    entries = []
+    for key, q, pages, results in snapshots:
+        entries += store.put_snapshot(NAME, key, pages, results=results, query=q)
+    return entries
 
 
 # --------------------------------------------------------------------------- import

@@ -59,7 +59,8 @@ def detect_kind(text: str, name: str) -> str:
         return "api_json"
     raise MalformedFile(
         f"{name} is not a World Bank WDI file this importer knows (first line: {head[:100]!r})",
-        hint="expected the bulk download API_<indicator>_DS2_*.csv (or its .zip) or its Metadata_* companions",
+        hint="expected the bulk download API_<indicator>_DS2_*.csv (or its .zip) "
+        "or its Metadata_* companions",
     )
 
 
@@ -98,23 +99,59 @@ def parse_bulk_csv(text: str, name: str) -> tuple[pd.DataFrame, str | None]:
     return out.reset_index(drop=True), release
 
 
+def _bad(where: str, what: str) -> SourceError:
+    return SourceError(
+        f"World Bank API: unexpected answer for {where}: {what}",
+        hint="the service answered in a shape this client does not know; nothing was stored",
+    )
+
+
 def check_api_body(page, where: str) -> tuple[dict, list]:
-    """Validate one API v2 answer; return (meta, rows)."""
+    """Validate one API v2 answer, down to the fields the loaders read; return (meta, rows)."""
     if isinstance(page, list) and page and isinstance(page[0], dict) and "message" in page[0]:
         msgs = page[0]["message"]
+        if not isinstance(msgs, list) or not all(isinstance(m, dict) for m in msgs):
+            raise SourceError(f"World Bank API refused {where}: {str(msgs)[:200]}", hint="check the query")
         text = "; ".join(f"{m.get('key', '')}: {m.get('value', '')} (id {m.get('id', '?')})" for m in msgs)
         raise SourceError(
             f"World Bank API refused {where}: {text}", hint="check the country and indicator codes"
         )
     if not (isinstance(page, list) and len(page) == 2 and isinstance(page[0], dict)):
-        raise SourceError(f"World Bank API: unexpected answer for {where}: {str(page)[:200]}")
+        raise _bad(where, str(page)[:200])
     meta, rows = page
-    if rows is None:
-        rows = []
+    rows = [] if rows is None else rows
+    if not isinstance(rows, list):
+        raise _bad(where, f"the rows are a {type(rows).__name__}, not a list")
     for key in ("page", "pages", "total"):
         if key not in meta:
             raise SourceError(f"World Bank API: page metadata lacks {key!r} for {where}")
+        value = meta[key]
+        if isinstance(value, bool) or not (
+            isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+        ):
+            raise _bad(where, f"{key} is {value!r}, not a whole number")
+    for i, r in enumerate(rows, start=1):
+        _check_row(r, f"{where} row {i}")
     return meta, rows
+
+
+def _check_row(r, where: str) -> None:
+    ok = (
+        isinstance(r, dict)
+        and isinstance(r.get("country"), dict)
+        and isinstance(r["country"].get("value"), str)
+        and isinstance(r.get("indicator"), dict)
+        and isinstance(r["indicator"].get("id"), str)
+        and isinstance(r.get("date"), str)
+        and r["date"].isdigit()
+        and (
+            r.get("value") is None
+            or (isinstance(r["value"], (int, float)) and not isinstance(r["value"], bool))
+        )
+        and (r.get("countryiso3code") or r["country"].get("id"))
+    )
+    if not ok:
+        raise _bad(where, f"a row lacks country, indicator, date or value: {str(r)[:160]}")
 
 
 def api_rows_to_frame(rows: list) -> pd.DataFrame:
@@ -203,9 +240,14 @@ def load_indicators(store: RawStore, indicators: list[str] | None = None) -> tup
                 frames.append(df)
                 used.append(e)
     if not frames:
+        empty = [s["key"] for s in store.snapshots(NAME) if s.get("results") == 0]
+        what = f"no World Bank values{' for ' + ', '.join(indicators) if indicators else ''} in the raw store"
+        if empty:
+            what += f" (fetched with zero results: {', '.join(empty)})"
         raise MissingData(
-            f"no World Bank values{' for ' + ', '.join(indicators) if indicators else ''} in the raw store",
-            hint="`exo-industry import worldbank --mirror`, or `exo-industry fetch worldbank --indicator CODE`",
+            what,
+            hint="`exo-industry import worldbank --mirror`, "
+            "or `exo-industry fetch worldbank --indicator CODE`",
         )
     df = pd.concat(frames, ignore_index=True).drop_duplicates(
         ["country_code", "indicator", "year"], keep="last"
@@ -246,20 +288,22 @@ def validate_query(indicators: list[str], countries: list[str], start: int, end:
 def fetch_pages_raw(client, path: str, params: dict):
     """Yield (url, body bytes, meta, rows) for each page of any API v2 path, following ``pages``.
 
-    The first request goes out with ``params`` as given; later ones add ``page=N``.
+    The first request goes out with ``params`` as given; later ones add ``page=N``. Pages are
+    counted here: a server that repeats its ``page`` field cannot make two pages one.
     """
-    from ..http import parse_json
+    from ..http import check_pages, parse_json
 
-    page_no, pages = int(params.get("page", 1)), 1
-    query = dict(params)
+    page_no = int(params.get("page", 1))
+    query, count = dict(params), 0
     while True:
+        check_pages(count, f"World Bank {path}")
         resp = client.get(path, params=query)
+        count += 1
         body = parse_json(resp.content, f"World Bank {path} page {page_no}")
-        meta, rows = check_api_body(body, path)
-        pages = int(meta["pages"] or 0)
+        meta, rows = check_api_body(body, f"{path} page {page_no}")
         yield resp.url, resp.content, meta, rows
         page_no += 1
-        if page_no > pages:
+        if page_no > int(meta["pages"] or 0):
             return
         query = dict(params, page=page_no)
 
@@ -283,31 +327,34 @@ def fetch(
 ) -> list[Entry]:
     from ..http import Client
     from ..redact import redact_url
+    from ..store import Page
 
     indicators = list(indicator) if indicator is not None else ["SP.POP.65UP.TO.ZS", "SP.POP.TOTL"]
     countries = [c.upper() if c.lower() != "all" else "all" for c in (country or ["all"])]
     validate_query(indicators, countries, start, end)
     client = client or Client(base_url, name="World Bank API")
-    collected: list[tuple[str, str, bytes, dict]] = []
+    snapshots = []  # (key, query, pages, results): one per indicator
     for code in tqdm(indicators, desc="WDI indicators", unit="indicator", disable=None):
+        query = {"indicator": code, "countries": countries, "start": start, "end": end}
+        pages, results = [], 0
         for url, body, meta, rows in fetch_pages(client, code, countries, start, end, per_page):
-            collected.append((code, url, body, meta))
-    # Everything arrived and parsed: only now write to the store.
-    entries = []
-    for code, url, body, meta in collected:
-        name = f"api_{code}_{'-'.join(countries)}_{start}-{end}_p{int(meta['page']):04d}.json"
-        entries.append(
-            store.put(
-                NAME,
-                name,
-                body,
-                kind="api_json",
-                route="live",
-                licence=LICENCE,
-                release=f"WDI {meta.get('lastupdated')}" if meta.get("lastupdated") else None,
-                url=redact_url(url),
-                query={"indicator": code, "countries": countries, "start": start, "end": end},
-                citation=CITATION,
+            lastupdated = meta.get("lastupdated")
+            release = f"WDI {lastupdated}" if isinstance(lastupdated, str) and lastupdated else None
+            pages.append(
+                Page(
+                    body,
+                    redact_url(url),
+                    "api_json",
+                    LICENCE,
+                    release=release,
+                    citation=CITATION,
+                    query=query,
+                )
             )
-        )
+            results += len(rows)
+        snapshots.append((f"api_{code}_{'-'.join(countries)}_{start}-{end}", query, pages, results))
+    # Everything arrived and was checked: only now write, one snapshot per query.
+    entries = []
+    for key, query, pages, results in snapshots:
+        entries += store.put_snapshot(NAME, key, pages, results=results, query=query)
     return entries

@@ -194,9 +194,8 @@ def _parse_portal_page(text: str, name: str) -> pd.DataFrame:
         raise MalformedFile(f"{name} is not complete JSON: {exc}") from None
     rows = page.get("data") if isinstance(page, dict) else None
     if rows is None:
-        raise MalformedFile(
-            f"{name} has no 'data' list (keys: {list(page)[:8] if isinstance(page, dict) else type(page).__name__})"
-        )
+        keys = list(page)[:8] if isinstance(page, dict) else type(page).__name__
+        raise MalformedFile(f"{name} has no 'data' list (keys: {keys})")
     if not rows:
         return pd.DataFrame(columns=POP_COLUMNS)
     df = pd.DataFrame(rows)
@@ -371,6 +370,7 @@ def fetch(
     store: RawStore, location=None, start: int = 1950, end: int = 2100, base_url: str = API_URL, client=None
 ) -> list[Entry]:
     from ..http import Client
+    from ..store import Page
 
     if start > end:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
@@ -383,42 +383,44 @@ def fetch(
     loc = ",".join(map(str, ids))
     path = f"data/indicators/{INDICATOR_AGE5}/locations/{loc}/start/{start}/end/{end}"
     params = {"pagingInHeader": "false", "format": "json", "pageSize": 1000}
-    pages: list[tuple[str, bytes]] = []
-    url = client.url(path)
-    bar = tqdm(desc="WPP pages", unit="page", disable=None)
-    while url:
-        resp = client.get(url, params=params if not pages else None)
-        body = resp.content
-        try:
-            page = json.loads(body)
-        except ValueError as exc:
-            raise SourceError(f"UN Data Portal: page {len(pages) + 1} is not complete JSON ({exc})") from None
-        if not isinstance(page, dict) or "data" not in page:
-            raise SourceError(f"UN Data Portal: unexpected answer on page {len(pages) + 1}: {body[:200]!r}")
-        _parse_portal_page(body.decode("utf-8"), f"page {len(pages) + 1}")  # validate before storing
-        pages.append((resp.url, body))
-        bar.update(1)
-        url = page.get("nextPage")
-        if url and len(pages) > 10000:
-            raise SourceError("UN Data Portal: more than 10,000 pages; stopping")
-    bar.close()
+    pages, results = _walk_portal(client, client.url(path), params)
     query = {"indicator": INDICATOR_AGE5, "locations": ids, "start": start, "end": end}
     tag = f"portal_{INDICATOR_AGE5}_{'-'.join(map(str, ids))}_{start}-{end}"
-    return [
-        store.put(
-            NAME,
-            f"{tag}_p{i:04d}.json",
-            body,
-            kind="portal_json",
-            route="live",
-            licence=LICENCE,
-            release=RELEASE,
-            url=_redacted(u),
-            query=query,
-            citation=CITATION,
-        )
-        for i, (u, body) in enumerate(pages, start=1)
+    snapshot = [
+        Page(body, _redacted(u), "portal_json", LICENCE, release=RELEASE, citation=CITATION, query=query)
+        for u, body in pages
     ]
+    return store.put_snapshot(NAME, tag, snapshot, results=results, query=query)
+
+
+def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes]], int]:
+    """Every page of one portal query, each checked before the next is asked for."""
+    from ..http import check_pages, parse_json
+
+    pages: list[tuple[str, bytes]] = []
+    results = 0
+    bar = tqdm(desc="WPP pages", unit="page", disable=None)
+    while url:
+        check_pages(len(pages), "UN Data Portal")
+        resp = client.get(url, params=params if not pages else None)  # the client refuses other hosts
+        where = f"UN Data Portal page {len(pages) + 1}"
+        page = parse_json(resp.content, where)
+        if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+            raise SourceError(f"{where}: unexpected answer: {resp.content[:200]!r}")
+        try:  # validate before storing: the loader must be able to read every page
+            results += len(_parse_portal_page(resp.content.decode("utf-8"), where))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise SourceError(
+                f"{where}: the rows cannot be read ({str(exc).splitlines()[0][:200]})",
+                hint="nothing was stored",
+            ) from None
+        pages.append((resp.url, resp.content))
+        bar.update(1)
+        url = page.get("nextPage")
+        if url is not None and not isinstance(url, str):
+            raise SourceError(f"{where}: nextPage is {url!r}, not a link")
+    bar.close()
+    return pages, results
 
 
 def _redacted(url: str) -> str:
