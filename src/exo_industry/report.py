@@ -20,10 +20,9 @@ import html
 import io
 from pathlib import Path
 
-import nbformat
-
 from . import __version__
 from . import claims as claims_mod
+from ._imports import skip_iri_format_checker
 from .config import paths
 from .errors import ExoError, MissingData
 from .nbtools import VERDICT_WORDS
@@ -32,6 +31,7 @@ from .redact import redact
 from .sections import all_sections, by_notebook
 from .store import atomic_write_text
 
+skip_iri_format_checker()  # before nbformat is imported (lazily, below)
 MAX_BYTES = 3 * 1024 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_CODES = {"zh": "zh-CN", "en": "en"}
@@ -40,7 +40,10 @@ TEXT = {
     "zh": {
         "kicker": "中国外泌体产业 · 数据复核简报",
         "overview_title": "论文数据复核总览",
-        "overview_intro": "本简报逐条复核吴等（2024）《对我国外泌体产业发展的思考与建议》中的数量论断，所有数值均由公开数据重新计算。",
+        "overview_intro": (
+            "本简报逐条复核吴等（2024）《对我国外泌体产业发展的思考与建议》中的数量论断，"
+            "所有数值均由公开数据重新计算。"
+        ),
         "claim": "论断",
         "paper": "论文数值",
         "ours": "复现数值",
@@ -60,7 +63,10 @@ TEXT = {
     "en": {
         "kicker": "China's exosome industry · evidence briefing",
         "overview_title": "Checking the paper's numbers: overview",
-        "overview_intro": "This briefing checks each quantitative claim of Wu et al. (2024), 'Thoughts and suggestions on the development of China's exosome industry', against public data recomputed from source.",
+        "overview_intro": (
+            "This briefing checks each quantitative claim of Wu et al. (2024), 'Thoughts and suggestions "
+            "on the development of China's exosome industry', against public data recomputed from source."
+        ),
         "claim": "Claim",
         "paper": "Paper's value",
         "ours": "Reproduced value",
@@ -100,7 +106,7 @@ def _source_title(name: str) -> str:
         from .sources import get
 
         return get(name).TITLE
-    except Exception:
+    except Exception:  # noqa: BLE001 - a title is cosmetic; an unknown or broken source keeps its name
         return name
 
 
@@ -221,8 +227,17 @@ def _write(path: Path, text: str) -> Path:
 
 def export_notebook(executed: Path, out_dir: Path | None = None) -> Path:
     """``build/notebooks/<stem>.<lang>.ipynb`` to ``build/briefings/<stem>.<lang>.html``."""
+    import nbformat
+
+    from .runcache import is_complete
+
     executed = Path(executed)
     stem, lang = executed.stem.rsplit(".", 1)
+    if not is_complete(executed):  # e.g. Ctrl-C during a run: never publish a hollow briefing
+        raise ExoError(
+            f"{executed.name} is not the result of a finished run (no matching completion mark)",
+            hint=f"run it again: `exo-industry run {stem} --lang {lang}`",
+        )
     nb = nbformat.read(str(executed), as_version=4)
     _clean(nb)
     section = by_notebook(stem)
@@ -280,7 +295,9 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "statement": r["statement"],
                 "statement_en": r["statement_en"],
                 "paper": claims_mod.localized(r, "paper_value", lang),
-                "ours": f"{claims_mod.localized(r, 'reproduced_value', lang)} {claims_mod.localized(r, 'unit', lang)}".strip(),
+                "ours": "{} {}".format(
+                    claims_mod.localized(r, "reproduced_value", lang), claims_mod.localized(r, "unit", lang)
+                ).strip(),
                 "verdict": VERDICT_WORDS[lang][r["verdict"]],
                 "verdict_class": "verdict-" + r["verdict"].replace(" ", "-"),
                 "reason": claims_mod.localized(r, "reason", lang),
@@ -334,4 +351,4 @@ OVERVIEW = """<!DOCTYPE html>
 {% if c.note %}<p><small>{{ c.note }}</small></p>{% endif %}</section>{% endfor %}
 <footer class="exo-footer">{{ footer }}</footer>
 </main></body></html>
-"""
+"""  # noqa: E501 - an HTML template, kept one element a line
