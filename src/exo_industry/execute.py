@@ -331,7 +331,6 @@ def plan_runs(
 ) -> list[_Plan]:
     """For every (notebook, language): its cache key and whether it runs, exports, or is reused."""
     from . import runcache
-    from .report import briefings_dir
 
     plans = []
     for stem in stems:
@@ -341,7 +340,7 @@ def plan_runs(
             if force:
                 plans.append(_Plan(stem, lang, key, "--force", export))
                 continue
-            briefing = briefings_dir() / f"{stem}.{lang}.html" if export else None
+            briefing = briefings_dir_path(stem, lang) if export else None
             why, stale_html = runcache.reuse_problem(output_path(stem, lang, output_dir), key, briefing)
             plans.append(_Plan(stem, lang, key, why, export and (why is not None or stale_html)))
     return plans
@@ -400,9 +399,8 @@ def run_many(
 
 
 def briefings_dir_path(stem: str, lang: str) -> Path:
-    from .report import briefings_dir
-
-    return briefings_dir() / f"{stem}.{lang}.html"
+    """Where ``report.export_notebook`` writes the briefing (without importing report)."""
+    return paths().build / "briefings" / f"{stem}.{lang}.html"
 
 
 def _execute_tasks(tasks: list[tuple], jobs: int):

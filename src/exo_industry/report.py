@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
+import hashlib
 import html
 import io
+import re
 from pathlib import Path
 
 from . import __version__
@@ -25,7 +28,6 @@ from . import claims as claims_mod
 from ._imports import skip_iri_format_checker
 from .config import paths
 from .errors import ExoError, MissingData
-from .nbtools import VERDICT_WORDS
 from .processed import read_manifest
 from .redact import redact
 from .sections import all_sections, by_notebook
@@ -162,6 +164,7 @@ def _clean(nb) -> None:
         cell.get("metadata", {}).pop("execution", None)
 
 
+@functools.lru_cache(maxsize=None)  # one per process and language: the template is compiled once
 def _exporter(lang: str):
     from nbconvert import HTMLExporter
 
@@ -180,26 +183,55 @@ def _exporter(lang: str):
 FONT_FAMILY = "Exo Noto Sans SC"
 
 
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK_CHARS = re.compile(f"[{CJK}]")
+SUBSET_VERSION = 1  # bump when the subsetter options below change
+
+
 def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x3000 <= o <= 0x303F
+    return bool(_CJK_CHARS.fullmatch(ch))
+
+
+def _font_cache_dir() -> Path:
+    return paths().build / "cache" / "fonts"
 
 
 def embedded_font_css(text: str) -> str:
-    """An @font-face rule whose data: URI holds just the CJK glyphs ``text`` uses."""
-    from fontTools import subset
+    """An @font-face rule whose data: URI holds just the CJK glyphs ``text`` uses.
 
+    Subsets are cached in ``build/cache/fonts`` under the hash of the glyph set and the font
+    file's name, size and modification time, so re-exporting a page reuses its subset.
+    """
     from .theme import font_path
 
-    chars = "".join(sorted({c for c in text if _is_cjk(c)}))
+    chars = "".join(sorted(set(_CJK_CHARS.findall(text))))
     if not chars:
         return ""
+    font = font_path()
+    st = font.stat()
+    ident = f"{SUBSET_VERSION}\0{font.name}\0{st.st_size}\0{st.st_mtime_ns}\0{chars}"
+    cached = _font_cache_dir() / (hashlib.sha256(ident.encode("utf-8")).hexdigest() + ".b64")
+    try:
+        data = cached.read_text(encoding="ascii")
+    except FileNotFoundError:
+        data = base64.b64encode(_subset(font, chars)).decode("ascii")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(cached, data)
+    return (
+        f'<style type="text/css">@font-face{{font-family:"{FONT_FAMILY}";'
+        f'src:url(data:font/otf;base64,{data}) format("opentype");font-display:block;}}</style>'
+    )
+
+
+def _subset(font_file: Path, chars: str) -> bytes:
+    from fontTools import subset
+
     opts = subset.Options()
     opts.flavor = None
     opts.layout_features = ["*"]
     opts.name_IDs = ["*"]
     opts.notdef_outline = True
-    font = subset.load_font(str(font_path()), opts)
+    font = subset.load_font(str(font_file), opts)
     try:
         sub = subset.Subsetter(opts)
         sub.populate(text=chars)
@@ -208,11 +240,7 @@ def embedded_font_css(text: str) -> str:
         font.save(buf)
     finally:
         font.close()
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (
-        f'<style type="text/css">@font-face{{font-family:"{FONT_FAMILY}";'
-        f'src:url(data:font/otf;base64,{data}) format("opentype");font-display:block;}}</style>'
-    )
+    return buf.getvalue()
 
 
 def _write(path: Path, text: str) -> Path:
@@ -280,6 +308,8 @@ def key_figure(section, lang: str) -> Path | None:
 def export_overview(lang: str, out_dir: Path | None = None) -> Path:
     import jinja2
     from markupsafe import Markup
+
+    from .nbtools import VERDICT_WORDS
 
     t = TEXT[lang]
     ledger = claims_mod.read_ledger(paths().claims)

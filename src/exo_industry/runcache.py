@@ -268,16 +268,17 @@ def overview_key(lang: str, briefings: list[Path]) -> dict:
 
     sections = all_sections()
     figs = {s.NAME: key_figure(s, lang) for s in sections}
-    return {
+    key = {
         "version": KEY_VERSION,
         "lang": lang,
         "claims": file_sha256(paths().claims),
-        "key_figures": {k: (p.name, file_sha256(p)) if p else None for k, p in figs.items()},
+        "key_figures": {k: [p.name, file_sha256(p)] if p else None for k, p in figs.items()},
         "footer": _footer_records(read_manifest(), [s.NAME for s in sections]),
         "briefings": {p.name: file_sha256(p) for p in sorted(briefings)},
         "package": package_hash(),
         "environment": environment(),
     }
+    return json.loads(json.dumps(key))  # as it reads back from the mark
 
 
 def overview_fresh(html_path: Path, key: dict) -> bool:
