@@ -215,3 +215,27 @@ def test_reused_run_gives_the_fresh_runs_briefing(iso_env, monkeypatch):
     forced = run_many(["90_cache"], ["en"], export=True, force=True)[0]
     assert forced.status == "ran" and forced.reason == "--force"
     assert forced.html.read_bytes() == fresh
+
+
+def test_kernel_drops_only_the_shutdown_interrupt_line():
+    import logging
+
+    from exo_industry.kernel import DropShutdownInterrupt
+
+    f = DropShutdownInterrupt()
+
+    def record(msg):
+        return logging.LogRecord("IPKernelApp", logging.ERROR, __file__, 1, msg, None, None)
+
+    assert not f.filter(record("KeyboardInterrupt caught in kernel."))
+    assert f.filter(record("Exception in message handler:"))
+    assert f.filter(record("KeyboardInterrupt"))
+
+
+def test_registered_kernel_uses_the_quiet_launcher():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from exo_industry.execute import ensure_kernel
+
+    spec = KernelSpecManager().get_kernel_spec(ensure_kernel())
+    assert spec.argv[1:3] == ["-m", "exo_industry.kernel"]
