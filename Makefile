@@ -6,34 +6,63 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.exo-installed
 TEST_STAMP := $(VENV)/.exo-test-installed
+# Exact versions with hashes, generated from pyproject.toml by `make lock`:
+# requirements.lock (runtime) and requirements-test.lock (runtime + the test extra).
+LOCK      ?= requirements.lock
+TEST_LOCK ?= requirements-test.lock
 PYTEST_ARGS ?=
+# uv creates the environment when it is on PATH (pip install uv); otherwise pip does.
+UV        ?= $(shell command -v uv 2>/dev/null)
+INSTALLER ?= $(if $(UV),uv,pip)
 
-.PHONY: all test env test-env benchmark clean-build clean-notebooks help
+.PHONY: all test env test-env lint benchmark lock clean-build clean-notebooks help
 
-all: $(STAMP) ## create .venv if missing, execute every notebook on the committed data, export the briefings
+all: $(STAMP) ## create .venv if missing, execute every notebook whose inputs changed, export the briefings
 	$(BIN)/exo-industry build
 
-test: $(TEST_STAMP) ## run the test suite (what CI runs); PYTEST_ARGS=... passes options to pytest
+test: $(TEST_STAMP) ## lint (ruff) and run the test suite (what CI runs); PYTEST_ARGS=... passes options to pytest
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-env: $(STAMP) ## create .venv with the runtime packages and register the notebook kernel
+lint: $(TEST_STAMP) ## ruff check over src, tests and scripts (part of `make test`)
+	$(BIN)/ruff check src tests scripts
 
-test-env: $(TEST_STAMP) ## add the test tools (the `test` extra: pytest, playwright, ruff, jsonschema) to .venv
+env: $(STAMP) ## create .venv with the runtime packages (pinned) and register the notebook kernel
 
-# Runtime packages only; the test extra is added by $(TEST_STAMP) when tests are run.
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "exo_industry needs Python 3.11 or newer; set PYTHON=python3.11")'
+test-env: $(TEST_STAMP) ## add the test tools (the `test` extra, pinned) to .venv
+
+# Installs the pinned lock: $(1) is the lock file.
+ifeq ($(INSTALLER),uv)
+define install_lock
+	@test -x $(BIN)/python || $(UV) venv --quiet --python "$$(command -v $(PYTHON))" $(VENV)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(1)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+endef
+else
+define install_lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(1)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+endef
+endif
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "exo_industry needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(call install_lock,$(LOCK))
 	$(BIN)/python -c 'from exo_industry.execute import ensure_kernel; ensure_kernel()'
 	@touch $(STAMP)
 
-$(TEST_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): $(STAMP) $(TEST_LOCK)
+	$(call install_lock,$(TEST_LOCK))
 	@touch $(TEST_STAMP)
 
-benchmark: $(STAMP) ## time `exo-industry build` against bare kernel start-up (scripts/benchmark.py)
+lock: ## regenerate requirements*.lock and environment*.yml from pyproject.toml (needs uv)
+	@command -v uv >/dev/null || { echo "make lock needs uv: $(PYTHON) -m pip install uv" >&2; exit 2; }
+	uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --quiet --extra test --generate-hashes --universal --python-version 3.11 -o requirements-test.lock
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) scripts/sync_environment.py
+
+benchmark: $(STAMP) ## time builds (full, no-op, one table changed) and set-up against bare kernel start-up
 	$(BIN)/python scripts/benchmark.py
 
 clean-notebooks: $(STAMP) ## strip outputs and execution counts from notebooks/*.ipynb before a commit

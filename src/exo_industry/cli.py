@@ -50,7 +50,8 @@ def cmd_sources(args) -> int:
     rows = describe(store.entries(args.source))
     if not rows:
         print(
-            f"the raw store at {store.root} is empty; `exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`"
+            f"the raw store at {store.root} is empty; "
+            "`exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`"
         )
         return 0
     if args.verify:
@@ -87,12 +88,14 @@ def cmd_import(args) -> int:
         if not mirror:
             raise ExoError(
                 f"{module.TITLE} has no data files in the offline mirror",
-                hint=f"use the live route (`exo-industry fetch {args.source}`) or import files you downloaded",
+                hint=f"use the live route (`exo-industry fetch {args.source}`) "
+                "or import files you downloaded",
             )
         missing = [p for p in mirror if not p.exists()]
         if missing:
             raise ExoError(
-                f"the offline mirror is not complete at {shared} (missing: {', '.join(str(m) for m in missing[:3])})",
+                f"the offline mirror is not complete at {shared} "
+                f"(missing: {', '.join(str(m) for m in missing[:3])})",
                 hint="set EXO_SHARED_DATA to the folder that holds the mirror's data/",
             )
         files += mirror
@@ -115,6 +118,16 @@ def cmd_process(args) -> int:
     return 0
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text[:40]!r}")
+    return value
+
+
 def _langs(value: str) -> list[str]:
     return ["zh", "en"] if value == "both" else [value]
 
@@ -126,22 +139,35 @@ def _run(args, stems: list[str], export: bool = False) -> list:
     langs = _langs(args.lang)
 
     def done(r):
-        state = (
-            f"ok  {r.seconds:5.1f} s  {r.path}"
-            if r.error is None
-            else f"FAILED after {r.seconds:.1f} s\n    {r.error}"
-        )
+        if r.error is not None:
+            state = f"FAILED after {r.seconds:.1f} s ({r.reason})\n    {r.error}"
+        elif r.status == "reused":
+            state = f"reused  {r.path} ({r.reason})"
+        elif r.status == "exported":
+            state = f"briefing exported {r.seconds:5.1f} s ({r.reason})"
+        else:
+            state = f"ran {r.seconds:5.1f} s  {r.path} ({r.reason})"
         print(f"  {r.stem} [{r.lang}] {state}", flush=True)
 
-    print(f"executing {len(stems) * len(langs)} notebook run(s), {args.jobs or 'auto'} at a time", flush=True)
+    force = " (--force: all of them)" if args.force else ""
+    print(f"{len(stems) * len(langs)} notebook run(s){force}, {args.jobs or 'auto'} at a time", flush=True)
     results = run_many(
-        stems, langs, params, jobs=args.jobs, cell_timeout=args.cell_timeout, on_done=done, export=export
+        stems,
+        langs,
+        params,
+        jobs=args.jobs,
+        cell_timeout=args.cell_timeout,
+        on_done=done,
+        export=export,
+        force=args.force,
     )
     failed = [r for r in results if r.error]
     if failed:
         raise ExoError(
             f"{len(failed)} notebook run(s) failed: " + ", ".join(f"{r.stem} [{r.lang}]" for r in failed)
         )
+    ran = sum(r.status == "ran" for r in results)
+    print(f"runs: {ran} executed, {sum(r.status == 'reused' for r in results)} reused", flush=True)
     return results
 
 
@@ -163,19 +189,46 @@ def _report(executed: list[Path], langs: list[str]) -> list[Path]:
 
 def cmd_report(args) -> int:
     from .config import paths
+    from .runcache import is_complete
 
     langs = _langs(args.lang)
-    executed = sorted(
+    found = sorted(
         p for p in (paths().build / "notebooks").glob("*.ipynb") if p.stem.rsplit(".", 1)[-1] in langs
     )
+    executed = [p for p in found if is_complete(p)]
+    for p in found:
+        if p not in executed:
+            print(
+                f"  skipped {p.name}: its run did not finish (no completion mark); "
+                "run it again with `exo-industry run`",
+                file=sys.stderr,
+            )
     if not executed:
         raise ExoError(
-            "no executed notebooks in build/notebooks",
+            "no executed notebooks in build/notebooks" + (" from a finished run" if found else ""),
             hint="run `exo-industry run` first (or `exo-industry build`)",
         )
     for p in _report(executed, langs):
         print(f"  {p}")
     return 0
+
+
+def _overviews(langs: list[str], briefings: list[Path], force: bool) -> list[tuple[Path, bool]]:
+    """Export each language's overview unless its claims, key figures and briefings are unchanged."""
+    from . import report, runcache
+
+    out = []
+    for lang in langs:
+        own = [b for b in briefings if b.name.endswith(f".{lang}.html")]
+        key = runcache.overview_key(lang, own)
+        path = report.briefings_dir() / f"00_overview.{lang}.html"
+        if not force and runcache.overview_fresh(path, key):
+            out.append((path, False))
+            continue
+        path = report.export_overview(lang)
+        runcache.mark_overview(path, key)
+        out.append((path, True))
+    return out
 
 
 def cmd_build(args) -> int:
@@ -196,10 +249,13 @@ def cmd_build(args) -> int:
     results = _run(args, notebook_stems(), export=True)  # each briefing is exported by its worker
     timings["execute and export"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    from . import report
-
-    paths_ = [r.html for r in results] + [report.export_overview(lang) for lang in _langs(args.lang)]
+    overviews = _overviews(_langs(args.lang), [r.html for r in results if r.html], args.force)
+    for path, made in overviews:
+        print(
+            f"  {path.name} {'exported' if made else 'reused (claims, key figures and briefings unchanged)'}"
+        )
     timings["overview"] = time.perf_counter() - t2
+    paths_ = [r.html for r in results] + [p for p, _ in overviews]
     print(f"briefings: {len(paths_)} file(s) in {paths_[0].parent}")
     print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
@@ -254,7 +310,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="notebook parameter (VALUE read as YAML)",
         )
         sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
+        sp.add_argument(
+            "--jobs", type=_jobs, default=None, help="notebooks run at once (separate processes; 1 or more)"
+        )
+        sp.add_argument(
+            "--force", action="store_true", help="run every notebook even if nothing it depends on changed"
+        )
         sp.add_argument(
             "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
         )

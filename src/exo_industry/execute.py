@@ -15,10 +15,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._imports import skip_iri_format_checker
 from .config import KERNEL_NAME, paths
 from .errors import BadParameter, ExoError
 from .redact import redact, secret_values
 
+skip_iri_format_checker()  # before papermill/nbformat are imported (lazily, below)
 DEFAULT_CELL_TIMEOUT = 600  # seconds, per cell
 
 
@@ -39,11 +41,12 @@ def ensure_kernel() -> str:
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     # log level ERROR: ipykernel otherwise warns on every start that its local TCP sockets are
-    # unencrypted, which buries real messages in `make all`'s output.
+    # unencrypted, which buries real messages in `make all`'s output. exo_industry.kernel is
+    # ipykernel's app minus the shutdown's "KeyboardInterrupt caught in kernel." line.
     argv = [
         sys.executable,
         "-m",
-        "ipykernel_launcher",
+        "exo_industry.kernel",
         "--IPKernelApp.log_level=ERROR",
         "-f",
         "{connection_file}",
@@ -135,7 +138,7 @@ def _failing_cell(nb_path: Path) -> str:
 
     try:
         nb = nbformat.read(str(nb_path), as_version=4)
-    except Exception:
+    except Exception:  # noqa: BLE001 - only used to word an error message; any unreadable file will do
         return "unknown cell"
     for i, cell in enumerate(nb.cells):
         status = cell.get("metadata", {}).get("papermill", {}).get("status")
@@ -178,9 +181,14 @@ def run_notebook(
     out.parent.mkdir(parents=True, exist_ok=True)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
+    from .runcache import clear_mark, write_mark
+
+    clear_mark(out)  # the completion mark is written only once papermill has finished
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
-            return _execute(src, out, params, stem, lang, cell_timeout, progress)
+            _execute(src, out, params, stem, lang, cell_timeout, progress)
+            write_mark(out, key=None, figures={})
+            return out
         except KernelStartFailed as exc:
             # Kernels started at the same moment by parallel runs can be handed the same free
             # TCP port; the loser dies before it answers. Starting it again is enough.
@@ -223,7 +231,7 @@ def _execute(
             f"{stem} ({lang}) failed in cell {exc.exec_count} : {exc.ename}: {redact(str(exc.evalue))[:500]}",
             hint=f"open {out} to see the failing cell",
         ) from None
-    except Exception as exc:  # timeouts and kernel deaths surface here
+    except Exception as exc:  # noqa: BLE001 - timeouts and kernel deaths surface as assorted types
         if any(m in str(exc) for m in _START_FAILURES):
             raise KernelStartFailed(str(exc)[:200]) from None
         kind = (
@@ -232,7 +240,8 @@ def _execute(
             else "failed"
         )
         raise NotebookFailed(
-            f"{stem} ({lang}) {kind} in {_failing_cell(out)} (per-cell limit {cell_timeout} s): {type(exc).__name__}: {redact(str(exc))[:300]}",
+            f"{stem} ({lang}) {kind} in {_failing_cell(out)} (per-cell limit {cell_timeout} s): "
+            f"{type(exc).__name__}: {redact(str(exc))[:300]}",
             hint=f"open {out} to see the cell",
         ) from None
     finally:  # also on Ctrl-C: the executed copy never keeps a credential
@@ -248,30 +257,84 @@ class RunResult:
     seconds: float
     error: str | None = None
     html: Path | None = None
+    status: str = "ran"  # "ran", "reused" (nothing it depends on changed) or "exported" (briefing only)
+    reason: str = ""  # why it ran (or what was reused)
+
+
+@dataclass
+class _Plan:
+    stem: str
+    lang: str
+    key: dict
+    why: str | None  # why the notebook must run again; None: its last run can be reused
+    export: bool  # whether its briefing must be exported (again)
 
 
 def _worker(
-    stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int, export: bool = False
+    stem: str,
+    params: dict,
+    lang: str,
+    output_dir: str | None,
+    cell_timeout: int,
+    export: bool = False,
+    key: dict | None = None,
+    run: bool = True,
 ) -> RunResult:
+    from . import runcache
+
     t0 = time.perf_counter()
     try:
-        path = run_notebook(
-            stem,
-            params,
-            Path(output_dir) if output_dir else None,
-            lang=lang,
-            cell_timeout=cell_timeout,
-            progress=False,
-        )
+        if run:
+            out = output_path(stem, lang, Path(output_dir) if output_dir else None)
+            since = time.time_ns() - 1_000_000_000
+            path = run_notebook(
+                stem, params, out.parent, lang=lang, cell_timeout=cell_timeout, progress=False
+            )
+            figures = runcache.figures_of(stem, lang, since)
+            if key is not None:
+                runcache.write_mark(path, key, figures)
+        else:
+            path = output_path(stem, lang, Path(output_dir) if output_dir else None)
+            figures = (runcache.read_mark(path) or {}).get("figures") or {}
         html = None
         if export:  # exporting here overlaps it with the other workers' kernels
             from .report import export_notebook
 
             html = export_notebook(path)
-        return RunResult(stem, lang, path, time.perf_counter() - t0, html=html)
-    except Exception as exc:  # one failed run must not discard the others' results
+            if key is not None:
+                runcache.write_mark(path, key, figures, html)
+        return RunResult(
+            stem, lang, path, time.perf_counter() - t0, html=html, status="ran" if run else "exported"
+        )
+    except Exception as exc:  # noqa: BLE001 - one failed run must not discard the others' results
         msg = str(exc) if isinstance(exc, ExoError) else f"{type(exc).__name__}: {redact(str(exc))[:300]}"
         return RunResult(stem, lang, None, time.perf_counter() - t0, msg)
+
+
+def check_jobs(jobs: int | None) -> int | None:
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise BadParameter(f"--jobs must be a whole number of 1 or more (got {jobs!r})")
+    return jobs
+
+
+def plan_runs(
+    stems: list[str], langs: list[str], params: dict, output_dir: Path | None, export: bool, force: bool
+) -> list[_Plan]:
+    """For every (notebook, language): its cache key and whether it runs, exports, or is reused."""
+    from . import runcache
+
+    plans = []
+    for stem in stems:
+        merged = check_parameters(stem, params)  # validate everything before starting any kernel
+        for lang in langs:
+            key = runcache.run_key(stem, lang, merged)
+            if force:
+                plans.append(_Plan(stem, lang, key, "--force", export))
+                continue
+            briefing = briefings_dir_path(stem, lang) if export else None
+            why, stale_html = runcache.reuse_problem(output_path(stem, lang, output_dir), key, briefing)
+            plans.append(_Plan(stem, lang, key, why, export and (why is not None or stale_html)))
+    return plans
 
 
 def run_many(
@@ -283,34 +346,65 @@ def run_many(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     on_done=None,
     export: bool = False,
+    force: bool = False,
 ) -> list[RunResult]:
-    """Run every (notebook, language) pair, ``jobs`` processes at a time (and export each
-    briefing right after its run when ``export``)."""
+    """Run every (notebook, language) pair whose inputs changed since its last finished run
+    (all of them with ``force``), ``jobs`` processes at a time, exporting each briefing right
+    after its run when ``export``. Runs whose key still matches are reported as reused."""
+    check_jobs(jobs)
     params = dict(parameters or {})
-    for stem in stems:  # validate everything before starting any kernel
-        check_parameters(stem, {k: v for k, v in params.items()})
-    ensure_kernel()  # once, before workers start, so they never race to install it
-    jobs = jobs or max(1, min(len(stems) * len(langs), os.cpu_count() or 1))
-    tasks = [
-        (s, params, lang, str(output_dir) if output_dir else None, cell_timeout, export)
-        for s in stems
-        for lang in langs
-    ]
+    plans = plan_runs(stems, langs, params, output_dir, export, force)
     results = []
-    if jobs == 1:
-        for t in tasks:
-            r = _worker(*t)
+    for p in plans:
+        if p.why is None and not p.export:
+            r = RunResult(p.stem, p.lang, output_path(p.stem, p.lang, output_dir), 0.0, status="reused")
+            r.html = briefings_dir_path(p.stem, p.lang) if export else None
+            r.reason = "nothing it depends on changed"
             results.append(r)
             if on_done:
                 on_done(r)
-        return results
+    todo = [p for p in plans if p.why is not None or p.export]
+    if any(p.why is not None for p in todo):
+        ensure_kernel()  # once, before workers start, so they never race to install it
+    tasks = [
+        (
+            p.stem,
+            params,
+            p.lang,
+            str(output_dir) if output_dir else None,
+            cell_timeout,
+            p.export,
+            p.key,
+            p.why is not None,
+        )
+        for p in todo
+    ]
+    reasons = {(p.stem, p.lang): p.why or "briefing missing or changed" for p in todo}
+    jobs = jobs or max(1, min(len(tasks), os.cpu_count() or 1))
+    for r in _execute_tasks(tasks, jobs):
+        r.reason = reasons[(r.stem, r.lang)]
+        results.append(r)
+        if on_done:
+            on_done(r)
+    return sorted(results, key=lambda r: (r.stem, r.lang))
+
+
+def briefings_dir_path(stem: str, lang: str) -> Path:
+    """Where ``report.export_notebook`` writes the briefing (without importing report)."""
+    return paths().build / "briefings" / f"{stem}.{lang}.html"
+
+
+def _execute_tasks(tasks: list[tuple], jobs: int):
+    """Yield each task's result as it finishes, ``jobs`` worker processes at a time."""
+    if not tasks:
+        return
+    if jobs == 1 or len(tasks) == 1:
+        for t in tasks:
+            yield _worker(*t)
+        return
     import multiprocessing as mp
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn")) as pool:
         futures = [pool.submit(_worker, *t) for t in tasks]
         for fut in as_completed(futures):
-            r = fut.result()
-            results.append(r)
-            if on_done:
-                on_done(r)
-    return sorted(results, key=lambda r: (r.stem, r.lang))
+            yield fut.result()

@@ -16,22 +16,24 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
+import hashlib
 import html
 import io
+import re
 from pathlib import Path
-
-import nbformat
 
 from . import __version__
 from . import claims as claims_mod
+from ._imports import skip_iri_format_checker
 from .config import paths
 from .errors import ExoError, MissingData
-from .nbtools import VERDICT_WORDS
 from .processed import read_manifest
 from .redact import redact
 from .sections import all_sections, by_notebook
 from .store import atomic_write_text
 
+skip_iri_format_checker()  # before nbformat is imported (lazily, below)
 MAX_BYTES = 3 * 1024 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_CODES = {"zh": "zh-CN", "en": "en"}
@@ -40,7 +42,10 @@ TEXT = {
     "zh": {
         "kicker": "中国外泌体产业 · 数据复核简报",
         "overview_title": "论文数据复核总览",
-        "overview_intro": "本简报逐条复核吴等（2024）《对我国外泌体产业发展的思考与建议》中的数量论断，所有数值均由公开数据重新计算。",
+        "overview_intro": (
+            "本简报逐条复核吴等（2024）《对我国外泌体产业发展的思考与建议》中的数量论断，"
+            "所有数值均由公开数据重新计算。"
+        ),
         "claim": "论断",
         "paper": "论文数值",
         "ours": "复现数值",
@@ -60,7 +65,10 @@ TEXT = {
     "en": {
         "kicker": "China's exosome industry · evidence briefing",
         "overview_title": "Checking the paper's numbers: overview",
-        "overview_intro": "This briefing checks each quantitative claim of Wu et al. (2024), 'Thoughts and suggestions on the development of China's exosome industry', against public data recomputed from source.",
+        "overview_intro": (
+            "This briefing checks each quantitative claim of Wu et al. (2024), 'Thoughts and suggestions "
+            "on the development of China's exosome industry', against public data recomputed from source."
+        ),
         "claim": "Claim",
         "paper": "Paper's value",
         "ours": "Reproduced value",
@@ -100,7 +108,7 @@ def _source_title(name: str) -> str:
         from .sources import get
 
         return get(name).TITLE
-    except Exception:
+    except Exception:  # noqa: BLE001 - a title is cosmetic; an unknown or broken source keeps its name
         return name
 
 
@@ -156,6 +164,7 @@ def _clean(nb) -> None:
         cell.get("metadata", {}).pop("execution", None)
 
 
+@functools.lru_cache(maxsize=None)  # one per process and language: the template is compiled once
 def _exporter(lang: str):
     from nbconvert import HTMLExporter
 
@@ -174,26 +183,55 @@ def _exporter(lang: str):
 FONT_FAMILY = "Exo Noto Sans SC"
 
 
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK_CHARS = re.compile(f"[{CJK}]")
+SUBSET_VERSION = 1  # bump when the subsetter options below change
+
+
 def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x3000 <= o <= 0x303F
+    return bool(_CJK_CHARS.fullmatch(ch))
+
+
+def _font_cache_dir() -> Path:
+    return paths().build / "cache" / "fonts"
 
 
 def embedded_font_css(text: str) -> str:
-    """An @font-face rule whose data: URI holds just the CJK glyphs ``text`` uses."""
-    from fontTools import subset
+    """An @font-face rule whose data: URI holds just the CJK glyphs ``text`` uses.
 
+    Subsets are cached in ``build/cache/fonts`` under the hash of the glyph set and the font
+    file's name, size and modification time, so re-exporting a page reuses its subset.
+    """
     from .theme import font_path
 
-    chars = "".join(sorted({c for c in text if _is_cjk(c)}))
+    chars = "".join(sorted(set(_CJK_CHARS.findall(text))))
     if not chars:
         return ""
+    font = font_path()
+    st = font.stat()
+    ident = f"{SUBSET_VERSION}\0{font.name}\0{st.st_size}\0{st.st_mtime_ns}\0{chars}"
+    cached = _font_cache_dir() / (hashlib.sha256(ident.encode("utf-8")).hexdigest() + ".b64")
+    try:
+        data = cached.read_text(encoding="ascii")
+    except FileNotFoundError:
+        data = base64.b64encode(_subset(font, chars)).decode("ascii")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(cached, data)
+    return (
+        f'<style type="text/css">@font-face{{font-family:"{FONT_FAMILY}";'
+        f'src:url(data:font/otf;base64,{data}) format("opentype");font-display:block;}}</style>'
+    )
+
+
+def _subset(font_file: Path, chars: str) -> bytes:
+    from fontTools import subset
+
     opts = subset.Options()
     opts.flavor = None
     opts.layout_features = ["*"]
     opts.name_IDs = ["*"]
     opts.notdef_outline = True
-    font = subset.load_font(str(font_path()), opts)
+    font = subset.load_font(str(font_file), opts)
     try:
         sub = subset.Subsetter(opts)
         sub.populate(text=chars)
@@ -202,11 +240,7 @@ def embedded_font_css(text: str) -> str:
         font.save(buf)
     finally:
         font.close()
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (
-        f'<style type="text/css">@font-face{{font-family:"{FONT_FAMILY}";'
-        f'src:url(data:font/otf;base64,{data}) format("opentype");font-display:block;}}</style>'
-    )
+    return buf.getvalue()
 
 
 def _write(path: Path, text: str) -> Path:
@@ -221,8 +255,17 @@ def _write(path: Path, text: str) -> Path:
 
 def export_notebook(executed: Path, out_dir: Path | None = None) -> Path:
     """``build/notebooks/<stem>.<lang>.ipynb`` to ``build/briefings/<stem>.<lang>.html``."""
+    import nbformat
+
+    from .runcache import is_complete
+
     executed = Path(executed)
     stem, lang = executed.stem.rsplit(".", 1)
+    if not is_complete(executed):  # e.g. Ctrl-C during a run: never publish a hollow briefing
+        raise ExoError(
+            f"{executed.name} is not the result of a finished run (no matching completion mark)",
+            hint=f"run it again: `exo-industry run {stem} --lang {lang}`",
+        )
     nb = nbformat.read(str(executed), as_version=4)
     _clean(nb)
     section = by_notebook(stem)
@@ -266,6 +309,8 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
     import jinja2
     from markupsafe import Markup
 
+    from .nbtools import VERDICT_WORDS
+
     t = TEXT[lang]
     ledger = claims_mod.read_ledger(paths().claims)
     if ledger.empty:
@@ -280,7 +325,9 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "statement": r["statement"],
                 "statement_en": r["statement_en"],
                 "paper": claims_mod.localized(r, "paper_value", lang),
-                "ours": f"{claims_mod.localized(r, 'reproduced_value', lang)} {claims_mod.localized(r, 'unit', lang)}".strip(),
+                "ours": "{} {}".format(
+                    claims_mod.localized(r, "reproduced_value", lang), claims_mod.localized(r, "unit", lang)
+                ).strip(),
                 "verdict": VERDICT_WORDS[lang][r["verdict"]],
                 "verdict_class": "verdict-" + r["verdict"].replace(" ", "-"),
                 "reason": claims_mod.localized(r, "reason", lang),
@@ -334,4 +381,4 @@ OVERVIEW = """<!DOCTYPE html>
 {% if c.note %}<p><small>{{ c.note }}</small></p>{% endif %}</section>{% endfor %}
 <footer class="exo-footer">{{ footer }}</footer>
 </main></body></html>
-"""
+"""  # noqa: E501 - an HTML template, kept one element a line
