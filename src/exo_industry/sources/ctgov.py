@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import import_validated, text_of
+from ._files import check_fields, import_validated, text_of
 
 NAME = "ctgov"
 TITLE = "ClinicalTrials.gov (NLM) registry of clinical studies"
@@ -492,6 +492,7 @@ def parse(kind: str, data: bytes, name: str) -> list[Study]:
             return [study_from_v2(doc, kind)]
         if kind in ("classic_csv", "classic_tsv", "flat_v2_csv"):
             sep = "\t" if kind == "classic_tsv" else ","
+            check_fields(text, name, sep)
             reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep)
             make = study_from_flat if kind == "flat_v2_csv" else study_from_classic
             return [make(row, kind) for row in reader]
