@@ -68,19 +68,39 @@ def _where(data: bytes, offset: int) -> str:
     return f"byte 0x{data[offset]:02x} at line {line}"
 
 
+def _looks_gbk(data: bytes) -> bool:
+    """Chinese text in GB2312/GBK is pairs of bytes 0xA1-0xFE; other legacy encodings leave
+    high bytes alone between ASCII ones (é in Windows-1252 is one byte)."""
+    high = pairs = i = 0
+    while i < len(data):
+        if data[i] < 0x80:
+            i += 1
+            continue
+        high += 1
+        if 0xA1 <= data[i] <= 0xFE and i + 1 < len(data) and 0xA1 <= data[i + 1] <= 0xFE:
+            pairs, i = pairs + 1, i + 2
+        else:
+            i += 1
+    return high > 0 and pairs >= 0.9 * high
+
+
 def _guess(data: bytes) -> str:
-    """The most likely encoding of bytes that are not UTF-8, for the error message."""
+    """The most likely encoding of bytes that are not UTF-8, for the error message (a guess from
+    the lines that hold non-ASCII bytes; the rest says nothing about the encoding)."""
+    informative = b"\n".join(line for line in data.split(b"\n") if not line.isascii())[:1_000_000]
+    if _looks_gbk(informative):
+        return "; it looks like GBK/GB2312 (Chinese)"
     try:
         from charset_normalizer import from_bytes  # installed with requests
     except ImportError:  # pragma: no cover
         return ""
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
+    matches = list(from_bytes(informative))
+    if not matches:
         return "; it does not look like text in any known encoding"
-    name = codecs.lookup(best.encoding).name.upper()
-    if name == "GB18030":
-        name = "GB18030/GBK (Chinese)"
-    return f"; it looks like {name}"
+    names = [codecs.lookup(m.encoding).name for m in matches]
+    if "cp1252" in names and codecs.lookup(names[0]).name.startswith(("cp", "iso8859", "mac")):
+        return "; it looks like Windows-1252 or another single-byte code page (a guess from its bytes)"
+    return f"; it looks like {names[0].upper()} (a guess from its bytes)"
 
 
 def _decode(data: bytes, codec: str, name: str, label: str) -> str:
@@ -230,10 +250,10 @@ def import_validated(store, source: str, files, check) -> list:
     (at least ``kind`` and ``licence``)."""
     checked, done = [], set()
     for path in map(Path, files):
+        data = read_bytes(path)  # first: it names folders and link loops
         if path.resolve() in done:  # the same file named twice is one input
             continue
         done.add(path.resolve())
-        data = read_bytes(path)
         checked.append((path, data, check(path, data)))
     names = _stored_names(store, source, checked)
     return [

@@ -476,6 +476,8 @@ def detect_kind(text: str, name: str) -> str:
 def parse(kind: str, data: bytes, name: str) -> list[Study]:
     """Every study in one stored or imported file (raises MalformedFile naming the file)."""
     text = text_of(data, name)
+    if kind in ("classic_csv", "classic_tsv", "flat_v2_csv"):
+        check_fields(text, name, "\t" if kind == "classic_tsv" else ",")
     try:
         if kind in ("website_json", "api_page", "api_study"):
             try:
@@ -492,7 +494,6 @@ def parse(kind: str, data: bytes, name: str) -> list[Study]:
             return [study_from_v2(doc, kind)]
         if kind in ("classic_csv", "classic_tsv", "flat_v2_csv"):
             sep = "\t" if kind == "classic_tsv" else ","
-            check_fields(text, name, sep)
             reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep)
             make = study_from_flat if kind == "flat_v2_csv" else study_from_classic
             return [make(row, kind) for row in reader]
