@@ -205,8 +205,13 @@ def _write_new(path: Path, data: bytes) -> Path:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never part of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_new(path, data)
-    os.replace(tmp, path)
+    tmp = path.with_name(path.name + _NEW)
+    try:
+        _write_new(path, data)
+        os.replace(tmp, path)
+    except BaseException:  # stopped or failed: leave the old file alone and no half-written copy
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:
