@@ -64,7 +64,8 @@ def test_hostile_text_stays_inert_in_the_browser(iso_env, monkeypatch, browser):
         "96_hostile",
         (
             "import pandas as pd\nfrom exo_industry import nbtools\n"
-            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
+            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], "
+            "'sponsor': ['<img src=x onerror=alert(2)>']})\n"
             "nbtools.show_table(df)\nnbtools.notice(df.sponsor[0])\ndisplay(df)"
         ),
     )
