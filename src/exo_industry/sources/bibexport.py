@@ -81,8 +81,10 @@ def detect_kind(text: str, name: str) -> str:
             )
         return "scopus_csv"
     raise MalformedFile(
-        f"{name} is neither a Web of Science tab-delimited export nor a Scopus CSV export (first line: {head[:80]!r})",
-        hint="Web of Science: a header of field tags starting 'PT\\tAU\\t...'; Scopus: a CSV header with Year and Affiliations",
+        f"{name} is neither a Web of Science tab-delimited export nor a Scopus CSV export "
+        f"(first line: {head[:80]!r})",
+        hint="Web of Science: a header of field tags starting 'PT\\tAU\\t...'; "
+        "Scopus: a CSV header with Year and Affiliations",
     )
 
 

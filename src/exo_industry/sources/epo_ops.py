@@ -281,8 +281,8 @@ def detect_kind(data: bytes, name: str) -> str:
         return "neurocell_epo_csv"
     raise MalformedFile(
         f"{name} is not an EPO OPS file this importer knows (first line: {head[:100]!r})",
-        hint="expected a saved OPS answer (XML) or an Espacenet/OPS result list CSV with country, publication_number, "
-        "kind, applicants, publication_date, priority_date",
+        hint="expected a saved OPS answer (XML) or an Espacenet/OPS result list CSV with country, "
+        "publication_number, kind, applicants, publication_date, priority_date",
     )
 
 
@@ -307,8 +307,8 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
             "licence": "none stated (NeuroCell_Intel repository); bibliographic data from EPO",
             "citation": CITATION,
             "notes": (
-                f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, filtered by an "
-                "embedding relevance score): a narrow slice, not a country series"
+                f"{n} exosome/EV patent publications for CNS uses (NeuroCell_Intel EPO OPS search, "
+                "filtered by an embedding relevance score): a narrow slice, not a country series"
             ),
         }
 

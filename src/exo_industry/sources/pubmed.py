@@ -60,7 +60,10 @@ CONTEXT_CITATION = (
     "Extracellular Vesicle Research; data: github.com/MichaLie/ev-negative-space-framework "
     "(commit d826654), CC BY 4.0. PubMed counts run 2026-02-15."
 )
-CNS_CITATION = "NeuroCell Intel PubMed monitoring database, github.com/limorchen/NeuroCell_Intel (commit e6adb05); no licence stated."
+CNS_CITATION = (
+    "NeuroCell Intel PubMed monitoring database, github.com/limorchen/NeuroCell_Intel (commit e6adb05); "
+    "no licence stated."
+)
 
 # Affiliation clauses per country code (what [ad] text matching needs).
 AD_NAMES = {

@@ -59,7 +59,8 @@ def detect_kind(text: str, name: str) -> str:
         return "api_json"
     raise MalformedFile(
         f"{name} is not a World Bank WDI file this importer knows (first line: {head[:100]!r})",
-        hint="expected the bulk download API_<indicator>_DS2_*.csv (or its .zip) or its Metadata_* companions",
+        hint="expected the bulk download API_<indicator>_DS2_*.csv (or its .zip) "
+        "or its Metadata_* companions",
     )
 
 
@@ -202,7 +203,8 @@ def load_indicators(store: RawStore, indicators: list[str] | None = None) -> tup
     if not frames:
         raise MissingData(
             f"no World Bank values{' for ' + ', '.join(indicators) if indicators else ''} in the raw store",
-            hint="`exo-industry import worldbank --mirror`, or `exo-industry fetch worldbank --indicator CODE`",
+            hint="`exo-industry import worldbank --mirror`, "
+            "or `exo-industry fetch worldbank --indicator CODE`",
         )
     df = pd.concat(frames, ignore_index=True).drop_duplicates(
         ["country_code", "indicator", "year"], keep="last"
