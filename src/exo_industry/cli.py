@@ -247,6 +247,28 @@ def cmd_build(args) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+def _run_options(sp) -> None:
+    """Options shared by `run` and `build`."""
+    sp.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter (VALUE read as YAML)",
+    )
+    sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    sp.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="notebooks run at once (separate processes, at least 1)",
+    )
+    sp.add_argument(
+        "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import sources
 
@@ -285,29 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
     pr.set_defaults(func=cmd_process)
 
-    def run_options(sp):
-        sp.add_argument(
-            "-p",
-            "--param",
-            nargs=2,
-            action="append",
-            metavar=("NAME", "VALUE"),
-            help="notebook parameter (VALUE read as YAML)",
-        )
-        sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        sp.add_argument(
-            "--jobs",
-            type=_positive_int,
-            default=None,
-            help="notebooks run at once (separate processes, at least 1)",
-        )
-        sp.add_argument(
-            "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
-        )
-
     r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
     r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
-    run_options(r)
+    _run_options(r)
     r.set_defaults(func=cmd_run)
 
     rp = sub.add_parser("report", help="export executed notebooks and the overview as HTML briefings")
@@ -315,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.set_defaults(func=cmd_report)
 
     b = sub.add_parser("build", help="process (if inputs changed), run every notebook, export the briefings")
-    run_options(b)
+    _run_options(b)
     b.set_defaults(func=cmd_build)
     return p
 
