@@ -4,6 +4,7 @@ Layout (owid/etl keeps a ``.dvc`` file beside each snapshot; we keep a JSON side
 
     data/raw/<source>/<name>                     the bytes as received or imported
     data/raw/<source>/<name>.provenance.json     where they came from, and their sha256
+    data/raw/<source>/.hashes.json               cache: sha256 by (size, mtime) of each file
 
 Rules:
 - a file is written only after its content has been validated by the caller, so a
