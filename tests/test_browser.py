@@ -1,5 +1,5 @@
 """Every briefing in a real headless Chromium: no console error, no broken image, nothing
-executed from hostile text; a screenshot of each goes to build/screenshots/."""
+executed from hostile text; a screenshot of each goes to a temporary folder (never the repo's build/)."""
 
 from pathlib import Path
 
@@ -33,8 +33,14 @@ def visit(browser, path: Path, shot: Path | None = None) -> dict:
     return seen
 
 
-def test_every_briefing_loads_cleanly(built, browser):
-    shots = ROOT / "build" / "screenshots"
+def _repo_build_files() -> dict:
+    build = ROOT / "build"
+    return {p: p.stat().st_mtime_ns for p in build.rglob("*")} if build.is_dir() else {}
+
+
+def test_every_briefing_loads_cleanly(built, browser, tmp_path):
+    shots = tmp_path / "screenshots"
+    before = _repo_build_files()
     for path in built["html"]:
         seen = visit(browser, path, shots / (path.stem + ".png"))
         assert seen["console"] == [] and seen["errors"] == [], (path.name, seen["console"], seen["errors"])
@@ -45,6 +51,7 @@ def test_every_briefing_loads_cleanly(built, browser):
         if path.name.endswith(".zh.html"):
             assert seen["cjk_font"], f"{path.name}: the embedded Chinese font did not load"
         assert (shots / (path.stem + ".png")).stat().st_size > 10000
+    assert _repo_build_files() == before, "the test wrote into the repository's build/"
 
 
 def test_hostile_text_stays_inert_in_the_browser(iso_env, monkeypatch, browser):
@@ -57,7 +64,8 @@ def test_hostile_text_stays_inert_in_the_browser(iso_env, monkeypatch, browser):
         "96_hostile",
         (
             "import pandas as pd\nfrom exo_industry import nbtools\n"
-            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
+            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], "
+            "'sponsor': ['<img src=x onerror=alert(2)>']})\n"
             "nbtools.show_table(df)\nnbtools.notice(df.sponsor[0])\ndisplay(df)"
         ),
     )

@@ -146,3 +146,67 @@ def test_parameter_values(text, value):
     from exo_industry.cli import _parse_value
 
     assert _parse_value(text) == value
+
+
+# --------------------------------------------------------------------------- damaged sidecars
+@pytest.mark.parametrize(
+    "field, value, said",
+    [
+        ("sha256", None, "field 'sha256' should be text, not null"),
+        ("sha256", "abc", "field 'sha256' should be 64 hexadecimal digits"),
+        ("size", "12", "field 'size' should be a whole number"),
+        ("size", True, "field 'size' should be a whole number"),
+        ("query", [], "field 'query' should be an object, not a list"),
+        ("route", "web", "field 'route' should be 'live' or 'import'"),
+        ("release", 2024, "field 'release' should be text or null, not a number"),
+        ("kind", ..., "field(s) 'kind' missing"),
+        ("extra", 1, "unknown field(s) 'extra'"),
+    ],
+)
+@pytest.mark.parametrize("verify", [False, True])
+def test_sidecar_with_wrong_types_is_named(iso_env, capsys, field, value, said, verify):
+    import json
+
+    from exo_industry.store import RawStore
+
+    e = RawStore().put("demo", "t.csv", b"a,b\n1,2\n", kind="table", route="import", licence="CC0")
+    sidecar = e.path.with_name("t.csv.provenance.json")
+    data = json.loads(sidecar.read_text())
+    if value is ...:
+        del data[field]
+    else:
+        data[field] = value
+    sidecar.write_text(json.dumps(data))
+    code, out, err = run(capsys, "sources", *(["--verify"] if verify else []))
+    assert code == 2 and "Traceback" not in err, (out, err)
+    assert str(sidecar) in err and said in err
+
+
+def test_sidecar_that_is_not_an_object_is_named(iso_env, capsys):
+    from exo_industry.store import RawStore
+
+    e = RawStore().put("demo", "t.csv", b"a\n1\n", kind="table", route="import", licence="CC0")
+    e.path.with_name("t.csv.provenance.json").write_text("[1, 2]")
+    code, _, err = run(capsys, "sources")
+    assert code == 2 and "t.csv.provenance.json" in err and "holds a list, not an object" in err
+
+
+# --------------------------------------------------------------------------- long values, --jobs
+def test_long_parameter_is_not_echoed_in_full(iso_env, capsys):
+    code, _, err = run(capsys, "run", "01", "-p", "threshold", "6" * 100_000)
+    assert code == 2 and "100,000 characters" in err and len(err) < 500
+
+
+def test_long_value_inside_any_message_is_cut():
+    from exo_industry.errors import BadParameter
+
+    text = str(BadParameter(f"unknown country {'X' * 100_000!r}"))
+    assert len(text) < 2200 and "characters left out" in text and text.startswith("unknown country 'XXX")
+
+
+@pytest.mark.parametrize("jobs", ["-1", "0", "two"])
+def test_jobs_must_be_at_least_one(iso_env, capsys, jobs):
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "01", "--jobs", jobs])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "--jobs" in err and "at least 1" in err and "Traceback" not in err

@@ -150,7 +150,7 @@ def _serve_mirror(replay):
         if not f.exists():
             pytest.skip(f"offline mirror file {f} absent")
         bodies[f.name] = f.read_bytes()
-    for _kind, slug in owid.SLUGS.items():
+    for slug in owid.SLUGS.values():
         replay.add("GET", f"/grapher/{slug}.csv", bodies[f"{slug}.csv"], headers={"Content-Type": "text/csv"})
     return bodies
 
@@ -213,3 +213,28 @@ def _no_retry_client(url):
     from exo_industry.http import Client
 
     return Client(url, name="Our World in Data", cache=False, retries=0)
+
+
+@pytest.mark.parametrize("newest_name", ["b.csv", "a.csv"])  # the newest wins whatever its name
+def test_load_reads_the_newest_snapshot(tmp_path, newest_name):
+    store = RawStore(tmp_path / "raw")
+    older = CATEGORY_CSV
+    newer = CATEGORY_CSV.replace("Testland,TST,2001,10,20,70", "Testland,TST,2001,11,21,71")
+    old_name = "a.csv" if newest_name == "b.csv" else "b.csv"
+    for name, text, when in (
+        (old_name, older, "2025-01-01T00:00:00Z"),
+        (newest_name, newer, "2026-01-01T00:00:00Z"),
+    ):
+        store.put(
+            "owid",
+            name,
+            text.encode(),
+            kind=owid.KIND_BY_CATEGORY,
+            route="import",
+            licence=owid.LICENCE,
+            retrieved_at=when,
+        )
+    df, [entry], _ = owid.load(store, owid.KIND_BY_CATEGORY)
+    assert entry.name == newest_name
+    t = df[(df.entity == "Testland") & (df.year == 2001)].set_index("cause")["deaths"]
+    assert t.to_dict() == {"injuries": 11.0, "communicable": 21.0, "ncd": 71.0}

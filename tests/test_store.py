@@ -116,3 +116,41 @@ def test_series_never_mix_two_queries(tmp_path):
     kept, dropped = newest_query_only(store.entries("demo"), ("terms",))
     assert {e.name for e in kept} == {new_us.name, new_cn.name, imported.name}
     assert [e.name for e in dropped] == [old_cn.name]
+
+
+def test_recovery_finishes_a_rename_only_when_the_checksum_matches(tmp_path):
+    """Stopped between the two renames, but the pending data file is not what the (already
+    swapped) sidecar describes, e.g. a torn write: recovery must drop it, not rename it in."""
+    store = RawStore(tmp_path)
+    put(store, b"old\n")
+    put(store, b"new\n")  # the sidecar now describes b"new\n"
+    folder = tmp_path / "demo"
+    (folder / "t.csv.new").write_bytes(b"ne")  # a half-written pending file
+    (folder / "t.csv").write_bytes(b"old\n")  # the data rename had not happened yet
+    [e] = store.entries()
+    assert not (folder / "t.csv.new").exists()
+    assert e.path.read_bytes() == b"old\n", "a pending file that fails its checksum was renamed in"
+    with pytest.raises(IntegrityError):
+        store.read_bytes(e)  # old bytes under the new sidecar: refused, never passed on
+
+
+def test_atomic_write_never_writes_in_place(tmp_path, monkeypatch):
+    """Stopped before the rename (power cut, Ctrl-C), the target keeps every old byte."""
+    from exo_industry import store as store_mod
+
+    target = tmp_path / "out" / "table.csv"
+    store_mod.atomic_write_bytes(target, b"old,table\n")
+    inode = target.stat().st_ino
+
+    def stop(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", stop)
+    with pytest.raises(KeyboardInterrupt):
+        store_mod.atomic_write_bytes(target, b"new,table,much longer than the old one\n")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old,table\n" and target.stat().st_ino == inode
+    assert sorted(p.name for p in target.parent.iterdir()) == ["table.csv"]  # no half-written copy
+    store_mod.atomic_write_bytes(target, b"new\n")
+    assert target.read_bytes() == b"new\n" and target.stat().st_ino != inode
+    assert sorted(p.name for p in target.parent.iterdir()) == ["table.csv"]

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import BadParameter, ExoError
+from .config import DEFAULT_CELL_TIMEOUT
+from .errors import BadParameter, ExoError, MissingData, shown
 
 
 def _parse_value(text: str):
@@ -30,6 +31,33 @@ def _parse_value(text: str):
     if isinstance(value, bool) and text.strip().lower() not in ("true", "false"):
         return text  # YAML 1.1 reads NO (Norway), yes, on and off as booleans; keep them as written
     return value
+
+
+_LONGEST_VALUE = 2000  # characters of one -p value
+
+
+def _positive_int(text: str) -> int:
+    """``--jobs``, ``--cell-timeout``: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {shown(text)}")
+    return value
+
+
+def _params(pairs) -> dict:
+    """``-p NAME VALUE`` pairs; a value too long to be a parameter is refused without echoing it."""
+    out = {}
+    for name, value in pairs or []:
+        if len(value) > _LONGEST_VALUE or len(name) > 100:
+            raise BadParameter(
+                f"parameter {shown(name)}: the value {shown(value)} is too long "
+                f"(at most {_LONGEST_VALUE:,} characters)"
+            )
+        out[name] = _parse_value(value)
+    return out
 
 
 def _print_table(rows: list[dict]) -> None:
@@ -75,6 +103,32 @@ def cmd_fetch(args) -> int:
     return 0
 
 
+def _mirror_files(module, source: str, shared: Path) -> list[Path]:
+    """The source's files in the offline mirror; a missing mirror, folder or file is named."""
+    hint = "set EXO_SHARED_DATA to the folder that holds the mirror's data/"
+    if not shared.is_dir():
+        raise MissingData(f"the offline mirror was not found at {shared}", hint=hint)
+    mirror = module.mirror_files(shared)
+    if not mirror:
+        raise ExoError(
+            f"{module.TITLE} has no data files in the offline mirror",
+            hint=f"use the live route (`exo-industry fetch {source}`) or import files you downloaded",
+        )
+    missing = []
+    for f in mirror:
+        if not f.exists():
+            p = f
+            while not p.parent.exists() and p.parent != shared:
+                p = p.parent  # name the highest missing folder, not a file inside it
+            missing.append(f"folder {p}" if p != f else str(f))
+    if missing:
+        raise MissingData(
+            f"the offline mirror at {shared} is incomplete; missing: {', '.join(dict.fromkeys(missing))}",
+            hint=hint,
+        )
+    return mirror
+
+
 def cmd_import(args) -> int:
     from . import sources
     from .config import paths
@@ -83,22 +137,7 @@ def cmd_import(args) -> int:
     module = sources.get(args.source)
     files = [Path(f) for f in args.files]
     if args.mirror:
-        shared = paths().shared_data
-        mirror = module.mirror_files(shared)
-        if not mirror:
-            raise ExoError(
-                f"{module.TITLE} has no data files in the offline mirror",
-                hint=f"use the live route (`exo-industry fetch {args.source}`) "
-                "or import files you downloaded",
-            )
-        missing = [p for p in mirror if not p.exists()]
-        if missing:
-            raise ExoError(
-                f"the offline mirror is not complete at {shared} "
-                f"(missing: {', '.join(str(m) for m in missing[:3])})",
-                hint="set EXO_SHARED_DATA to the folder that holds the mirror's data/",
-            )
-        files += mirror
+        files += _mirror_files(module, args.source, paths().shared_data)
     if not files:
         raise BadParameter(
             "no files given", hint=f"`exo-industry import {args.source} FILE...` or `--mirror`"
@@ -118,16 +157,6 @@ def cmd_process(args) -> int:
     return 0
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text[:40]!r}")
-    return value
-
-
 def _langs(value: str) -> list[str]:
     return ["zh", "en"] if value == "both" else [value]
 
@@ -135,7 +164,7 @@ def _langs(value: str) -> list[str]:
 def _run(args, stems: list[str], export: bool = False) -> list:
     from .execute import run_many
 
-    params = {name: _parse_value(value) for name, value in (args.param or [])}
+    params = _params(args.param)
     langs = _langs(args.lang)
 
     def done(r):
@@ -262,6 +291,34 @@ def cmd_build(args) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+def _run_options(sp) -> None:
+    """Options shared by `run` and `build`."""
+    sp.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter (VALUE read as YAML)",
+    )
+    sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    sp.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="notebooks run at once (separate processes, at least 1)",
+    )
+    sp.add_argument(
+        "--force", action="store_true", help="run every notebook even if nothing it depends on changed"
+    )
+    sp.add_argument(
+        "--cell-timeout",
+        type=_positive_int,
+        default=DEFAULT_CELL_TIMEOUT,
+        help=f"seconds a cell may run before it is stopped (default {DEFAULT_CELL_TIMEOUT})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import sources
 
@@ -300,29 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
     pr.set_defaults(func=cmd_process)
 
-    def run_options(sp):
-        sp.add_argument(
-            "-p",
-            "--param",
-            nargs=2,
-            action="append",
-            metavar=("NAME", "VALUE"),
-            help="notebook parameter (VALUE read as YAML)",
-        )
-        sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        sp.add_argument(
-            "--jobs", type=_jobs, default=None, help="notebooks run at once (separate processes; 1 or more)"
-        )
-        sp.add_argument(
-            "--force", action="store_true", help="run every notebook even if nothing it depends on changed"
-        )
-        sp.add_argument(
-            "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
-        )
-
     r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
     r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
-    run_options(r)
+    _run_options(r)
     r.set_defaults(func=cmd_run)
 
     rp = sub.add_parser("report", help="export executed notebooks and the overview as HTML briefings")
@@ -330,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.set_defaults(func=cmd_report)
 
     b = sub.add_parser("build", help="process (if inputs changed), run every notebook, export the briefings")
-    run_options(b)
+    _run_options(b)
     b.set_defaults(func=cmd_build)
     return p
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KERNEL_NAME = "exo-industry"  # papermill is always told this name; execute.py registers it
+DEFAULT_CELL_TIMEOUT = 600  # seconds a notebook cell may run (`run`/`build --cell-timeout`)
 
 
 def _find_root() -> Path:

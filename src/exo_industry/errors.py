@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+_LONGEST = 2000  # characters of a message shown; a pasted value is not echoed in full
+
+
+def shown(value, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters with the full length said, for messages that
+    name a value someone typed (which may be 100,000 characters long)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:limit]}… ({size:,} characters)"
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= _LONGEST:
+        return message
+    half = _LONGEST // 2
+    return f"{message[:half]} … [{len(message) - 2 * half:,} characters left out] … {message[-half:]}"
+
 
 class ExoError(Exception):
     """Base class: the CLI prints these without a traceback and exits with status 2."""
@@ -9,7 +28,7 @@ class ExoError(Exception):
     hint: str | None = None
 
     def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
+        super().__init__(_bounded(str(message)))
         if hint is not None:
             self.hint = hint
 

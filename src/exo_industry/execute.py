@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._imports import skip_iri_format_checker
-from .config import KERNEL_NAME, paths
+from .config import DEFAULT_CELL_TIMEOUT, KERNEL_NAME, paths
 from .errors import BadParameter, ExoError
 from .redact import redact, secret_values
 
 skip_iri_format_checker()  # before papermill/nbformat are imported (lazily, below)
-DEFAULT_CELL_TIMEOUT = 600  # seconds, per cell
 
 
 class NotebookFailed(ExoError):

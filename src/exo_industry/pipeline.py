@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import claims as claims_mod
 from . import processed
 from .config import paths
-from .errors import MissingData
+from .errors import IntegrityError, MissingData
 from .sections import all_sections, get
 from .store import RawStore, atomic_write_text
 
@@ -27,10 +27,18 @@ class Outcome:
 
 
 def _considered(store: RawStore, section) -> list[str]:
-    """Every raw file a section could read (all entries of its sources), as source/file@sha256."""
-    return sorted(
-        f"{e.source}/{e.name}@{e.provenance.sha256}" for src in section.SOURCES for e in store.entries(src)
-    )
+    """Every raw file a section could read (all entries of its sources), as source/file@sha256,
+    where the sha256 is the file's own (a file edited after it was stored counts as changed)."""
+    entries = [e for src in section.SOURCES for e in store.entries(src)]
+    actual = store.actual_sha256(entries)
+    return sorted(f"{e.source}/{e.name}@{actual[e.path]}" for e in entries)
+
+
+def _tampered(store: RawStore, section) -> list[str]:
+    """Stored files of the section's sources whose bytes no longer match their provenance."""
+    entries = [e for src in section.SOURCES for e in store.entries(src)]
+    actual = store.actual_sha256(entries)
+    return [f"{e.source}/{e.name}" for e in entries if actual[e.path] != e.provenance.sha256]
 
 
 def _outputs_intact(manifest: dict, section: str) -> bool:
@@ -60,7 +68,10 @@ def stale_sections(store: RawStore | None = None) -> dict[str, str]:
         considered = _considered(store, sec)
         if not considered:
             continue
-        if not _outputs_intact(manifest, sec.NAME):
+        tampered = _tampered(store, sec)
+        if tampered:
+            stale[sec.NAME] = f"raw file {tampered[0]} no longer matches its recorded sha256"
+        elif not _outputs_intact(manifest, sec.NAME):
             stale[sec.NAME] = "outputs missing or changed"
         elif manifest.get("sections", {}).get(sec.NAME, {}).get("considered") != considered:
             stale[sec.NAME] = "raw inputs changed"
@@ -72,6 +83,13 @@ def process(
 ) -> list[Outcome]:
     store = store or RawStore()
     mods = [get(s) for s in sections] if sections else all_sections()
+    tampered = sorted({t for sec in mods for t in _tampered(store, sec)})
+    if tampered:  # checked before any section is written
+        raise IntegrityError(
+            f"the raw file(s) {', '.join(tampered[:3])} no longer match their recorded sha256 "
+            "(changed after they were stored)",
+            hint="the raw store is never edited by hand; fetch or import the file(s) again",
+        )
     stale = stale_sections(store)
     outcomes = []
     for sec in mods:
@@ -105,6 +123,7 @@ def save(section: str, result, considered: list[str] | None = None) -> None:
     out_dir = paths().processed
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = processed.read_manifest()
+    known = processed.known_retrievals(manifest)  # unchanged inputs keep their recorded date
     # forget this section's previous outputs (a table may have been dropped)
     manifest["outputs"] = {
         k: v for k, v in manifest.get("outputs", {}).items() if v.get("section") != section
@@ -112,10 +131,10 @@ def save(section: str, result, considered: list[str] | None = None) -> None:
     for name, table in sorted(result.tables.items()):
         text = processed.table_csv(table.frame, table.sort_by, table.decimals)
         atomic_write_text(out_dir / f"{name}.csv", text)
-        processed.record_output(manifest, f"{name}.csv", text, section, result.inputs)
+        processed.record_output(manifest, f"{name}.csv", text, section, result.inputs, known)
     ledger = claims_mod.merge(claims_mod.read_ledger(paths().claims), result.claims)
     atomic_write_text(paths().claims, claims_mod.ledger_csv(ledger))
     own = claims_mod.ledger_csv(claims_mod.to_frame(result.claims))
-    processed.record_output(manifest, f"claims:{section}", own, section, result.inputs)
+    processed.record_output(manifest, f"claims:{section}", own, section, result.inputs, known)
     manifest.setdefault("sections", {})[section] = {"considered": considered or []}
     processed.write_manifest(manifest)

@@ -50,8 +50,12 @@ def read_manifest() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def input_record(entry: Entry) -> dict:
+def input_record(entry: Entry, known: dict | None = None) -> dict:
+    """The manifest's record of one raw input. ``known`` maps (source, file, sha256) to the
+    ``retrieved_at`` recorded before: the same bytes imported or fetched again keep their first
+    date, so that rebuilding from unchanged data leaves the manifest byte-identical."""
     p = entry.provenance
+    retrieved = (known or {}).get((p.source, entry.name, p.sha256), p.retrieved_at)
     return {
         "source": p.source,
         "kind": p.kind,
@@ -60,7 +64,7 @@ def input_record(entry: Entry) -> dict:
         "route": p.route,
         "release": p.release,
         "licence": p.licence,
-        "retrieved_at": p.retrieved_at,
+        "retrieved_at": retrieved,
         "origin": p.url or p.original_name,
     }
 
@@ -75,9 +79,22 @@ def write_manifest(manifest: dict) -> None:
     )
 
 
-def record_output(manifest: dict, name: str, text: str, section: str, inputs: list[Entry]) -> None:
+def known_retrievals(manifest: dict) -> dict:
+    """(source, file, sha256) -> retrieved_at, for every input the manifest records."""
+    known = {}
+    for rec in manifest.get("outputs", {}).values():
+        for i in rec.get("inputs", []):
+            if isinstance(i, dict) and i.get("retrieved_at"):
+                known[(i.get("source"), i.get("file"), i.get("sha256"))] = i["retrieved_at"]
+    return known
+
+
+def record_output(
+    manifest: dict, name: str, text: str, section: str, inputs: list[Entry], known: dict | None = None
+) -> None:
+    records = (input_record(e, known) for e in inputs)
     manifest.setdefault("outputs", {})[name] = {
         "section": section,
         "sha256": sha256_bytes(text.encode("utf-8")),
-        "inputs": sorted((input_record(e) for e in inputs), key=lambda r: (r["source"], r["file"])),
+        "inputs": sorted(records, key=lambda r: (r["source"], r["file"])),
     }

@@ -8,6 +8,7 @@ Layout (owid/etl keeps a ``.dvc`` file beside each snapshot; we keep a JSON side
                                                  current snapshot, and how many results it had
     data/raw/<source>/snapshots/<key>@<id>/      that snapshot's pages (p0001...), each with
                                                  its sidecar
+    data/raw/<source>/.hashes.json               cache: sha256 by (size, mtime) of each file
 
 Rules:
 - a file is written only after its content has been validated by the caller, so a
@@ -29,9 +30,9 @@ import datetime as _dt
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -42,7 +43,6 @@ from .errors import BadParameter, IntegrityError, MissingData
 
 SIDECAR_SUFFIX = ".provenance.json"
 _NEW = ".new"
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]+")
 SNAPSHOTS = "snapshots"
 
 
@@ -83,11 +83,36 @@ def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+_NAME_BYTES = 200  # room for ".provenance.json.new" within the usual 255-byte limit
+
+
+def _keep(ch: str) -> bool:
+    return ch in "._+-" or unicodedata.category(ch)[0] in "LNM"  # letters, digits, marks of any script
+
+
 def safe_name(name: str) -> str:
-    """A file name that is safe on every platform (no folders, no odd characters)."""
-    cleaned = _SAFE_NAME.sub("_", name).strip("._")
+    """A file name that is safe on every platform and still readable: letters and digits of every
+    script are kept (``trial 中.json`` -> ``trial_中.json``); each run of other characters (folders,
+    spaces, controls) becomes one ``_``. A name too long for the disk is cut and given a short
+    hash of the full name, so that two long names stay distinct."""
+    name = unicodedata.normalize("NFC", str(name))
+    out, prev_bad = [], False
+    for ch in name:
+        bad = not _keep(ch)
+        if not (bad and prev_bad):
+            out.append("_" if bad else ch)
+        prev_bad = bad
+    cleaned = "".join(out).strip("._")
     if not cleaned:
-        raise BadParameter(f"cannot make a file name out of {name!r}")
+        raise BadParameter(f"cannot make a file name out of {name[:80]!r}")
+    if len(cleaned.encode("utf-8")) > _NAME_BYTES:
+        stem, dot, ext = cleaned.rpartition(".")
+        if not dot or len(ext) > 12:
+            stem, ext = cleaned, ""
+        tag = "~" + sha256_bytes(name.encode("utf-8"))[:10] + (f".{ext}" if ext else "")
+        room = _NAME_BYTES - len(tag.encode("utf-8"))
+        stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore")
+        cleaned = stem + tag
     return cleaned
 
 
@@ -116,9 +141,52 @@ class Provenance:
     def from_file(cls, path: Path) -> "Provenance":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**data)
-        except (ValueError, TypeError) as exc:
-            raise IntegrityError(f"provenance file {path} is damaged: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise IntegrityError(f"provenance file {path} is damaged: {exc}", hint=_REDO) from None
+        problem = _sidecar_problem(data)
+        if problem:
+            raise IntegrityError(f"provenance file {path} is damaged: {problem}", hint=_REDO)
+        return cls(**data)
+
+
+_REDO = "fetch or import the file again; the raw store is never edited by hand"
+_TEXT = ("source", "kind", "route", "sha256", "retrieved_at", "licence", "tool")
+_OPTIONAL_TEXT = ("release", "url", "original_name", "original_path", "citation", "notes")
+_HEX64 = frozenset("0123456789abcdef")
+
+
+def _json_type(value) -> str:
+    names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "text"}
+    return names.get(type(value), "a list" if isinstance(value, list) else "an object")
+
+
+def _sidecar_problem(data) -> str | None:
+    """What is wrong with a sidecar's fields (None if nothing): each field named, with the JSON
+    type it has, so that ``sources`` can say which file and which field."""
+    if not isinstance(data, dict):
+        return f"it holds {_json_type(data)}, not an object"
+    known = set(_TEXT) | set(_OPTIONAL_TEXT) | {"size", "query"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        return f"unknown field(s) {', '.join(map(repr, unknown))}"
+    missing = [k for k in (*_TEXT[:-1], "size") if k not in data]
+    if missing:
+        return f"field(s) {', '.join(map(repr, missing))} missing"
+    for k in _TEXT:
+        if k in data and not isinstance(data[k], str):
+            return f"field {k!r} should be text, not {_json_type(data[k])}"
+    for k in _OPTIONAL_TEXT:
+        if data.get(k) is not None and not isinstance(data[k], str):
+            return f"field {k!r} should be text or null, not {_json_type(data[k])}"
+    if not isinstance(data["size"], int) or isinstance(data["size"], bool) or data["size"] < 0:
+        return f"field 'size' should be a whole number of bytes, not {data['size']!r}"
+    if not isinstance(data.get("query", {}), dict):
+        return f"field 'query' should be an object, not {_json_type(data['query'])}"
+    if len(data["sha256"]) != 64 or not set(data["sha256"]) <= _HEX64:
+        return f"field 'sha256' should be 64 hexadecimal digits, not {data['sha256'][:80]!r}"
+    if data["route"] not in ("live", "import"):
+        return f"field 'route' should be 'live' or 'import', not {data['route'][:80]!r}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -183,8 +251,13 @@ def _fsync_dir(folder: Path) -> None:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never part of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_new(path, data)
-    os.replace(tmp, path)
+    tmp = path.with_name(path.name + _NEW)
+    try:
+        _write_new(path, data)
+        os.replace(tmp, path)
+    except BaseException:  # stopped or failed: leave the old file alone and no half-written copy
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -243,6 +316,9 @@ class RawStore:
             # ``.new`` data file, and _recover() finishes the job on the next read.
             os.replace(side_tmp, sidecar)
             os.replace(data_tmp, target)
+            cache = _read_hashes(folder)
+            cache[target.name] = _hash_record(target, prov.sha256)
+            _write_hashes(folder, cache)
         return Entry(target, prov)
 
     def import_file(
@@ -388,6 +464,31 @@ class RawStore:
             )
         return entry.path
 
+    def actual_sha256(self, entries: Iterable[Entry]) -> dict[Path, str]:
+        """The sha256 of each stored file as it is on disk now (not as its sidecar records it),
+        cheaply: a file whose size and modification time match the last hashing keeps that hash;
+        only the others are read and hashed again (and remembered in ``<source>/.hashes.json``)."""
+        out, by_folder = {}, {}
+        for e in entries:
+            by_folder.setdefault(e.path.parent, []).append(e)
+        for folder, group in by_folder.items():
+            cache, changed = _read_hashes(folder), False
+            for e in group:
+                st = e.path.stat()
+                rec = cache.get(e.name)
+                if (
+                    isinstance(rec, dict)
+                    and rec.get("size") == st.st_size
+                    and rec.get("mtime_ns") == st.st_mtime_ns
+                ):
+                    out[e.path] = rec.get("sha256")
+                    continue
+                out[e.path] = sha256_file(e.path)
+                cache[e.name], changed = _hash_record(e.path, out[e.path], st), True
+            if changed:
+                _write_hashes(folder, cache)
+        return out
+
     def read_bytes(self, entry: Entry) -> bytes:
         data = entry.path.read_bytes()
         if sha256_bytes(data) != entry.provenance.sha256:
@@ -416,6 +517,32 @@ def put_grouped(
     for key, (query, pages, results) in groups.items():
         entries += store.put_snapshot(source, key, pages, results=results, query=query)
     return entries
+
+
+_HASHES = ".hashes.json"
+
+
+def _hash_record(path: Path, sha: str, st: os.stat_result | None = None) -> dict:
+    st = st or path.stat()
+    return {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _read_hashes(folder: Path) -> dict:
+    try:
+        cache = json.loads((folder / _HASHES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _write_hashes(folder: Path, cache: dict) -> None:
+    """Best effort (it is only a cache): written whole and renamed, so readers never see half."""
+    tmp = folder / f"{_HASHES}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(cache, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, folder / _HASHES)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def newest_query_only(entries: list[Entry], fields: tuple[str, ...]) -> tuple[list[Entry], list[Entry]]:

@@ -33,7 +33,7 @@ import pandas as pd
 from .. import bibliometrics as bib
 from ..errors import MalformedFile, SourceError
 from ..store import Entry, RawStore
-from ._files import import_validated
+from ._files import check_fields, import_validated, text_of
 
 NAME = "bibexport"
 TITLE = "Web of Science / Scopus exports"
@@ -45,14 +45,9 @@ SCOPUS_REQUIRED = ["Authors", "Title", "Year", "Affiliations"]
 
 
 def decode(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for enc in ("utf-8-sig", "latin-1"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise MalformedFile(f"{name} is not text")
+    """UTF-8 (Scopus, Web of Science 'UTF-8') or UTF-16 with a byte-order mark (Web of Science
+    'Win'); anything else is refused with its encoding named."""
+    return text_of(data, name)
 
 
 def detect_kind(text: str, name: str) -> str:
@@ -86,8 +81,10 @@ def detect_kind(text: str, name: str) -> str:
             )
         return "scopus_csv"
     raise MalformedFile(
-        f"{name} is neither a Web of Science tab-delimited export nor a Scopus CSV export (first line: {head[:80]!r})",
-        hint="Web of Science: a header of field tags starting 'PT\\tAU\\t...'; Scopus: a CSV header with Year and Affiliations",
+        f"{name} is neither a Web of Science tab-delimited export nor a Scopus CSV export "
+        f"(first line: {head[:80]!r})",
+        hint="Web of Science: a header of field tags starting 'PT\\tAU\\t...'; "
+        "Scopus: a CSV header with Year and Affiliations",
     )
 
 
@@ -118,7 +115,13 @@ def wos_reprint_country(rp: str) -> str:
     return bib.address_country(addr) or ""
 
 
+def _without_trailing_tabs(text: str) -> str:
+    """Web of Science ends some lines with a tab and not others; the field count ignores it."""
+    return "\n".join(line.rstrip("\r").rstrip("\t") for line in text.split("\n"))
+
+
 def parse_wos(text: str, name: str) -> pd.DataFrame:
+    check_fields(_without_trailing_tabs(text), name, sep="\t", quoting=csv.QUOTE_NONE)
     try:
         df = pd.read_csv(
             io.StringIO(text.lstrip("\ufeff")),
@@ -175,6 +178,7 @@ def scopus_correspondence_country(text: str) -> str:
 
 
 def parse_scopus(text: str, name: str) -> pd.DataFrame:
+    check_fields(text, name)
     try:
         df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:

@@ -51,7 +51,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import import_validated, text_of
+from ._files import check_fields, import_validated, text_of
 
 NAME = "ctgov"
 TITLE = "ClinicalTrials.gov (NLM) registry of clinical studies"
@@ -484,6 +484,8 @@ def detect_kind(text: str, name: str) -> str:
 def parse(kind: str, data: bytes, name: str) -> list[Study]:
     """Every study in one stored or imported file (raises MalformedFile naming the file)."""
     text = text_of(data, name)
+    if kind in ("classic_csv", "classic_tsv", "flat_v2_csv"):
+        check_fields(text, name, "\t" if kind == "classic_tsv" else ",")
     try:
         if kind in ("website_json", "api_page", "api_study"):
             try:

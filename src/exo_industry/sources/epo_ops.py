@@ -317,7 +317,7 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
 
 def mirror_files(shared: Path) -> list[Path]:
     f = Path(shared) / "patents" / "epo_exosome_ev_cns_patents_NeuroCell" / "patents_cumulative.csv"
-    return [f] if f.is_file() else []
+    return [f]  # a missing file (or folder) is reported by the caller as missing
 
 
 def load_documents(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:

@@ -53,7 +53,7 @@ from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore, newest_query_only
 from . import _patents as P
-from ._files import import_validated, text_of
+from ._files import check_fields, import_validated, text_of
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def record_problems(rec) -> list[str]:
 
 def read_jsonl(data: bytes, name: str) -> JsonlResult:
     """Parse a Lens JSON-lines export; every defective line is reported, none is dropped silently."""
-    text = text_of(data, name, encodings=("utf-8-sig",))
+    text = text_of(data, name)
     res = JsonlResult()
     for no, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         line = line.strip().strip("\r")
@@ -278,6 +278,7 @@ def _priority_numbers(cell: str) -> list[tuple[str, str, str]]:
 
 
 def parse_csv_export(text: str, name: str) -> pd.DataFrame:
+    check_fields(text, name)
     try:
         df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
@@ -376,7 +377,7 @@ def aggregate_rows(body: dict, where: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- import
 def detect_kind(data: bytes, name: str) -> str:
-    text = text_of(data, name, encodings=("utf-8-sig", "latin-1"))
+    text = text_of(data, name)
     head = text.lstrip("\ufeff").lstrip()
     first = head.split("\n", 1)[0]
     if head.startswith("{"):
@@ -417,7 +418,7 @@ def parse(kind: str, data: bytes, name: str) -> Parsed:
         return Parsed(kind, docs, res.defects, meta={"lines": res.lines})
     if kind == "lens_csv":
         return Parsed(kind, parse_csv_export(text_of(data, name), name))
-    body = json.loads(text_of(data, name, encodings=("utf-8-sig",)))
+    body = json.loads(text_of(data, name))
     if kind == "lens_api_search":
         total, records, _ = check_search_page(body, name)
         good, bad = page_records(records)

@@ -434,7 +434,7 @@ def mirror_files(shared: Path) -> list[Path]:
         ctx / "query_registry.csv",
         cns / "all_pubmed_semantic_database.csv",
     ]
-    return [f for f in files if f.is_file()]
+    return files  # missing files (or folders) are reported by the caller as missing
 
 
 # --------------------------------------------------------------------------- loaders

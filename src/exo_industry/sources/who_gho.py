@@ -41,7 +41,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import read_bytes, text_of
+from ._files import import_validated, text_of
 
 NAME = "who_gho"
 TITLE = "WHO Global Health Observatory (OData API)"
@@ -261,15 +261,14 @@ def parse(text: str, name: str) -> pd.DataFrame:
 
 
 def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
-    checked = []
-    for path in files:
-        path = Path(path)
-        text = text_of(read_bytes(path), path.name)
+    def check(path: Path, data: bytes) -> dict:
+        text = text_of(data, path.name)
         kind = detect_kind(text, path.name)
         if parse(text, path.name).empty:
             raise MalformedFile(f"{path.name} holds no GHO rows")
-        checked.append((path, kind))
-    return [store.import_file(NAME, p, kind=k, licence=LICENCE, citation=CITATION) for p, k in checked]
+        return {"kind": kind, "licence": LICENCE, "citation": CITATION}
+
+    return import_validated(store, NAME, files, check)
 
 
 def mirror_files(shared: Path) -> list[Path]:

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
-from ._files import csv_frame, first_line, import_validated, require_columns, text_of
+from ._files import csv_frame, first_line, import_validated, mirror_glob, require_columns, text_of
 
 NAME = "worldbank"
 TITLE = "World Bank World Development Indicators"
@@ -75,7 +75,7 @@ def parse_bulk_csv(text: str, name: str) -> tuple[pd.DataFrame, str | None]:
     start = next((i for i, line in enumerate(lines[:10]) if line.startswith('"Country Name"')), None)
     if start is None:
         raise MalformedFile(f"{name}: no 'Country Name' header row in the first lines")
-    df = csv_frame("\n".join(lines[start:]), name, dtype=str, keep_default_na=False)
+    df = csv_frame("\n".join(lines[start:]), name, line_offset=start, dtype=str, keep_default_na=False)
     require_columns(df, ["Country Name", "Country Code", "Indicator Code"], name)
     years = [c for c in df.columns if str(c).isdigit()]
     if not years:
@@ -222,10 +222,7 @@ def import_files(store: RawStore, files: list[Path]) -> list[Entry]:
 def mirror_files(shared: Path) -> list[Path]:
     base = Path(shared) / "demography" / "wdi_population_2025"
     ncd = Path(shared) / "ncd" / "wdi_cause_of_death_shares_ghe2019"
-    files = sorted(base.glob("API_*.csv")) + sorted(base.glob("Metadata_*.csv"))
-    if ncd.is_dir():
-        files += sorted(ncd.glob("API_*.csv")) + sorted(ncd.glob("Metadata_*.csv"))
-    return files
+    return mirror_glob(base, "API_*.csv", "Metadata_*.csv") + mirror_glob(ncd, "API_*.csv", "Metadata_*.csv")
 
 
 def load_indicators(store: RawStore, indicators: list[str] | None = None) -> tuple[pd.DataFrame, list[Entry]]:
