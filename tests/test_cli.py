@@ -111,7 +111,7 @@ def test_build_on_committed_data(committed_processed, capsys):
     from exo_industry.execute import notebook_stems
 
     code, out, err = run(capsys, "build", "--lang", "en")
-    assert code == 0, err
+    assert code == 0, out + err
     assert "processing: nothing to do" in out
     html = Path(os.environ["EXO_BUILD"]) / "briefings"
     assert sorted(p.name for p in html.glob("*.html")) == sorted(
