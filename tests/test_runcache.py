@@ -181,7 +181,7 @@ def test_jobs_must_be_positive(value, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "--jobs", value])
     assert exc.value.code == 2
-    assert "--jobs: must be a whole number of 1 or more" in capsys.readouterr().err
+    assert "--jobs: must be a whole number of at least 1" in capsys.readouterr().err
 
 
 def test_run_many_rejects_jobs_below_one(iso_env):
