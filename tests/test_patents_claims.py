@@ -258,3 +258,10 @@ def test_mirror_offices_plot_in_language(lang):
     assert labels[7] == f"{L['other_offices']} (CA, SG)"  # the rest in one grey bar
     assert _chinese(ax.get_title()) == (lang == "zh")
     matplotlib.pyplot.close(fig)
+
+
+def test_slice_table_names_countries_in_the_language():
+    by_country = pd.DataFrame({"country": ["US", "unknown", "IL", "XX"], "count": [18, 9, 2, 1]})
+    zh, en = T.slice_table(by_country, "zh"), T.slice_table(by_country, "en")
+    assert list(zh.iloc[:, 0]) == ["美国", "未知", "以色列", "XX"]  # a code without a name stays a code
+    assert list(en.iloc[:, 0]) == ["US", "unknown", "IL", "XX"]

@@ -85,6 +85,7 @@ def annual(a: pd.DataFrame, threshold: int, lang: str) -> Figure:
         label=L["bars"].format(t=threshold),
     )
     ax1.set_ylabel(L["count_axis"], color=count_color)
+    ax1.tick_params(axis="y", colors=count_color)
     ax1.set_xlabel(L["year"])
     ax2 = ax1.twinx()
     (line,) = ax2.plot(a.year, a.share, color=share_color, marker="o", lw=2, label=L["line"])
@@ -125,5 +126,14 @@ def _national_star(ax, color: str, L: dict):
         color=color,
         fontsize=9,
         fontweight="bold",
+    )
+    # a dotted guide from the star to the share axis on the right
+    ax.annotate(
+        "",
+        xy=(1, national),
+        xycoords=("axes fraction", "data"),
+        xytext=(2022.5, national),
+        textcoords="data",
+        arrowprops={"arrowstyle": "-", "linestyle": ":", "color": color, "lw": 1.2},
     )
     return star

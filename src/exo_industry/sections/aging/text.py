@@ -77,7 +77,8 @@ def _with_zh_counts(v: dict) -> dict:
     out = dict(v)
     for name in _MILLIONS:
         if out.get(name) is not None:
-            out[f"{name}_zh"] = zh_count(out[name])
+            value = round(out[name], 1) if name == "half_year" else out[name]  # "about": to 10万
+            out[f"{name}_zh"] = zh_count(value)
     out["national_count_wan"] = v["national_count"] * 100
     if out.get("count") is not None:
         out["count_yi"] = out["count"] / 100

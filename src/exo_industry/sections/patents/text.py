@@ -232,7 +232,8 @@ def crossings_table(x: pd.DataFrame, lang: str) -> pd.DataFrame:
 def slice_table(by_country: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Counts per country of the mirror's slice, ``unknown`` in words."""
     L = labels(lang)
-    table = by_country.assign(country=by_country["country"].replace("unknown", L["unknown"]))
+    names = [L["unknown"] if c == "unknown" else country_name(c, lang) for c in by_country["country"]]
+    table = by_country.assign(country=names)
     return table.rename(columns={"country": L["country"], "count": L["count"]})
 
 
