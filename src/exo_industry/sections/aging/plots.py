@@ -125,7 +125,6 @@ def _national_star(ax, color: str, L: dict):
         textcoords="offset points",
         color=color,
         fontsize=9,
-        fontweight="bold",
     )
     # a dotted guide from the star to the share axis on the right
     ax.annotate(
