@@ -3,6 +3,7 @@ prose), the renderer in both languages, plots without a kernel, and the paramete
 
 import re
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -215,15 +216,62 @@ def test_share60_renders_numbers_in_both_languages():
     assert "19.1%" in en["reason"] and "passes 20% in 2024" in en["reason"]
     assert "19.1%" in zh["reason"] and "2024年" in zh["reason"]
     assert re.search(r"[\u4e00-\u9fff]", zh["note"]) and "28004万人" in zh["note"]
-    assert "1,425.9 million" in en["note"] and "about 4 million" in en["note"]  # (276-268)/12*6
+    assert "1,425.9 million" in en["note"] and "14.26亿人" in zh["note"]  # the UN's 2022 total
     assert text.source(ev).startswith("UN WPP 2024, annual")
+
+
+def count_evidence(**over) -> Evidence:
+    return Evidence("aging.count60", "reproduced with caveat", {**share_evidence(**over).values})
+
+
+def test_count60_chinese_counts_in_wan_and_yi():
+    ev = count_evidence(count_rel_pct=-2.9)
+    en, zh = text.render(ev, "en"), text.render(ev, "zh")
+    assert "2.72亿人" in zh["reason"] and "28004万人" in zh["reason"]
+    assert "2.72亿人" in zh["note"] and "2.68亿人" in zh["note"] and "2.76亿人" in zh["note"]
+    assert "800万人" in zh["note"] and "约400万人" in zh["note"]  # growth (276-268) and half of it
+    assert (zh["reproduced_value"], zh["unit"], zh["paper_value"]) == ("2.72", "亿人", "2.8")
+    for field in zh.values():
+        assert "百万" not in field and "million" not in field
+    assert "272.0 million" in en["note"] and "about 4 million" in en["note"]  # (276-268)/12*6
+
+
+def test_national_citation_given_once():
+    share, count = share_evidence(), count_evidence(count_rel_pct=-2.9)
+    for lang, cited in (("en", "National Bulletin"), ("zh", "2022年度国家老龄事业发展公报")):
+        notes = text.render(share, lang)["note"] + text.render(count, lang)["note"]
+        assert notes.count(cited) == 1, lang
+        assert notes.count("mca.gov.cn") == 1, lang
+        assert "aging.share60" in text.render(count, lang)["note"]  # the count note points to it
+
+
+@pytest.mark.parametrize(
+    "millions, digits, words",
+    [
+        (272.04, 2, "2.72亿"),
+        (280.04, 4, "2.8004亿"),
+        (1425.9, 2, "14.26亿"),
+        (12.8, 2, "1280万"),
+        (6.4, 2, "640万"),
+        (99.99, 2, "9999万"),
+        (100.0, 2, "1.00亿"),
+        (0.004, 2, "4000"),
+    ],
+)
+def test_zh_count(millions, digits, words):
+    assert text.zh_count(millions, digits) == words
 
 
 def test_share60_text_leaves_out_missing_fragments():
     ev = share_evidence(passes=None, un_total_2022=None, wb_total_2022=None, basis="interpolated")
     en, zh = text.render(ev, "en"), text.render(ev, "zh")
     assert "passes" not in en["reason"] and "超过" not in zh["reason"]
-    assert "World Bank" not in en["note"] and "interpolated" in en["note"] and "Between" not in en["note"]
+    assert "World Bank" not in en["note"] and "interpolated" in en["note"]
+    count = Evidence("aging.count60", ev.verdict, {**ev.values, "count_rel_pct": -2.9})
+    assert (
+        "Between" not in text.render(count, "en")["note"]
+        and "interpolated" in text.render(count, "en")["note"]
+    )
     assert text.source(ev) == "UN WPP 2024, population by 5-year age group (1 July)"
 
 
@@ -292,17 +340,72 @@ def test_comparators_plot_labels(lang, word):
         plt.close(fig)
 
 
-@pytest.mark.parametrize("lang, axis", [("en", "People (millions)"), ("zh", "人口（百万）")])
+@pytest.mark.parametrize("lang, axis", [("en", "People (millions)"), ("zh", "人口（亿人）")])
 def test_annual_plot_labels(lang, axis):
     theme.use(lang)
     fig = aging.plots.annual(annual_end_2022(19.0), 60, lang)
     try:
         assert fig.axes[0].get_ylabel() == axis
-        assert fig.axes[1].get_legend() is not None  # the national end-2022 star, for 60+
+        assert fig.axes[1].get_legend() is not None  # bars, line and the national end-2022 star
     finally:
         plt.close(fig)
     with pytest.raises(ValueError, match="no annual rows"):
         aging.plots.annual(EMPTY_ANNUAL, 60, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_annual_star_sits_on_the_share_axis(lang):
+    """The national 19.8% is drawn in the share axes, in the share's colour, labelled in the legend
+    as a right-axis value; the legend names bars, line and star; counts use the language's unit."""
+    theme.use(lang)
+    fig = aging.plots.annual(annual_end_2022(19.0, count=272.0), 60, lang)
+    try:
+        count_ax, share_ax = fig.axes
+        L = aging.labels(lang)
+        assert share_ax.get_ylabel() == L["share_axis"] and count_ax.get_ylabel() == L["count_axis"]
+        stars = [c for c in share_ax.collections if len(c.get_offsets())]
+        assert len(stars) == 1 and not count_ax.collections  # the star is in the share axes only
+        (x, y) = stars[0].get_offsets()[0]
+        assert y == pytest.approx(19.8)  # in share units (%), not people
+        lo, hi = share_ax.get_ylim()
+        assert lo <= y <= hi
+        share_rgb = share_ax.lines[0].get_color()
+        assert matplotlib.colors.same_color(stars[0].get_facecolor()[0], share_rgb)
+        assert matplotlib.colors.same_color(share_ax.yaxis.label.get_color(), share_rgb)
+        assert any(t.get_text() == "19.8%" for t in share_ax.texts)  # the value written by the star
+        legend = share_ax.get_legend()
+        names = [t.get_text() for t in legend.get_texts()]
+        assert names == [L["bars"].format(t=60), L["line"], L["national"].format(value=19.8)]
+        assert ("right axis" in names[2]) if lang == "en" else ("右轴" in names[2])
+        heights = [b.get_height() for b in count_ax.patches]
+        assert heights[0] == pytest.approx(272.0 / L["count_divisor"])  # 272 million; 2.72 亿
+    finally:
+        plt.close(fig)
+
+
+def test_annual_65_has_no_star():
+    theme.use("en")
+    a = annual_end_2022(19.0).assign(threshold=65)
+    fig = aging.plots.annual(a, 65, "en")
+    try:
+        assert not fig.axes[1].collections
+        assert len(fig.axes[1].get_legend().get_texts()) == 2
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("lang, divisor", [("en", 1), ("zh", 100)])
+def test_trend_counts_in_the_languages_unit(lang, divisor):
+    theme.use(lang)
+    older = projections({2025: 21, 2050: 40})
+    s = aging.series(older, 156, 60, "medium", 1950, 2100)
+    fig = aging.plots.trend(s, CHINA, 60, "medium", lang)
+    try:
+        drawn = fig.axes[1].lines[0].get_ydata()
+        est = s[s.kind == "estimates"]["older_pop_m"].to_numpy()
+        assert list(drawn) == pytest.approx(list(est / divisor))
+    finally:
+        plt.close(fig)
 
 
 def test_peaks_table_in_chinese():
@@ -355,8 +458,19 @@ def test_codes_and_aliases_resolve():
         lang="en",
         locations=locations(),
     )
-    assert p.location.code == 156 and [o.code for o in p.others] == [392, 392, 900]
+    # "JP" and "392" name the same country: it is compared once
+    assert p.location.code == 156 and [o.code for o in p.others] == [392, 900]
     assert p.comparators == ("JP", "392", "world") and p.tag == "CHN_65.en"
+
+
+def test_chosen_country_not_among_comparators():
+    # the default comparators include Japan; choosing Japan must not draw it twice
+    p = aging.validate_parameters(country="Japan", comparators=["Japan", "World"], locations=locations())
+    codes = [o.code for o in p.others]
+    assert p.location.code == 392 and 392 not in codes
+    assert len(codes) == len(set(codes)) and codes  # the other comparators stay
+    lines = [(loc, None) for loc in (p.location, *p.others)]
+    assert [loc.code for loc, _ in lines].count(392) == 1
 
 
 def test_single_comparator_string_and_frozen():

@@ -164,19 +164,52 @@ def test_offline_evidence_renders_the_mirror_slice_and_commands():
         },
     )
     en, zh = T.rank_words(ev, "en"), T.rank_words(ev, "zh")
-    assert (
-        "a CNS-use slice of 60 exosome/EV patent publications" in en["note"] and "US 18, KR 3" in en["note"]
-    )
-    assert "（60 件，NeuroCell_Intel）" in zh["note"] and T.LIVE_COMMANDS in zh["note"]
+    assert "only 60 exosome/EV patent publications" in en["note"] and "US 18, KR 3" in en["note"]
+    assert "只有60件" in zh["note"] and "美国 18、韩国 3" in zh["note"]  # countries named in Chinese
+    # the commands are there, where the claim cannot be checked, with comments in the reader's language
     assert en["note"].endswith("To check the claim, run with a network:\n" + T.LIVE_COMMANDS)
+    assert zh["note"].endswith("联网时可运行：\n" + T.offline_commands("zh"))
+    assert "# 需要 LENS_API_TOKEN" in zh["note"] and "needs" not in zh["note"]
+    for note in (en["note"], zh["note"]):
+        assert "NeuroCell_Intel" not in note and "mirror" not in note  # reader's words
     uncounted = T.rank_words(
         Evidence(ev.claim_id, ev.verdict, dict(ev.values) | {"mirror_publications": None}), "zh"
     )
-    assert "（若干 件，" in uncounted["note"]
+    assert "只有一份" in uncounted["note"] and "若干" not in uncounted["note"]
     bare = T.rank_words(Evidence(ev.claim_id, ev.verdict, dict(ev.values) | {"mirror_top": ()}), "en")
-    assert (
-        "offline mirror holds only" not in bare["note"] and "by country. Published figures:" in bare["note"]
+    assert "data copy holds only" not in bare["note"] and "by country. Published figures" in bare["note"]
+    unknown = Evidence(ev.claim_id, ev.verdict, dict(ev.values) | {"mirror_top": (("unknown", 9),)})
+    assert "未知 9" in T.rank_words(unknown, "zh")["note"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_notes_cite_each_reference_once_with_links(lang):
+    """The claim note names the studies by author and year; the full references appear once, in the
+    list of published figures, each DOI as a https://doi.org/ link."""
+    ev = Evidence(
+        "patents.rank",
+        "not checkable offline",
+        {"series": None, "mirror_top": (), "start": 2010, "end": 2023, "mirror_publications": None},
     )
+    note = T.rank_words(ev, lang)["note"]
+    for ref in S.REFERENCES:
+        assert ref.citation not in note and ref.url not in note
+    md = T.references_markdown(S.references_table(), lang)
+    for ref in S.REFERENCES:
+        assert md.count(ref.url) == 1  # each reference once, with its link
+    assert "[doi:10.1007/s10529-024-03506-y](https://doi.org/10.1007/s10529-024-03506-y)" in md
+    assert "(https://doi.org/10.2174/1872208316666220303095217)" in md
+    assert md.count("- ") >= len(S.REFERENCES)
+    if lang == "zh":  # what each reports, in Chinese
+        assert _chinese(T.references_display(S.references_table(), "zh").iloc[0, 1])
+        assert "Patent literature" not in md
+
+
+def test_data_note_promises_no_commands_it_does_not_show():
+    # the note is shown in footers and on the overview, where nothing follows it
+    for lang in ("en", "zh"):
+        assert "below" not in S.DATA_NOTE[lang] and "下方" not in S.DATA_NOTE[lang]
+    assert "with its claim" in S.DATA_NOTE["en"] and "论断说明" in S.DATA_NOTE["zh"]
 
 
 def test_labels_agree_between_languages_and_title_data_note():
@@ -225,3 +258,10 @@ def test_mirror_offices_plot_in_language(lang):
     assert labels[7] == f"{L['other_offices']} (CA, SG)"  # the rest in one grey bar
     assert _chinese(ax.get_title()) == (lang == "zh")
     matplotlib.pyplot.close(fig)
+
+
+def test_slice_table_names_countries_in_the_language():
+    by_country = pd.DataFrame({"country": ["US", "unknown", "IL", "XX"], "count": [18, 9, 2, 1]})
+    zh, en = T.slice_table(by_country, "zh"), T.slice_table(by_country, "en")
+    assert list(zh.iloc[:, 0]) == ["美国", "未知", "以色列", "XX"]  # a code without a name stays a code
+    assert list(en.iloc[:, 0]) == ["US", "unknown", "IL", "XX"]

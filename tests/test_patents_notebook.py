@@ -39,7 +39,7 @@ def test_notebook_offline_shows_slice_claim_and_live_command(mirror_processed, t
     assert "patents.rank" in text and "离线无法核验" in text  # the verdict, in Chinese
     assert "exo-industry fetch lens --mode records" in text and "LENS_API_TOKEN" in text
     assert "35240977" in text  # Ponce-Polo et al. 2022 shown
-    assert "离线镜像中没有按国家统计的外泌体专利序列" in text
+    assert "离线数据副本中没有按国家统计的外泌体专利序列" in text and "needs LENS" not in text
     assert "需联网使用 Lens 或 EPO OPS" in text  # the Chinese reason of the claim
     figures = Path(os.environ["EXO_FIGURES"])
     for ext in ("png", "svg"):

@@ -3,6 +3,9 @@ the claim's verdict rules, parameter checks, and the section run on the mirror."
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -155,7 +158,7 @@ def test_verdict_rules():
     assert c.verdict == "contradicted" and "below JP" in c.reason and "first-filing office" in c.unit
     off = S.check_rank({}, None, years)
     assert off.verdict == "not checkable offline"
-    assert "exo-industry fetch lens" in off.note and "PMID 35240977" in off.note
+    assert "exo-industry fetch lens" in off.note and "Ponce-Polo et al. (2022)" in off.note
 
 
 def test_references_cited():
@@ -187,13 +190,15 @@ def test_bad_parameters_rejected(kw, words):
         S.validate_parameters(**kw)
 
 
-def test_good_parameters():
+def test_good_parameters(tmp_path):
+    export = tmp_path / "export.jsonl"
+    export.write_text("{}\n", encoding="utf-8")
     p = S.validate_parameters(
-        countries=["us", "cn", "GB", "KR", "JP", "EP"], years=[2012, 2023], source="export.jsonl"
+        countries=["us", "cn", "GB", "KR", "JP", "EP"], years=[2012, 2023], source=f" {export} "
     )
     assert isinstance(p, S.Parameters)
     assert p.countries == ("US", "CN", "GB", "KR", "JP", "EP") and p.years == (2012, 2023)
-    assert p.source == "export.jsonl" and S.validate_parameters(source="  lens ").source == "lens"
+    assert p.source == str(export) and S.validate_parameters(source="  lens ").source == "lens"
     assert S.validate_parameters(countries="cn").countries == ("CN",)  # one code as a string
     assert S.validate_parameters() == S.Parameters(query=S.DEFAULT_QUERY)  # defaults, as in the notebook
     with pytest.raises(BadParameter, match="did you mean CN"):
@@ -353,3 +358,27 @@ def test_family_spanning_live_pages_counts_once(iso_env):
     datasets = pd.read_csv(paths().processed / "patents_datasets.csv", dtype=str, keep_default_na=False)
     sel = S.select_series(docs, datasets, "lens")
     assert len(sel) == 2 and S.count_patents(sel)["count"].tolist() == [1]
+
+
+def test_missing_import_file_refused(iso_env, tmp_path):
+    missing = tmp_path / "no-such-export.csv"
+    with pytest.raises(BadParameter, match="import file .*no-such-export.csv.* not found"):
+        S.validate_parameters(source=str(missing))
+    # a name already imported is accepted even when the original file has moved
+    processed = Path(os.environ["EXO_PROCESSED"])
+    pd.DataFrame({"dataset": ["lens-export.csv"], "original_name": ["lens-export.csv"]}).to_csv(
+        processed / "patents_datasets.csv", index=False
+    )
+    assert S.validate_parameters(source="gone/lens-export.csv").source == "gone/lens-export.csv"
+    with pytest.raises(BadParameter, match="not found"):
+        S.validate_parameters(source="gone/other.csv")
+
+
+def test_run_with_missing_import_file_exits_2(iso_env, tmp_path, capsys):
+    from exo_industry.cli import main
+
+    missing = tmp_path / "missing.csv"
+    code = main(["run", "05", "-p", "source", str(missing), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 2 and "missing.csv" in err and "not found" in err
+    assert not list((Path(os.environ["EXO_BUILD"])).rglob("*.ipynb"))  # refused before any kernel

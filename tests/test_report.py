@@ -10,7 +10,11 @@ from exo_industry import report
 from exo_industry.execute import notebook_stems, run_notebook
 
 pytestmark = pytest.mark.notebook
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+# what makes the browser fetch from another host: src= of any element, href= of <link> (a
+# stylesheet or icon); a reader's link (<a href>, e.g. a DOI) fetches nothing until followed
+EXTERNAL = re.compile(
+    r"""(?:\bsrc\s*=\s*["']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//)""", re.I
+)
 
 
 def test_file_names_carry_notebook_and_language(built):

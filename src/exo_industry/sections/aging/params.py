@@ -18,7 +18,8 @@ from .rules import THRESHOLDS, VARIANTS, WPP_FIRST_YEAR, WPP_LAST_YEAR
 class Parameters:
     """The ``parameters`` cell of ``01_aging_demographics``, checked.
 
-    ``location`` and ``others`` (not init fields) are the resolved country and comparators.
+    ``location`` and ``others`` (not init fields) are the resolved country and comparators;
+    ``others`` leaves out the chosen country and any location named twice.
     """
 
     country: str = "China"  # name, ISO code or UN M49 code
@@ -75,5 +76,18 @@ def validate_parameters(*, locations: pd.DataFrame | None = None, **values: Any)
 
         locations = read_table("wpp_locations")
     object.__setattr__(p, "location", resolve(p.country, locations))
-    object.__setattr__(p, "others", tuple(resolve(c, locations) for c in p.comparators))
+    object.__setattr__(
+        p, "others", distinct_others(p.location, [resolve(c, locations) for c in p.comparators])
+    )
     return p
+
+
+def distinct_others(location, others: list) -> tuple:
+    """The comparators without the chosen location and without repeats, in the order given."""
+    seen = {location.code}
+    out = []
+    for loc in others:
+        if loc.code not in seen:
+            seen.add(loc.code)
+            out.append(loc)
+    return tuple(out)

@@ -48,31 +48,73 @@ def source(ev: Evidence) -> str:
     return text("en", f"sources.{ev['basis']}")
 
 
-def _gap_note(v: dict, lang: str) -> str:
-    """The note shared by share60 and count60: the national figure against the UN's."""
-    k = "claims.gap."
+def zh_count(millions: float, digits: int = 2) -> str:
+    """A count given in millions, as Chinese writes it: 亿 from one hundred million, else 万.
+
+    ``272.04`` -> ``2.72亿``; ``12.8`` -> ``1280万``; ``0.004`` -> ``4000``.
+    """
+    m = float(millions)
+    if abs(m) >= 100:
+        return f"{m / 100:.{digits}f}亿"
+    if abs(m) >= 0.01:
+        return f"{m * 100:.0f}万"
+    return f"{m * 1e6:.0f}"
+
+
+# values in millions that the Chinese templates show in 万/亿, as ``<name>_zh``
+_MILLIONS = (
+    "count",
+    "jul2022_count",
+    "jul2023_count",
+    "un_total_2022",
+    "wb_total_2022",
+    "growth",
+    "half_year",
+)
+
+
+def _with_zh_counts(v: dict) -> dict:
+    out = dict(v)
+    for name in _MILLIONS:
+        if out.get(name) is not None:
+            value = round(out[name], 1) if name == "half_year" else out[name]  # "about": to 10万
+            out[f"{name}_zh"] = zh_count(value)
+    out["national_count_wan"] = v["national_count"] * 100
+    if out.get("count") is not None:
+        out["count_yi"] = out["count"] / 100
+    return out
+
+
+def _gap_values(v: dict) -> dict:
+    """The end-2022 values with the growth over the year the reference dates straddle."""
+    out = dict(v)
     if v["basis"] == "annual":
-        detail_count = text(lang, k + "detail_count", **v)
-        detail_share = text(lang, k + "detail_share", **v)
-        growth = v["jul2023_count"] - v["jul2022_count"]
-        monthly = growth / 12
-        grow = text(lang, k + "growth", growth=growth, monthly=monthly, half_year=6 * monthly)
-    else:
-        detail_count = detail_share = text(lang, k + "detail_interpolated")
-        grow = ""
-    totals = ""
-    if v["un_total_2022"] is not None:
-        totals = text(lang, k + "totals", un=v["un_total_2022"], wb=v["wb_total_2022"])
-    fill = {
-        **v,
-        "national_count_wan": v["national_count"] * 100,
-        "citation": refs.CHINA_AGED60_END2022.citation,
-        "detail_count": detail_count,
-        "detail_share": detail_share,
-        "totals": totals,
-        "growth": grow,
-    }
-    return text(lang, k + "note", **fill)
+        out["growth"] = v["jul2023_count"] - v["jul2022_count"]
+        out["monthly"] = out["growth"] / 12
+        out["half_year"] = 6 * out["monthly"]
+    return _with_zh_counts(out)
+
+
+def _gap_note(key: str, v: dict, lang: str) -> str:
+    """The note of share60 (the source, the share and why it differs) or count60 (the count).
+
+    The national figures' citation is given once, in the share60 note; the count60 note
+    points to it.
+    """
+    k = "claims.gap."
+    v = _gap_values(v)
+    annual = v["basis"] == "annual"
+    ref = refs.CHINA_AGED60_END2022
+    fill = {**v, "citation": text(lang, "citation", source=ref.citation), "url": ref.url}
+    if key == "share60":
+        fill["detail"] = (
+            text(lang, k + "detail_share", **v) if annual else text(lang, k + "detail_interpolated")
+        )
+        fill["totals"] = "" if v["un_total_2022"] is None else text(lang, k + "totals", **v)
+        return text(lang, k + "share_note", **fill)
+    fill["detail"] = text(lang, k + "detail_count", **v) if annual else text(lang, k + "detail_interpolated")
+    fill["growth"] = text(lang, k + "growth", **v) if annual else ""
+    return text(lang, k + "count_note", **fill)
 
 
 def _fields(lang: str, key: str, names: tuple[str, ...], values: dict) -> dict[str, str]:
@@ -87,7 +129,7 @@ _FIELDS = ("statement", "paper_value", "reproduced_value", "unit", "reason", "no
 def render(ev: Evidence, lang: str) -> dict[str, str]:
     """The words of one claim in ``lang`` (the fields :func:`exo_industry.claims.make_claim` takes)."""
     check_lang(lang)
-    v = dict(ev.values)
+    v = _with_zh_counts(ev.values) if "national_count" in ev.values else dict(ev.values)
     key = ev.claim_id.split(".", 1)[1]
     if key == "share60":
         v["passes_text"] = (
@@ -98,14 +140,13 @@ def render(ev: Evidence, lang: str) -> dict[str, str]:
     if key == "count60":
         v["direction"] = text(lang, "words.below" if v["count_rel_pct"] < 0 else "words.above")
         v["abs_rel_pct"] = abs(v["count_rel_pct"])
-        v["national_count_wan"] = v["national_count"] * 100
     if key == "rising":
         v["conclusion"] = text(
             lang, "claims.rising.all_hold" if v["holds_all"] else "claims.rising.not_all_hold"
         )
     out = _fields(lang, key, _FIELDS, v)
     if key in ("share60", "count60"):
-        out["note"] = _gap_note(v, lang)
+        out["note"] = _gap_note(key, dict(ev.values), lang)
     return out
 
 

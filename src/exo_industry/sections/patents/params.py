@@ -107,8 +107,24 @@ def check_years(years) -> tuple[int, int]:
     return start, end
 
 
+def imported_names() -> set[str]:
+    """The file names of the exports imported so far (``patents_datasets``; empty before any)."""
+    from ...errors import MissingData
+    from ...processed import read_table
+
+    try:
+        ds = read_table("patents_datasets", dtype=str, keep_default_na=False)
+    except MissingData:  # nothing processed yet: no file has been imported
+        return set()
+    cols = [c for c in ("original_name", "dataset") if c in ds.columns]
+    return {str(n) for c in cols for n in ds[c] if n}
+
+
 def check_source(source: str) -> str:
-    """``lens``, ``epo`` or the path of an imported export, stripped."""
+    """``lens``, ``epo`` or the path of an export: a file that exists, or the name of one imported.
+
+    A path that is neither (a typo, a file moved before it was imported) is refused, so a run
+    never reports "no series" for a file that was never read."""
     if not isinstance(source, str) or not source.strip():
         raise BadParameter("empty source: use 'lens', 'epo' or the path of an imported Lens/EPO file")
     src = source.strip()
@@ -118,6 +134,14 @@ def check_source(source: str) -> str:
             f"unsupported source {source!r}: use 'lens', 'epo' or an imported file "
             f"(.csv, .jsonl, .json, .xml)" + (f"; did you mean {' or '.join(near)}?" if near else "")
         )
+    if src.lower() not in SOURCE_CHOICES:
+        path = Path(src).expanduser()
+        if not path.is_file() and path.name not in imported_names():
+            raise BadParameter(
+                f"import file {src!r} not found: no such file, and no imported export has that name",
+                hint="give the path of a Lens or EPO export (import it: `exo-industry import lens FILE`), "
+                "or use 'lens' or 'epo'",
+            )
     return src
 
 

@@ -17,14 +17,22 @@ from ... import i18n
 from ...claims import Evidence
 from ...theme import check_lang
 from .params import check_years
-from .rules import DEFAULT_QUERY, DEFAULT_YEARS, LIU_2022, NAME, OPRETZKA_2024, PONCE_POLO_2022
+from .rules import DEFAULT_QUERY, DEFAULT_YEARS, NAME, OPRETZKA_2024
 
-# shell commands, the same in every language
-LIVE_COMMANDS = (
-    "exo-industry fetch lens --mode records --start 2000 --end 2023   # needs LENS_API_TOKEN\n"
-    "exo-industry fetch epo_ops --start 2000 --end 2023   # needs EPO_OPS_KEY and EPO_OPS_SECRET\n"
-    "exo-industry process --section patents"
+# shell commands; their comments (what each needs) are in the briefing's language
+_COMMANDS = (
+    "exo-industry fetch lens --mode records --start 2000 --end 2023   # {needs_lens}",
+    "exo-industry fetch epo_ops --start 2000 --end 2023   # {needs_epo}",
+    "exo-industry process --section patents",
 )
+LIVE_COMMANDS = "\n".join(_COMMANDS).format(
+    needs_lens="needs LENS_API_TOKEN", needs_epo="needs EPO_OPS_KEY and EPO_OPS_SECRET"
+)
+
+
+def offline_commands(lang: str) -> str:
+    """The commands that fetch a country series, with their comments in ``lang``."""
+    return "\n".join(_COMMANDS).format(needs_lens=text(lang, "needs_lens"), needs_epo=text(lang, "needs_epo"))
 
 
 def text(lang: str, key: str, /, **values: Any) -> str:
@@ -58,44 +66,41 @@ def terms_from_query(query: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def live_commands(query: str = DEFAULT_QUERY, source: str = "lens", years=DEFAULT_YEARS) -> str:
+def live_commands(
+    query: str = DEFAULT_QUERY, source: str = "lens", years=DEFAULT_YEARS, lang: str = "en"
+) -> str:
     """The commands a reader with a network runs to get a country series for this query."""
     start, end = check_years(years)
+    needs_lens, needs_epo = text(lang, "needs_lens"), text(lang, "needs_epo")
     terms = terms_from_query(query)
     if source == "epo":
         words = [t for t in terms if " " not in t]
         phrases = [t for t in terms if " " in t]
         cql = " or ".join(([f'ta any "{" ".join(words)}"'] if words else []) + [f'ta="{p}"' for p in phrases])
-        fetch = (
-            f"exo-industry fetch epo_ops --cql '{cql}' --start {start} --end {end}"
-            "   # needs EPO_OPS_KEY, EPO_OPS_SECRET"
-        )
+        fetch = f"exo-industry fetch epo_ops --cql '{cql}' --start {start} --end {end}   # {needs_epo}"
     elif source == "lens":
         fetch = (
             "exo-industry fetch lens --mode records "
             + " ".join(f"--term '{t}'" for t in terms)
-            + f" --start {start} --end {end}   # needs LENS_API_TOKEN"
+            + f" --start {start} --end {end}   # {needs_lens}"
         )
     else:
-        fetch = f"exo-industry import lens {source}   # or: exo-industry import epo_ops {source}"
+        fetch = f"exo-industry import lens {source}   # {text(lang, 'or_epo', source=source)}"
     return fetch + "\nexo-industry process --section patents"
 
 
 # --------------------------------------------------------------------------- the claim
 def _refs(lang: str) -> str:
-    return text(
-        lang,
-        "claims.rank.references",
-        ponce_citation=PONCE_POLO_2022.citation,
-        ponce_url=PONCE_POLO_2022.url,
-        ponce_what=PONCE_POLO_2022.what,
-        opretzka_citation=OPRETZKA_2024.citation,
-        opretzka_url=OPRETZKA_2024.url,
-        opretzka_families=int(OPRETZKA_2024.value),
-        opretzka_unit=OPRETZKA_2024.unit,
-        opretzka_what=OPRETZKA_2024.what,
-        liu_citation=LIU_2022.citation,
-        liu_url=LIU_2022.url,
+    """What the published figures say, citing each by author and year (the full references,
+    with their links, are given once, in the notebook's list of published figures)."""
+    return text(lang, "claims.rank.references", opretzka_families=int(OPRETZKA_2024.value))
+
+
+def _top(ev: Evidence, lang: str) -> str:
+    """The mirror slice's leading countries, named in ``lang``."""
+    unknown = labels(lang)["unknown"]
+    return text(lang, "list_sep").join(
+        f"{unknown if c == 'unknown' else country_name(c, lang)} {n}" for c, n in ev["mirror_top"]
     )
 
 
@@ -103,12 +108,12 @@ def _offline_words(ev: Evidence, lang: str) -> dict[str, str]:
     k = "claims.rank.offline."
     parts = [text(lang, k + "intro")]
     if ev["mirror_top"]:
-        top = ", ".join(f"{c} {n}" for c, n in ev["mirror_top"])
+        top = _top(ev, lang)
         n = ev["mirror_publications"]
         parts.append(
             text(lang, k + "mirror", n=n, top=top) if n else text(lang, k + "mirror_uncounted", top=top)
         )
-    parts += [_refs(lang), text(lang, k + "live", commands=LIVE_COMMANDS)]
+    parts += [_refs(lang), text(lang, k + "live", commands=offline_commands(lang))]
     words = {f: text(lang, k + f) for f in ("reproduced_value", "unit", "reason")}
     return words | {"note": text(lang, "sep").join(parts)}
 
@@ -195,12 +200,13 @@ def rule_words(params, lang: str, country_by: str | None = None) -> dict[str, st
 def no_series_notice(params, lang: str) -> str:
     """What to do when the raw store holds no country series from the chosen source."""
     L = labels(lang)
-    commands = live_commands(params.query, params.source, params.years)
+    commands = live_commands(params.query, params.source, params.years, lang)
     return L["no_series_source"].format(source=params.source) + "\n" + L["live"].format(commands=commands)
 
 
 def live_notice(params, lang: str) -> str:
-    return labels(lang)["live"].format(commands=live_commands(params.query, params.source, params.years))
+    commands = live_commands(params.query, params.source, params.years, lang)
+    return labels(lang)["live"].format(commands=commands)
 
 
 def ranking_table(ranked: pd.DataFrame, year: int, lang: str) -> pd.DataFrame:
@@ -226,11 +232,38 @@ def crossings_table(x: pd.DataFrame, lang: str) -> pd.DataFrame:
 def slice_table(by_country: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Counts per country of the mirror's slice, ``unknown`` in words."""
     L = labels(lang)
-    table = by_country.assign(country=by_country["country"].replace("unknown", L["unknown"]))
+    names = [L["unknown"] if c == "unknown" else country_name(c, lang) for c in by_country["country"]]
+    table = by_country.assign(country=names)
     return table.rename(columns={"country": L["country"], "count": L["count"]})
 
 
 def references_display(refs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The references table with what each reports in ``lang`` (the citations as published)."""
     L = labels(lang)
+    refs = refs.assign(what=[text(lang, f"reference_what.{k}") for k in refs["key"]])
     cols = {"citation": L["ref_citation"], "what": L["ref_what"], "url": L["ref_url"]}
     return refs[list(cols)].rename(columns=cols)
+
+
+_DOI = re.compile(r"doi:\s*(10\.\d{4,9}/[^\s;,]+?)\.?(?=\s|$)", re.IGNORECASE)
+
+
+def references_markdown(refs: pd.DataFrame, lang: str) -> str:
+    """The published figures (``patents_references``) as a Markdown list: each full reference
+    once, what it reports in ``lang``, and its links (the DOI as https://doi.org/..., and the
+    page the record points to when that is not the DOI)."""
+    from ...nbtools import md_escape
+
+    items = []
+    for ref in refs.itertuples():
+        doi = _DOI.search(ref.citation)
+        links = [f"[doi:{doi.group(1)}](https://doi.org/{doi.group(1)})"] if doi else []
+        if not doi or doi.group(1) not in ref.url:
+            links.append(f"[{md_escape(text(lang, 'link_words.' + _link_kind(ref.url)))}]({ref.url})")
+        what = text(lang, f"reference_what.{ref.key}")
+        items.append(f"- {md_escape(ref.citation)}  \n  {md_escape(what)} {' · '.join(links)}")
+    return "\n".join(items)
+
+
+def _link_kind(url: str) -> str:
+    return "pubmed" if "pubmed" in url else "page"
