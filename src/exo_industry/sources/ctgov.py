@@ -673,7 +673,7 @@ def build_params(
         advanced.append("(" + " OR ".join(f"AREA[StudyType]{t}" for t in study_type) + ")")
     for d, label in ((start_from, "start_from"), (start_to, "start_to")):
         if d and not _is_date(str(d)):
-            raise BadParameter(f"{label} {d!r} is not a calendar date YYYY-MM-DD")
+            raise BadParameter(f"{label} {d!r} is not a date: expected a real calendar day YYYY-MM-DD")
     if start_from and start_to and str(start_from) > str(start_to):
         raise BadParameter(f"reversed dates: start_from {start_from} is after start_to {start_to}")
     if start_from or start_to:

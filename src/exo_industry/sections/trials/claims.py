@@ -186,8 +186,8 @@ def china_evidence(rows: pd.DataFrame, complete: bool, records_end: str = "") ->
     as_of = _as_of(records_end)
     before, undated = _china_studies(rows, as_of)
     terms = before["ev_terms"].fillna("").astype(str).str.split("|")
-    vesicle = terms.map(lambda ts: bool(set(VESICLE_TERMS) & set(ts)))
-    found, medium = before[vesicle], before[~vesicle]
+    vesicle = terms.map(lambda ts: bool(set(VESICLE_TERMS) & set(ts))).astype(bool)
+    found, medium = before.loc[vesicle], before.loc[~vesicle]
     n_industry = int((found["sponsor_class"] == "INDUSTRY").sum())
     studies = _china_rows(found)
     classes = found["sponsor_class"].replace("", "not given").value_counts().sort_index()
