@@ -443,8 +443,8 @@ def test_renderer_fills_both_languages_from_yaml():
     assert (
         "444项研究中有133项" in zh["reason"] and "神经系统24项" in zh["reason"] and "呼吸系统" in zh["reason"]
     )
-    assert "export.csv (classic_csv, import, 1389 studies)" in en["note"]
-    assert "export.csv（classic_csv，导入，1389项研究）" in zh["note"]
+    assert "export.csv (registry website CSV export, import, 1389 studies)" in en["note"]
+    assert "export.csv（注册库网站CSV导出，导入，1389项研究）" in zh["note"]
     # each source cited once in a note
     assert en["note"].count("Snapshot citation") == 1 and en["note"].count("doi:10.1002/jev2.12510") == 1
     assert zh["statement"].endswith("其中以肿瘤临床试验数量最多")
@@ -495,7 +495,8 @@ def test_zh_views_translate_statuses_and_phases():
     matched = trials.table1_records(audit, pd.DataFrame(columns=["nct_id"]))
     view = trials.table1_records_view(matched, audit, "zh")
     exo = view[view["公司"] == "ExoPharm"]
-    assert len(exo) == 2 and all(v.startswith("未在 ClinicalTrials.gov 注册") for v in exo["疾病/说明"])
+    assert len(exo) == 2 and exo["疾病/说明"].iloc[0].startswith("未在 ClinicalTrials.gov 注册")
+    assert exo["疾病/说明"].iloc[1] == "同上"  # the note and its citation once
     # cited counts: the query in Chinese, the citation once beneath the table
     ref = trials.tables.reference_counts(
         trials.snapshot_references(

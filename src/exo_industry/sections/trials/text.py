@@ -51,14 +51,15 @@ def phase_name(label: str, lang: str) -> str:
 
 
 def describe_records(records, lang: str) -> str:
-    """The stored files a claim rests on (names and kinds are identifiers and stay as they are)."""
+    """The stored files a claim rests on (file names stay as they are; kinds in reader's words)."""
     parts = []
     for r in records:
         route = name(lang, "routes", r["route"])
+        kind = name(lang, "record_kinds", r["kind"])
         m = re.fullmatch(r"(\d+) studies", r["notes"])
         notes = t(lang, "records.n_studies", n=m[1]) if m else r["notes"]
         key = "records.item_notes" if notes else "records.item"
-        parts.append(t(lang, key, name=r["name"], kind=r["kind"], route=route, notes=notes))
+        parts.append(t(lang, key, name=r["name"], kind=kind, route=route, notes=notes))
     return t(lang, "records.sep").join(parts)
 
 
@@ -362,7 +363,17 @@ def table1_records_view(matched: pd.DataFrame, audit: pd.DataFrame, lang: str) -
     out["overall_status"] = _statuses(out["overall_status"], lang)
     detail = dict(zip(audit["company"], audit["registry_detail"], strict=True))
     other = out["last_update"].fillna("").eq("") & out["conditions"].eq(out["company"].map(detail))
-    out.loc[other, "conditions"] = [registry_detail(c, detail[c], lang) for c in out.loc[other, "company"]]
+    first = other & ~out["company"].duplicated()
+    out.loc[first, "conditions"] = [registry_detail(c, detail[c], lang) for c in out.loc[first, "company"]]
+    out.loc[other & ~first, "conditions"] = t(lang, "tables.same_note")  # the note (and its citation) once
+    return localize_columns(out, lang)
+
+
+def records_view(records: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The stored files (the ``trials_records`` table) as the notebook shows them."""
+    out = records.copy()
+    out["kind"] = out["kind"].map(lambda k: name(lang, "record_kinds", k))
+    out["route"] = out["route"].map(lambda r: name(lang, "routes", r))
     return localize_columns(out, lang)
 
 
