@@ -722,6 +722,24 @@ def test_phase_year_country_figure_in_the_requested_language(lang):
     assert any(t.get_text() == L["source"] for t in fig.texts)
 
 
+def test_country_bar_shows_the_studies_the_china_claim_counts(iso_env, shared):
+    """The country panel's China bar (therapeutic) is the number the China verdict counts."""
+    result = trials.process(_mirror_store(shared))
+    studies = result.tables["trials_studies"].frame
+    sel = trials.select_studies(studies, trials.DEFAULT_TERMS, trials.params.Parameters().study_types)
+    fig = trials.plots.phase_year_country(sel, "zh")
+    ax = fig.axes[2]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    china = labels.index(trials.text.name("zh", "groups", "China"))
+    therapeutic = ax.containers[0]  # the first stack is the therapeutic kind
+    records = result.tables["trials_records"].frame
+    e = trials.china_evidence(studies, False, trials.tables.records_end(records))
+    assert therapeutic[china].get_height() == e["n"]
+    # phases on the zh chart are in Chinese
+    phases = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "I期" in phases and not any("phase" in x for x in phases)
+
+
 # --------------------------------------------------------------------------- parameters
 @pytest.mark.parametrize(
     "kw, msg",
