@@ -492,6 +492,11 @@ def test_zh_views_translate_statuses_and_phases():
     assert all(re.search(r"[\u4e00-\u9fff]", w) for w in zh_statuses.values())
     # the ExoPharm record's note is the compendium's own, in Chinese
     audit = trials.table1_audit([])
+    t1 = trials.table1_view(audit, "zh").set_index("公司")
+    assert (
+        t1.loc["Codiak Biosciences", "适应证（论文）"] == "实体瘤"
+        and t1.loc["ExoPharm", "分期（论文）"] == "III期"
+    )
     matched = trials.table1_records(audit, pd.DataFrame(columns=["nct_id"]))
     view = trials.table1_records_view(matched, audit, "zh")
     exo = view[view["公司"] == "ExoPharm"]

@@ -138,6 +138,7 @@ class Product:
     )
     other_ids: tuple[str, ...] = ()
     other_phases: tuple[str, ...] = ()
+    indications_zh: str = ""  # the paper's own words
 
 
 TABLE1 = (
@@ -149,6 +150,7 @@ TABLE1 = (
         ("PHASE2", "PHASE1"),
         r"\bAegle\b",
         r"AGLE[\s-]?102",
+        indications_zh="营养不良性大疱性表皮松解症；烧伤",
     ),
     Product(
         "Codiak Biosciences",
@@ -158,6 +160,7 @@ TABLE1 = (
         ("PHASE2",),
         r"\bCodiak\b",
         r"exoSTING|CDK-002",
+        indications_zh="实体瘤",
     ),
     Product(
         "Direct Biologics",
@@ -167,6 +170,7 @@ TABLE1 = (
         ("PHASE1", "PHASE2"),
         r"Direct Biologics",
         r"ExoFlo|\bDB-001\b",
+        indications_zh="难治性克隆氏病；轻度至中度 COVID-19",
     ),
     Product(
         "ExoPharm",
@@ -179,6 +183,7 @@ TABLE1 = (
         EXOPHARM_PLEXOVAL,
         ("ACTRN12619001378112", "ACTRN12620000944932"),
         ("PHASE1",),
+        indications_zh="COVID-19 中度至重度急性呼吸窘迫综合征",
     ),
     Product(
         "Brexogen",
@@ -188,6 +193,7 @@ TABLE1 = (
         ("PHASE1",),
         r"Brexogen",
         r"\bBRE-[A-Z]{2}\d+",
+        indications_zh="伤口愈合不良",
     ),
     Product(
         "Organicell",
@@ -197,5 +203,6 @@ TABLE1 = (
         ("PHASE1", "PHASE2"),
         r"Organicell",
         r"Zofin",
+        indications_zh="特应性皮炎；长期 COVID-19 症状",
     ),
 )

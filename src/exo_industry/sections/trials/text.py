@@ -337,6 +337,8 @@ def table1_view(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = audit.copy()
     if lang != AUDIT_LANG and f"product_{lang}" in out:
         out["product"] = out[f"product_{lang}"]
+    if lang != AUDIT_LANG and f"paper_indications_{lang}" in out:
+        out["paper_indications"] = out[f"paper_indications_{lang}"]
     out["status"] = out["status"].map(lambda v: name(lang, "table1_status", v))
     for c in ("paper_phases", "registry_phases"):
         out[c] = out[c].fillna("").map(lambda v: phase_name(v, lang) if v else "")
