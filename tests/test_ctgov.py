@@ -162,6 +162,8 @@ def test_env_var_overrides_base_url(replay, iso_env, monkeypatch):
         ({"term": "exosome", "study_type": ["INTERVENTIONL"]}, "unknown study type"),
         ({"term": "exosome", "start_from": "2024-01-01", "start_to": "2020-01-01"}, "reversed dates"),
         ({"term": "exosome", "start_from": "2024"}, "not a date"),
+        ({"term": "exosome", "start_from": "2020-99-99"}, "'2020-99-99' is not a date"),
+        ({"term": "exosome", "start_to": "2023-02-30"}, "'2023-02-30' is not a date"),
         ({"term": "exosome", "status": ["OPEN"]}, "unknown status"),
     ],
 )
@@ -316,3 +318,90 @@ def test_cli_fetch_and_import(replay, iso_env, monkeypatch, capsys, shared):
 def test_default_client_is_polite(iso_env):
     c = ctgov.make_client()
     assert c.base_url == ctgov.API_URL and c.min_interval >= 1.0  # about 50 requests a minute at most
+
+
+def test_cli_refuses_an_impossible_start_date_before_any_request(iso_env, capsys, monkeypatch):
+    from exo_industry import cli
+
+    monkeypatch.setenv("EXO_CTGOV_URL", "http://127.0.0.1:9/api/v2")  # nothing listens: a request would fail
+    assert cli.main(["fetch", "ctgov", "--term", "exosome", "--start-from", "2020-99-99"]) == 2
+    err = capsys.readouterr().err
+    assert "2020-99-99" in err and "not a date" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- countries
+def test_location_country_keeps_names_with_a_comma():
+    f = ctgov.location_country
+    assert f("Shahid Beheshti University, Tehran, Iran, Islamic Republic of") == "Iran, Islamic Republic of"
+    assert f("Dankook University Hospital, Cheonan, Chung Nam, Korea, Republic of") == "Korea, Republic of"
+    assert (
+        f("Site, Kinshasa, Congo, The Democratic Republic of the") == "Congo, The Democratic Republic of the"
+    )
+    assert f("Ruijin Hospital, Shanghai, Shanghai, China") == "China"
+    assert f("Iran, Islamic Republic of") == "Iran, Islamic Republic of"
+    # the record's own separator ("|") splits locations; commas never do
+    assert ctgov._classic_countries(
+        "A, Tehran, Iran, Tehran, Iran, Islamic Republic of|B, Seoul, Korea, Republic of"
+        "|C, Seoul, Korea, Republic of"
+    ) == ("Iran, Islamic Republic of", "Korea, Republic of")
+
+
+def _known_country(name: str) -> bool:
+    import pycountry
+
+    try:
+        pycountry.countries.lookup(name)
+        return True
+    except LookupError:
+        # registry spellings pycountry no longer lists under that name
+        return name in ctgov.COMMA_COUNTRIES or name in {"Turkey", "Former Serbia and Montenegro", "Kosovo"}
+
+
+def test_every_site_country_in_the_mirror_is_a_whole_country_name(shared):
+    seen = set()
+    for path in ctgov.mirror_files(shared):
+        data = path.read_bytes()
+        for s in ctgov.parse(ctgov.detect_kind(data.decode("utf-8"), path.name), data, path.name):
+            seen.update(s.site_countries)
+    assert {"Iran, Islamic Republic of", "Korea, Republic of", "China"} <= seen
+    assert not {c for c in seen if not _known_country(c)}
+    assert not {c for c in seen if c.lower().startswith(("islamic republic", "republic of"))}
+
+
+def test_processed_trial_tables_hold_no_country_fragment():
+    """The committed tables (data/processed/trials_*.csv) name whole countries only."""
+    import csv
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "data" / "processed"
+    found = set()
+    for path in sorted(root.glob("trials_*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                found.update(c for c in (row.get("site_countries") or "").split("|") if c)
+    assert found, "no site countries in the committed trial tables"
+    assert not {c for c in found if not _known_country(c)}
+
+
+# --------------------------------------------------------------------------- count snapshot (ctgov_counts)
+def test_count_snapshot_import_reads_counts_by_key(iso_env, shared, tmp_path):
+    from exo_industry.errors import MissingData
+    from exo_industry.sources import ctgov_counts
+
+    store = RawStore()
+    with pytest.raises(MissingData, match="import ctgov_counts --mirror"):
+        ctgov_counts.load(store)
+    files = ctgov_counts.mirror_files(shared)
+    [entry] = ctgov_counts.import_files(store, files)
+    snap, used = ctgov_counts.load(store)
+    doc = json.loads(files[0].read_text(encoding="utf-8"))
+    assert snap["date"] == doc["snapshot_date"] and snap["counts"] == doc["summary_counts"]
+    assert used == [entry] and entry.kind == "count_snapshot"
+    # a records file is not a count snapshot, and a bad count names its key; nothing is stored
+    bad = tmp_path / "snap.json"
+    bad.write_text(json.dumps({"snapshot_date": "2026-02-15", "summary_counts": {"cardiac_plus_ev": -1}}))
+    with pytest.raises(MalformedFile, match="cardiac_plus_ev"):
+        ctgov_counts.import_files(RawStore(tmp_path / "s2"), [bad])
+    csv_file = ctgov.mirror_files(shared)[0]
+    with pytest.raises(MalformedFile, match="not"):
+        ctgov_counts.import_files(RawStore(tmp_path / "s3"), [csv_file])

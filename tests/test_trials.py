@@ -287,51 +287,98 @@ def test_oncology_evidence_with_complete_records():
     assert e.verdict == "contradicted" and e["oncology"] == 0
 
 
-def test_oncology_evidence_with_partial_records_uses_the_cited_share():
-    rows = _areas(("respiratory", "therapeutic", 2), ("oncology", "therapeutic", 1))
-    assert trials.rules.CITED_SHARE_DECIDES == 0.5
-    # the 2026 counts: 133 of 444 EV studies match cancer terms
-    e = trials.oncology_evidence(rows, False)
-    assert e.verdict == "not checkable offline" and e["basis"] == "partial"
-    assert (e["cited_cancer"], e["cited_total"]) == (133, 444)
-    assert e.thresholds == {"cited_share_decides": 0.5}
-    # exactly half does not decide; one more study does
-    assert trials.oncology_evidence(rows, False, (222, 444, 18, 24)).verdict == "not checkable offline"
-    e = trials.oncology_evidence(rows, False, (223, 444, 18, 24))
-    assert e.verdict == "reproduced with caveat" and e["basis"] == "cited" and e["cited_share"] > 0.5
-    # no EV study at all, complete or not
-    empty = _areas(("oncology", "mention", 1))
-    for complete in (True, False):
-        e = trials.oncology_evidence(empty, complete)
-        assert e.verdict == "not checkable offline" and e["basis"] == "empty" and e["lead"] == "none"
+CITED = {
+    "ctgov_ev_total": 444,
+    "ctgov_ev_cancer": 133,
+    "ctgov_ev_neurodegeneration": 24,
+    "ctgov_ev_cardiac": 18,
+}
 
 
-def test_china_evidence_counts_studies_posted_by_the_end_of_the_paper_year():
-    assert trials.PAPER_YEAR == 2024 and trials.rules.CHINA_STUDIES_CONTRADICT == 1
-    last_day = _rows([("NCT1", "therapeutic", "respiratory", "China", "2024-12-31")])
-    for complete in (True, False):
-        e = trials.china_evidence(last_day, complete)
-        assert e.verdict == "contradicted" and e["n"] == 1 and e["phases"] == (("phase 1", 1),)
-    assert e.thresholds == {"studies_to_contradict": 1, "posted_by_year": 2024}
-    next_day = _rows(
-        [
-            ("NCT1", "therapeutic", "respiratory", "China", "2025-01-01"),
-            ("NCT2", "diagnostic", "oncology", "China", "2019-01-01"),  # measured, not given
-            ("NCT3", "therapeutic", "oncology", "US", "2019-01-01"),  # not in China
-            ("NCT4", "therapeutic", "oncology", "China", ""),  # no date: counted apart
-        ]
+def test_oncology_evidence_with_partial_records_uses_cited_counts_and_the_review():
+    rows = _areas(("nervous system", "therapeutic", 3), ("oncology", "therapeutic", 1))
+    onc = lambda cited, review="oncology": trials.oncology_evidence(rows, False, cited, review)  # noqa: E731
+    assert trials.rules.CITED_SHARE_DECIDES == 0.5 and trials.paper.REVIEW_LEAD_ALL == "oncology"
+    # cancer ahead of every other counted area by one study, and the review names cancer: decided
+    e = onc({**CITED, "ctgov_ev_cancer": 25})
+    assert e.verdict == "reproduced with caveat" and e["basis"] == "cited_review"
+    assert (e["cited_other"], e["cited_other_n"], e["review_lead_therapeutic"]) == (
+        "nervous system",
+        24,
+        "respiratory",
     )
-    e = trials.china_evidence(next_day, True)
-    assert e.verdict == "reproduced" and e["n"] == 0 and e["n_undated"] == 1
-    assert trials.china_evidence(next_day, False).verdict == "not checkable offline"
+    # tied with neurodegeneration: not ahead, and 24 of 444 is not more than half
+    e = onc({**CITED, "ctgov_ev_cancer": 24})
+    assert e.verdict == "not checkable offline" and e["basis"] == "partial"
+    # the review names another area: the sentence is contradicted whatever the counts
+    e = onc(CITED, "respiratory")
+    assert e.verdict == "contradicted" and e["basis"] == "review"
+    # without the review: only more than half decides (exactly half does not)
+    assert onc({**CITED, "ctgov_ev_cancer": 222}, "").verdict == "not checkable offline"
+    e = onc({**CITED, "ctgov_ev_cancer": 223}, "")
+    assert e.verdict == "reproduced with caveat" and e["basis"] == "cited" and e["cited_share"] > 0.5
+    # no snapshot stored: the partial records (led by nervous system) never decide
+    e = onc(None)
+    assert (
+        e.verdict == "not checkable offline" and e["lead"] == "nervous system" and e["cited_cancer"] is None
+    )
+    assert e.thresholds == {"cited_share_decides": 0.5}
+    # no EV study in complete records
+    e = trials.oncology_evidence(_areas(("oncology", "mention", 1)), True, CITED)
+    assert e.verdict == "not checkable offline" and e["basis"] == "empty" and e["lead"] == "none"
+
+
+def _china(*spec, records_end=""):
+    """Therapeutic China rows from (nct, first_posted, sponsor_class, ev_terms, funded_by)."""
+    rows = _rows([(n, "therapeutic", "respiratory", "China", fp) for n, fp, *_ in spec])
+    rows["sponsor_class"] = [x[2] for x in spec]
+    rows["ev_terms"] = [x[3] for x in spec]
+    rows["funded_by"] = [x[4] for x in spec]
+    return rows
+
+
+def test_china_evidence_judges_the_plain_reading_by_sponsor_class():
+    assert trials.PAPER_YEAR == 2024 and trials.rules.CHINA_INDUSTRY_CONTRADICT == 1
+    industry = ("NCT1", "2024-12-31", "INDUSTRY", "exosome", "INDUSTRY")
+    for complete in (True, False):
+        e = trials.china_evidence(_china(industry), complete)
+        assert (
+            e.verdict == "contradicted"
+            and (e["n"], e["n_industry"]) == (1, 1)
+            and e["literal"] == "contradicted"
+        )
+    assert e.thresholds == {"industry_studies_to_contradict": 1, "posted_by_year": 2024}
+    # posted a day after the paper's year: not counted
+    late = ("NCT1", "2025-01-01", "INDUSTRY", "exosome", "INDUSTRY")
+    e = trials.china_evidence(_china(late), True)
+    assert e.verdict == "reproduced" and e["n"] == 0 and e["as_of"] == "2024-12-31"
+    assert trials.china_evidence(_china(late), False).verdict == "not checkable offline"
+    # investigator-initiated only (with a company collaborator): the plain reading holds, the literal fails
+    hosp = ("NCT2", "2020-02-19", "OTHER", "exosome", "OTHER|INDUSTRY")
+    for complete in (True, False):
+        e = trials.china_evidence(_china(hosp), complete)
+        assert e.verdict == "reproduced with caveat" and e["literal"] == "contradicted"
+        assert (e["n_industry"], e["n_investigator"], e["n_industry_collaborator"]) == (0, 1, 1)
+    # conditioned medium only is not an exosome study: counted apart
+    medium = ("NCT3", "2020-01-21", "INDUSTRY", "conditioned medium", "INDUSTRY")
+    e = trials.china_evidence(_china(hosp, medium), False)
+    assert e.verdict == "reproduced with caveat" and e["n"] == 1 and e["medium_ids"] == ("NCT3",)
+    # the records end before the paper's year: the count runs to their last date, not beyond
+    end = "2022-09-29"
+    e = trials.china_evidence(_china(("NCT4", end, "INDUSTRY", "exosome", "")), False, end)
+    assert e.verdict == "contradicted" and e["as_of"] == end
+    e = trials.china_evidence(_china(("NCT4", "2022-09-30", "INDUSTRY", "exosome", "")), False, end)
+    assert e.verdict == "not checkable offline" and e["n"] == 0
+    assert trials.text.period(end, 2024, "en") == "to September 2022"
+    assert trials.text.period(end, 2024, "zh") == "截至2022年9月"
+    assert trials.text.period("2024-12-31", 2024, "en") == "by the end of 2024"
     both = _rows([("NCT9", "therapeutic", "respiratory", "China and US", "2020-02-19")])
-    e = trials.china_evidence(both, False)
-    assert e.verdict == "contradicted" and e["studies"][0]["nct_id"] == "NCT9"
-    assert (e["n_industry"], e["n_vesicle"], e["n_medium"]) == (0, 1, 0)
+    assert trials.china_evidence(both, False)["studies"][0]["nct_id"] == "NCT9"
 
 
 def test_table1_evidence_verdicts():
     ev = trials.table1_evidence
+    assert trials.rules.TABLE1_FOUND_DECIDES == 0.5
     assert ev(_audit(["agrees"] * 6), True).verdict == "reproduced"
     assert ev(_audit(["agrees"] * 6), False).verdict == "reproduced"
     more = ["agrees", "registry shows more"] + ["agrees"] * 4
@@ -346,10 +393,37 @@ def test_table1_evidence_verdicts():
     outside = ["differs", "agrees", "registry shows more", "differs", "agrees", "agrees"]
     assert ev(_audit(outside, DB_PHASE3), True).verdict == "contradicted"
     assert ev(_audit(["differs"] + ["agrees"] * 5), True).verdict == "contradicted"
+    # partial records: decided when more than half the products are found (a listed-only product counts)
     missing = ["agrees", "not in records"] + ["agrees"] * 4
     e = ev(_audit(missing), False)
-    assert e.verdict == "not checkable offline" and e["missing"] == ("Codiak Biosciences",)
+    assert e.verdict == "reproduced with caveat" and e["missing"] == ("Codiak Biosciences",)
     assert ev(_audit(missing), True).verdict == "contradicted"
+    four = ["not in records", "not in records", "listed only", "agrees", "agrees", "agrees"]
+    e = ev(_audit(four), False)
+    assert e.verdict == "reproduced with caveat" and e["listed"] == ("Direct Biologics",)
+    three = ["not in records"] * 3 + ["listed only", "agrees", "agrees"]
+    assert ev(_audit(three), False).verdict == "not checkable offline"
+    assert ev(_audit(three[:3] + ["differs", "agrees", "agrees"]), False).verdict == "not checkable offline"
+
+
+def test_table1_audit_matches_the_atlas_dosed_trial_list(mirror_studies):
+    from exo_industry.sources import ev_atlas
+
+    base = need_shared("literature/ev_atlas_chaudhari2026")
+    path = base / "Fig2b_Clinical_Trial_Doses.csv"
+    atlas = ev_atlas.parse("trial_doses", path.read_text(encoding="utf-8"), path.name)
+    audit = trials.table1_audit(list(mirror_studies.values()), atlas).set_index("company")
+    org = audit.loc["Organicell"]
+    assert org["status"] == "listed only" and org["atlas_records"] == "NCT04384445|NCT04657406"
+    db = audit.loc["Direct Biologics"]
+    assert set(db["atlas_records"].split("|")) <= set(db["registry_records"].split("|"))
+    assert "NCT05116761" in db["atlas_records"] and db["status"] == "registry shows more"
+    assert audit.loc["Codiak Biosciences", "status"] == "not in records"
+    # without the list, Organicell is not found
+    assert (
+        trials.table1_audit(list(mirror_studies.values())).set_index("company").loc["Organicell", "status"]
+        == "not in records"
+    )
 
 
 # --------------------------------------------------------------------------- rendering
@@ -357,21 +431,92 @@ RECORDS = ({"name": "export.csv", "kind": "classic_csv", "route": "import", "not
 
 
 def test_renderer_fills_both_languages_from_yaml():
-    e = trials.oncology_evidence(_areas(("respiratory", "therapeutic", 2)), False)
+    cited_from = ("2026-02-15", "Snapshot citation")
+    e = trials.oncology_evidence(
+        _areas(("respiratory", "therapeutic", 2)), False, CITED, cited_from=cited_from
+    )
     en = trials.text.claim_words(e, RECORDS, "en")
     zh = trials.text.claim_words(e, RECORDS, "zh")
-    assert "133 of 444" in en["reason"] and "respiratory 2" in en["reason"]
-    assert "444项胞外囊泡研究中" in zh["reason"] and "呼吸系统 2项" in zh["reason"]
-    assert "export.csv (classic_csv, import, 1389 studies)" in en["note"]
-    assert "export.csv（classic_csv，导入，1389项研究）" in zh["note"]
+    assert (
+        "133 of 444" in en["reason"] and "nervous system 24" in en["reason"] and "respiratory" in en["reason"]
+    )
+    assert (
+        "444项研究中有133项" in zh["reason"] and "神经系统24项" in zh["reason"] and "呼吸系统" in zh["reason"]
+    )
+    assert "export.csv (registry website CSV export, import, 1389 studies)" in en["note"]
+    assert "export.csv（注册库网站CSV导出，导入，1389项研究）" in zh["note"]
+    # each source cited once in a note
+    assert en["note"].count("Snapshot citation") == 1 and en["note"].count("doi:10.1002/jev2.12510") == 1
     assert zh["statement"].endswith("其中以肿瘤临床试验数量最多")
-    e = trials.china_evidence(_rows([("NCT7", "therapeutic", "respiratory", "China", "2021-05-01")]), False)
-    [c] = trials.make_claims([e], RECORDS)
-    assert c.reason == "1 therapeutic EV studies in China first posted by 2024 (phase 1 1)"
-    assert c.reason_zh == "截至2024年已有1项在中国开展的治疗性胞外囊泡研究首次发布（I期 1项）"
-    assert "NCT7 (phase 1, Some Hospital, first posted 2021-05-01, terms: exosome)" in c.note
-    assert "NCT7（I期，Some Hospital，2021-05-01首次发布，检索词：外泌体）" in c.note_zh
+    rows = _china(("NCT7", "2021-05-01", "OTHER", "exosome", "OTHER|INDUSTRY"))
+    [c] = trials.make_claims([trials.china_evidence(rows, False, "2022-09-29")], RECORDS)
+    assert c.verdict == "reproduced with caveat"
+    assert (
+        "1 therapeutic exosome/EV studies in China registered to September 2022 are all investigator-"
+        in c.reason
+    )
+    assert "截至2022年9月在中国注册的1项治疗性外泌体/胞外囊泡研究均为研究者发起" in c.reason_zh
+    assert (
+        "NCT7 (phase 1, Some Hospital, sponsor class other (hospital, university...), with a company"
+        in c.note
+    )
+    assert (
+        "NCT7（I期，Some Hospital，申办方类别：其他（医院、大学等），有企业作为合作方，2021-05-01首次发布）"
+        in c.note_zh
+    )
+    assert "exo-industry fetch ctgov" in c.note and "`" not in c.note + c.note_zh
     assert c.section == "3.1" and c.notebook == "03_clinical_trials"
+
+
+def test_zh_views_translate_statuses_and_phases():
+    cn = pd.DataFrame(
+        [
+            {
+                "nct_id": "NCT03437759",
+                "study_title": "t",
+                "lead_sponsor": "Tianjin Medical University",
+                "sponsor_class": "OTHER",
+                "phase": "early phase 1",
+                "overall_status": "ACTIVE_NOT_RECRUITING",
+                "first_posted": "2018-02-19",
+            }
+        ]
+    )
+    zh = trials.china_view(cn, "zh")
+    assert zh.iloc[0].tolist()[3:6] == ["其他（医院、大学等）", "早期I期", "进行中（不再招募）"]
+    assert "招募状态" in zh.columns and "申办方类别" in zh.columns
+    assert trials.china_view(cn, "en").iloc[0, 5] == "active, not recruiting"
+    # every registry status has a Chinese word in the YAML mapping
+    zh_statuses = trials.text.names("zh", "statuses")
+    assert set(ctgov.STATUSES) <= set(zh_statuses)
+    assert all(re.search(r"[\u4e00-\u9fff]", w) for w in zh_statuses.values())
+    # the ExoPharm record's note is the compendium's own, in Chinese
+    audit = trials.table1_audit([])
+    t1 = trials.table1_view(audit, "zh").set_index("公司")
+    assert (
+        t1.loc["Codiak Biosciences", "适应证（论文）"] == "实体瘤"
+        and t1.loc["ExoPharm", "分期（论文）"] == "III期"
+    )
+    matched = trials.table1_records(audit, pd.DataFrame(columns=["nct_id"]))
+    view = trials.table1_records_view(matched, audit, "zh")
+    exo = view[view["公司"] == "ExoPharm"]
+    assert len(exo) == 2 and exo["疾病/说明"].iloc[0].startswith("未在 ClinicalTrials.gov 注册")
+    assert exo["疾病/说明"].iloc[1] == "同上"  # the note and its citation once
+    # cited counts: the query in Chinese, the citation once beneath the table
+    ref = trials.tables.reference_counts(
+        trials.snapshot_references(
+            {
+                "date": "2026-02-15",
+                "counts": {"tumor_metastasis_plus_ev_broad_cancer_tumor": 133, "cardiac_plus_ev": 18},
+            },
+            "Cite A",
+        )
+        + (trials.MIZENKO_2024,)
+    )
+    shown = trials.reference_view(ref, "zh")
+    assert list(shown.columns) == ["检索式", "研究数"] and "癌症" in shown.iloc[0, 0]
+    cap = trials.reference_caption(ref, "zh")
+    assert cap.count("Cite A") == 1 and cap.count("doi:10.1002/jev2.12510") == 1
 
 
 def test_registry_detail_in_chinese_keeps_identifiers():
@@ -430,25 +575,40 @@ def _branch_claims():
     for rows in map(_rows, spec):
         for complete in (True, False):
             evidence += [trials.oncology_evidence(rows, complete), trials.china_evidence(rows, complete)]
-    # the branch for cited counts of more than half (not the case with the 2026 counts)
-    evidence.append(trials.oncology_evidence(_rows(spec[2]), False, (300, 444, 18, 24)))
+    industry = _china(("NCT5", "2021-01-01", "INDUSTRY", "exosome", "INDUSTRY"))
+    evidence.append(trials.china_evidence(industry, False, "2022-09-29"))
+    cited_from = ("2026-02-15", "Snapshot citation")
+    for cited, review in (
+        (CITED, "oncology"),
+        (CITED, "respiratory"),
+        ({**CITED, "ctgov_ev_cancer": 300}, ""),
+    ):
+        evidence.append(trials.oncology_evidence(_rows(spec[2]), False, cited, review, cited_from))
     for statuses in (
         ["agrees"] * 6,
         SHIFTED,
         ["differs"] + ["agrees"] * 5,
         ["agrees", "not in records"] + ["agrees"] * 4,
+        ["not in records"] * 3 + ["listed only", "agrees", "agrees"],
     ):
         for complete in (True, False):
             evidence.append(trials.table1_evidence(_audit(statuses, DB_PHASE3, "phase 1"), complete))
     return trials.make_claims(evidence, RECORDS)
 
 
-def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shared):
-    """Every claim, on every branch, carries reason_zh / note_zh built from the same values as the English."""
+def _mirror_store(shared):
+    from exo_industry.sources import ctgov_counts, ev_atlas
+
     store = RawStore()
     ctgov.import_files(store, ctgov.mirror_files(shared))
-    produced = list(trials.process(store).claims) + _branch_claims()
-    assert "300" in produced[-9].reason_zh and produced[-9].verdict == "reproduced with caveat"
+    ctgov_counts.import_files(store, ctgov_counts.mirror_files(shared))
+    ev_atlas.import_files(store, ev_atlas.mirror_files(shared))
+    return store
+
+
+def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shared):
+    """Every claim, on every branch, carries reason_zh / note_zh built from the same values as the English."""
+    produced = list(trials.process(_mirror_store(shared)).claims) + _branch_claims()
     cjk = re.compile(r"[\u4e00-\u9fff]")
     seen = set()
     for c in produced:
@@ -460,39 +620,69 @@ def test_claims_have_chinese_reason_and_note_with_the_same_numbers(iso_env, shar
             assert (n in _numbers(c.reason)) <= (n in _numbers(c.reason_zh))
             assert (n in _numbers(c.note)) <= (n in _numbers(c.note_zh))
         _assert_values_in_chinese(c)
-        # registry identifiers and the live command carry over unchanged
+        # registry identifiers and the live command carry over unchanged; no Markdown backticks
         assert set(re.findall(r"NCT\d+|ACTRN\d+", c.note)) == set(re.findall(r"NCT\d+|ACTRN\d+", c.note_zh))
-        assert set(re.findall(r"`[^`]+`", c.note)) == set(re.findall(r"`[^`]+`", c.note_zh))
-    assert {v for cid, v in seen if cid == "trials.oncology_most"} == set(claims_mod.VERDICTS)
-    assert {v for cid, v in seen if cid == "trials.china_preclinical"} == {
-        "reproduced",
-        "contradicted",
-        "not checkable offline",
-    }
-    assert {v for cid, v in seen if cid == "trials.table1"} == set(claims_mod.VERDICTS)
+        assert (
+            set(re.findall(r"exo-industry fetch ctgov[^.。]*", c.note))
+            == set(re.findall(r"exo-industry fetch ctgov[^.。]*", c.note_zh))
+            or "--spons" in c.note
+        )
+        assert "`" not in c.note + c.note_zh and "shared/data" not in c.note + c.note_zh
+    for cid in trials.CLAIM_IDS:
+        assert {v for c, v in seen if c == cid} == set(claims_mod.VERDICTS), cid
     # the mirror's claims, in the ledger terms of the zh briefing
     mirror = {c.claim_id: c for c in produced[:3]}
     china = mirror["trials.china_preclinical"]
-    assert (
-        china.reason_zh.startswith("截至2024年已有8项在中国开展的治疗性胞外囊泡研究")
-        and "I期 4项" in china.reason_zh
-    )
-    assert (
-        "其中6项明确提及外泌体或胞外囊泡，2项仅涉及条件培养基或分泌组" in china.note_zh
-        and "申办方" in china.note_zh
-    )
+    assert china.verdict == "reproduced with caveat" and "截至2022年9月" in china.reason_zh
+    assert "to September 2022" in china.reproduced_value and "2024" not in china.reproduced_value
+    assert "仅涉及条件培养基或分泌组（NCT04234750、NCT04235296）" in china.note_zh
     assert "注册库所示更多" in mirror["trials.table1"].reason_zh
+    assert (
+        "NCT04384445" in mirror["trials.table1"].note
+        and mirror["trials.table1"].verdict != "not checkable offline"
+    )
     assert "NCT05354141（III期，招募中，最后更新 2022-08-30）" in mirror["trials.table1"].note_zh
-    assert (
-        "1389项研究" in mirror["trials.oncology_most"].note_zh
-        and "444项胞外囊泡研究中" in mirror["trials.oncology_most"].reason_zh
-    )
-    assert (
-        mirror["trials.china_preclinical"].reproduced_value_zh
-        == "截至2024年，在中国开展并已注册的治疗性胞外囊泡研究8项"
-    )
+    onc = mirror["trials.oncology_most"]
+    assert onc.verdict == "reproduced with caveat" and "1389项研究" in onc.note_zh
     assert mirror["trials.table1"].paper_value_zh == "6个产品；分期见表1"
-    assert "注册库所示分期多于论文" in mirror["trials.table1"].reproduced_value_zh
+
+
+def test_mirror_counts_and_the_page_agree(iso_env, shared):
+    """The cited counts come from the stored snapshot; the claims' counts match the tables the page shows."""
+    import json
+
+    from exo_industry.sources import ctgov_counts
+
+    result = trials.process(_mirror_store(shared))
+    snap = json.loads(ctgov_counts.mirror_files(shared)[0].read_text(encoding="utf-8"))["summary_counts"]
+    ref = result.tables["trials_reference_counts"].frame.set_index("key")["studies"]
+    assert ref["ctgov_ev_cancer"] == snap["tumor_metastasis_plus_ev_broad_cancer_tumor"]
+    assert ref["ctgov_ev_total"] == snap["total_ev_trials_condition_search"]
+    claims = {c.claim_id: c for c in result.claims}
+    total, cancer = (
+        snap["total_ev_trials_condition_search"],
+        snap["tumor_metastasis_plus_ev_broad_cancer_tumor"],
+    )
+    assert f"{cancer} of {total}" in claims["trials.oncology_most"].reason
+    # the area chart's data (trials_by_area) and the claim's ranking count the same studies
+    studies = result.tables["trials_studies"].frame
+    sel = trials.select_studies(studies, trials.DEFAULT_TERMS, trials.params.Parameters().study_types)
+    by_area = result.tables["trials_by_area"].frame.set_index("area")["all"]
+    e = trials.oncology_evidence(studies, False)
+    assert dict(e["ranking"]) == {a: int(by_area[a]) for a, _ in e["ranking"]}
+    assert f"counts {len(sel)} EV studies" in claims["trials.oncology_most"].note
+    # the China count, the country panel's China bar and the China table agree
+    china = trials.china_therapeutic(sel)
+    by_country = result.tables["trials_by_country"].frame
+    bar = by_country[(by_country.country_group == "China") & (by_country.ev_kind == "therapeutic")][
+        "studies"
+    ].sum()
+    assert (
+        f"{len(china)} therapeutic exosome/EV studies in China"
+        in claims["trials.china_preclinical"].reproduced_value
+    )
+    assert len(china) == bar
+    assert set(china["sponsor_class"]) == {"OTHER"}
 
 
 # --------------------------------------------------------------------------- plots (no kernel)
@@ -535,6 +725,24 @@ def test_phase_year_country_figure_in_the_requested_language(lang):
     groups = [t.get_text() for t in fig.axes[2].get_xticklabels()]
     assert groups == [trials.text.name(lang, "groups", g) for g in ("China", "US")]
     assert any(t.get_text() == L["source"] for t in fig.texts)
+
+
+def test_country_bar_shows_the_studies_the_china_claim_counts(iso_env, shared):
+    """The country panel's China bar (therapeutic) is the number the China verdict counts."""
+    result = trials.process(_mirror_store(shared))
+    studies = result.tables["trials_studies"].frame
+    sel = trials.select_studies(studies, trials.DEFAULT_TERMS, trials.params.Parameters().study_types)
+    fig = trials.plots.phase_year_country(sel, "zh")
+    ax = fig.axes[2]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    china = labels.index(trials.text.name("zh", "groups", "China"))
+    therapeutic = ax.containers[0]  # the first stack is the therapeutic kind
+    records = result.tables["trials_records"].frame
+    e = trials.china_evidence(studies, False, trials.tables.records_end(records))
+    assert therapeutic[china].get_height() == e["n"]
+    # phases on the zh chart are in Chinese
+    phases = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "I期" in phases and not any("phase" in x for x in phases)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -637,15 +845,18 @@ def test_process_on_mirror_writes_tables_and_claims(iso_env, shared):
         "trials_studies.csv",
         "trials_table1.csv",
     ]
+    # only the records stored: no cited counts and no dosed-trial list, so two claims wait for them
     ledger = claims_mod.read_ledger(paths().claims).set_index("claim_id")
-    assert ledger.loc["trials.oncology_most", "verdict"] == "not checkable offline"
-    assert ledger.loc["trials.china_preclinical", "verdict"] == "contradicted"
+    onc = ledger.loc["trials.oncology_most"]
+    assert onc["verdict"] == "not checkable offline" and "exo-industry fetch ctgov --term" in onc["note"]
+    assert "import ctgov_counts --mirror" in onc["note"]
+    assert ledger.loc["trials.china_preclinical", "verdict"] == "reproduced with caveat"
     assert "NCT04276987" in ledger.loc["trials.china_preclinical", "note"]
+    assert "(NCT04234750, NCT04235296)" in ledger.loc["trials.china_preclinical", "note"]
     assert (
-        "6 name exosomes or EVs, 2 conditioned medium or secretome only"
-        in ledger.loc["trials.china_preclinical", "note"]
-    )
-    assert ledger.loc["trials.table1", "verdict"] == "not checkable offline"
+        ledger.loc["trials.table1", "verdict"] == "not checkable offline"
+    )  # 3 of 6 found: not more than half
+    assert "--spons" in ledger.loc["trials.table1", "note"]
     assert "Records used: mesenchymal stem OR mesenchymal stromal.csv" in ledger.loc["trials.table1", "note"]
     studies = pd.read_csv(out / "trials_studies.csv", keep_default_na=False)
     assert set(studies["ev_kind"]) == {"therapeutic", "diagnostic", "mention"}
@@ -663,14 +874,14 @@ def test_notebook_runs_and_shows_claims_and_figures(iso_env, shared, tmp_path):
 
     from exo_industry.execute import run_notebook
 
-    store = RawStore()
-    ctgov.import_files(store, ctgov.mirror_files(shared))
-    pipeline.process(["trials"], store=store)
+    pipeline.process(["trials"], store=_mirror_store(shared))
     out = run_notebook("03_clinical_trials", {"lang": "en", "start_from": 2015}, tmp_path / "nb")
     nb = json.loads(Path(out).read_text(encoding="utf-8"))
     text = json.dumps([o for c in nb["cells"] for o in c.get("outputs", [])], ensure_ascii=False)
     assert "trials.oncology_most" in text and "trials.china_preclinical" in text and "trials.table1" in text
-    assert "not checkable offline" in text and "contradicted" in text
+    assert "reproduced with caveat" in text and "registered to September 2022" in text
+    assert "The verdict counts 6 therapeutic exosome/EV studies in China" in text  # beside the China table
+    assert "Sources: Liegertov" in text and text.count("doi:10.1002/jev2.12510") <= 3
     assert (
         "exo-industry fetch ctgov --term &#x27;exosome&#x27;" in text
         or "exo-industry fetch ctgov --term 'exosome'" in text

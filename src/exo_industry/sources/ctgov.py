@@ -114,6 +114,8 @@ class Study:
     interventions: tuple[Intervention, ...] = ()
     lead_sponsor: str = ""
     sponsor_class: str = ""  # v2 enum: INDUSTRY, OTHER, NIH, FED, OTHER_GOV, NETWORK, INDIV, UNKNOWN
+    # the classes of lead sponsor and collaborators (v2 ``class`` fields; classic "Funded Bys")
+    funded_by: tuple[str, ...] = ()
     collaborators: tuple[str, ...] = ()
     site_countries: tuple[str, ...] = ()
     summary: str = ""
@@ -168,6 +170,7 @@ STUDY_COLUMNS = [
     "interventions",
     "lead_sponsor",
     "sponsor_class",
+    "funded_by",
     "collaborators",
     "site_countries",
     "summary",
@@ -200,6 +203,13 @@ def _names(items, key) -> tuple[str, ...]:
         if v and v not in out:
             out.append(str(v))
     return tuple(out)
+
+
+def _classes(sponsors: dict) -> tuple[str, ...]:
+    """The distinct sponsor classes of lead sponsor and collaborators, lead first."""
+    found = [_get(sponsors, "leadSponsor", "class", default="") or ""]
+    found += [c.get("class", "") for c in sponsors.get("collaborators") or [] if isinstance(c, dict)]
+    return tuple(dict.fromkeys(str(c) for c in found if c))
 
 
 def study_from_v2(obj: dict, origin: str = "") -> Study:
@@ -253,6 +263,7 @@ def study_from_v2(obj: dict, origin: str = "") -> Study:
         ),
         lead_sponsor=_get(sponsors, "leadSponsor", "name", default="") or "",
         sponsor_class=_get(sponsors, "leadSponsor", "class", default="") or "",
+        funded_by=_classes(sponsors),
         collaborators=_names(sponsors.get("collaborators"), "name"),
         site_countries=tuple(countries),
         summary=_get(p, "descriptionModule", "briefSummary", default="") or "",
@@ -389,12 +400,45 @@ def _classic_interventions(text: str) -> tuple[Intervention, ...]:
     return tuple(out)
 
 
+# Registry country names that hold a comma ("Iran, Islamic Republic of"): a classic export's
+# location is "facility, city, [state,] country", so its last comma part alone would be a fragment.
+COMMA_COUNTRIES = (
+    "Iran, Islamic Republic of",
+    "Korea, Republic of",
+    "Korea, Democratic People's Republic of",
+    "Congo, The Democratic Republic of the",
+    "Moldova, Republic of",
+    "Macedonia, The Former Yugoslav Republic of",
+    "Micronesia, Federated States of",
+    "Palestinian Territory, occupied",
+    "Taiwan, Province of China",
+    "Tanzania, United Republic of",
+    "Bolivia, Plurinational State of",
+    "Venezuela, Bolivarian Republic of",
+    "Virgin Islands, British",
+    "Virgin Islands, U.S.",
+    "Bonaire, Sint Eustatius and Saba",
+    "Saint Helena, Ascension and Tristan da Cunha",
+)
+
+
+def location_country(location: str) -> str:
+    """The country of one classic-export location ("facility, city, state, country")."""
+    loc = " ".join((location or "").split()).strip(" ,")
+    low = loc.lower()
+    for name in COMMA_COUNTRIES:
+        if low == name.lower() or low.endswith(", " + name.lower()):
+            return name
+    return loc.rsplit(",", 1)[-1].strip()
+
+
 def _classic_countries(text: str) -> tuple[str, ...]:
+    """Site countries of a classic export's ``Locations`` (locations are separated by "|")."""
     out = []
     for loc in (text or "").split("|"):
-        parts = [p.strip() for p in loc.split(",") if p.strip()]
-        if parts and parts[-1] not in out:
-            out.append(parts[-1])
+        c = location_country(loc)
+        if c and c not in out:
+            out.append(c)
     return tuple(out)
 
 
@@ -421,6 +465,7 @@ def study_from_classic(row: dict, origin: str) -> Study:
         interventions=_classic_interventions(row.get("Interventions", "")),
         lead_sponsor=sponsors[0] if sponsors else "",
         sponsor_class=funded[0].upper().replace(" ", "_") if funded else "",
+        funded_by=tuple(f.upper().replace(" ", "_") for f in funded),
         collaborators=sponsors[1:],
         site_countries=_classic_countries(row.get("Locations", "")),
         outcomes=(row.get("Outcome Measures") or "").strip(),
@@ -577,6 +622,17 @@ def _essie_or(terms: list[str]) -> str:
     return " OR ".join(f'"{t}"' if " " in t else t for t in terms)
 
 
+def _is_date(text: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (2020-99-99 and 2023-02-30 are not)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def build_params(
     term=None,
     cond=None,
@@ -618,8 +674,8 @@ def build_params(
     if study_type:
         advanced.append("(" + " OR ".join(f"AREA[StudyType]{t}" for t in study_type) + ")")
     for d, label in ((start_from, "start_from"), (start_to, "start_to")):
-        if d and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d)):
-            raise BadParameter(f"{label} {d!r} is not a date YYYY-MM-DD")
+        if d and not _is_date(str(d)):
+            raise BadParameter(f"{label} {d!r} is not a date: expected a real calendar day YYYY-MM-DD")
     if start_from and start_to and str(start_from) > str(start_to):
         raise BadParameter(f"reversed dates: start_from {start_from} is after start_to {start_to}")
     if start_from or start_to:

@@ -19,13 +19,13 @@ from .claims import (
     table1_evidence,
 )
 from .paper import (
+    MIZENKO_2024,
     NAME,
     NOTEBOOK,
     PAPER_YEAR,
-    SNAPSHOT_CANCER,
-    SNAPSHOT_TOTAL,
-    SNAPSHOTS,
+    SNAPSHOT_KEYS,
     TABLE1,
+    snapshot_references,
 )
 from .params import Parameters, live_command, validate_parameters
 from .rules import (
@@ -55,17 +55,23 @@ from .tables import (
     wide,
 )
 from .text import (
+    area_caption,
+    china_caption,
+    china_view,
     is_live,
     labels,
     localize_columns,
     phase_name,
     records_notice,
+    records_view,
+    reference_caption,
     reference_view,
+    table1_records_view,
     table1_view,
 )
 
 TITLE = {lang: text.t(lang, "title") for lang in text.LANGS}
-SOURCES = ("ctgov",)
+SOURCES = ("ctgov", "ctgov_counts", "ev_atlas")
 CLAIM_PREFIX = "trials"
 KEY_FIGURE = "trials_by_area"  # figures/trials_by_area.<lang>.png is the overview card's figure
 DATA_NOTE = {lang: text.t(lang, "data_note") for lang in text.LANGS}
@@ -81,18 +87,20 @@ __all__ = [
     "NOTEBOOK",
     "PAPER_YEAR",
     "SEARCH_TERMS",
-    "SNAPSHOTS",
-    "SNAPSHOT_CANCER",
-    "SNAPSHOT_TOTAL",
+    "MIZENKO_2024",
+    "SNAPSHOT_KEYS",
     "SOURCES",
     "TABLE1",
     "TITLE",
     "Parameters",
+    "area_caption",
     "area_ranking",
     "area_table",
     "by_area",
+    "china_caption",
     "china_evidence",
     "china_therapeutic",
+    "china_view",
     "classify",
     "count_by",
     "country_group",
@@ -112,13 +120,17 @@ __all__ = [
     "process",
     "records_complete",
     "records_notice",
+    "records_view",
+    "reference_caption",
     "reference_view",
     "select_studies",
+    "snapshot_references",
     "sponsor_country",
     "study_rows",
     "table1_audit",
     "table1_evidence",
     "table1_records",
+    "table1_records_view",
     "table1_view",
     "text",
     "validate_parameters",

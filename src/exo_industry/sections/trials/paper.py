@@ -24,51 +24,83 @@ def claim_section(claim_id: str) -> str:
 
 # the paper's publication year: "China's R&D is all preclinical" is read as of its end
 PAPER_YEAR = 2024
-SNAPSHOT_DATE = "2026-02-15"
 
-# --------------------------------------------------------------------------- cited constants
-_SNAPSHOT_CITATION = (
-    "Liegertová M, Malý J (2026), 'A Reproducible Framework for Mapping Translational Negative Space in "
-    "Extracellular Vesicle Research', data file clinicaltrials_ev_snapshot.json (ClinicalTrials.gov searches "
-    "of 2026-02-15), repository MichaLie/ev-negative-space-framework, commit d826654b; CC BY 4.0"
+# --------------------------------------------------------------------------- cited counts
+# The registry counts of a hand-recorded snapshot (source ``ctgov_counts``), read from the stored
+# file by key: (reference key, the file's summary_counts key, what the search was).
+SNAPSHOT_KEYS = (
+    (
+        "ctgov_ev_total",
+        "total_ev_trials_condition_search",
+        'condition search "extracellular vesicle(s)" OR exosome(s)',
+    ),
+    (
+        "ctgov_ev_intervention",
+        "total_ev_trials_intervention_search",
+        "the same terms in the intervention field",
+    ),
+    ("ctgov_ev_interventional", "interventional_only", "condition search, interventional studies only"),
+    (
+        "ctgov_ev_cancer",
+        "tumor_metastasis_plus_ev_broad_cancer_tumor",
+        "EV terms AND (cancer OR tumor OR metastasis OR metastatic)",
+    ),
+    (
+        "ctgov_ev_neurodegeneration",
+        "neurodegeneration_plus_ev",
+        "EV terms AND (neurodegeneration OR Alzheimer OR Parkinson OR ALS OR dementia)",
+    ),
+    ("ctgov_ev_cardiac", "cardiac_plus_ev", 'EV terms AND (cardiac OR myocardial OR "heart failure")'),
 )
-_SNAPSHOT_URL = "https://github.com/MichaLie/ev-negative-space-framework/blob/d826654b5da6d40e75a62ab7abab7fa397128756/clinicaltrials_ev_snapshot.json"
+# the keys the oncology claim compares (cancer against the other areas the snapshot counted)
+CITED_AREA_KEYS = {
+    "oncology": "ctgov_ev_cancer",
+    "nervous system": "ctgov_ev_neurodegeneration",
+    "cardiovascular": "ctgov_ev_cardiac",
+}
+CITED_TOTAL_KEY = "ctgov_ev_total"
+_SNAPSHOT_URL = (
+    "https://github.com/MichaLie/ev-negative-space-framework/blob/"
+    "d826654b5da6d40e75a62ab7abab7fa397128756/clinicaltrials_ev_snapshot.json"
+)
 
 
-def _snap(key: str, value: float, what: str) -> Reference:
-    return Reference(
-        key=key, value=value, unit="studies", what=what, citation=_SNAPSHOT_CITATION, url=_SNAPSHOT_URL
+def snapshot_references(snapshot: dict, citation: str) -> tuple[Reference, ...]:
+    """The cited counts of one stored snapshot (``sources.ctgov_counts.load``), in ``SNAPSHOT_KEYS`` order.
+
+    A key the file lacks is left out (the claim then says the count is missing).
+    """
+    counts = snapshot["counts"]
+    return tuple(
+        Reference(
+            key=k,
+            value=float(counts[src]),
+            unit="studies",
+            what=f"{what}, {snapshot['date']}",
+            citation=citation,
+            url=_SNAPSHOT_URL,
+        )
+        for k, src, what in SNAPSHOT_KEYS
+        if src in counts
     )
 
 
-SNAPSHOT_TOTAL = _snap(
-    "ctgov_ev_2026_total", 444, 'condition-field search "extracellular vesicle(s)" OR exosome(s), 2026-02-15'
+# A systematic review of EV trials across public registries (abstract checked; per-category
+# counts beyond the abstract are not cited): cancer is the most frequent application over all
+# EV trials (mostly diagnostic); therapeutic trials are most often for respiratory illness.
+MIZENKO_2024 = Reference(
+    key="mizenko2024_ev_trials",
+    value=471,
+    unit="EV-related trials",
+    what="EV-related clinical trials catalogued from public registries, for over 200 diseases; "
+    "diagnostics and companion diagnostics the bulk, cancer the most frequent application; therapeutic "
+    "trials mainly MSC EVs, most often for respiratory illness",
+    citation="Mizenko RR et al., A critical systematic review of extracellular vesicle clinical trials, "
+    "J Extracell Vesicles 2024;13(10):e12510, doi:10.1002/jev2.12510",
+    url="https://doi.org/10.1002/jev2.12510",
 )
-SNAPSHOT_INTERVENTION = _snap(
-    "ctgov_ev_2026_intervention", 491, "the same terms searched in the intervention field"
-)
-SNAPSHOT_INTERVENTIONAL = _snap(
-    "ctgov_ev_2026_interventional", 255, "condition-field search, interventional studies only"
-)
-SNAPSHOT_CANCER = _snap(
-    "ctgov_ev_2026_cancer", 133, "EV terms AND (cancer OR tumor OR metastasis OR metastatic)"
-)
-SNAPSHOT_NEURO = _snap(
-    "ctgov_ev_2026_neurodegeneration",
-    24,
-    "EV terms AND (neurodegeneration OR Alzheimer OR Parkinson OR ALS OR dementia)",
-)
-SNAPSHOT_CARDIAC = _snap(
-    "ctgov_ev_2026_cardiac", 18, 'EV terms AND (cardiac OR myocardial OR "heart failure")'
-)
-SNAPSHOTS = (
-    SNAPSHOT_TOTAL,
-    SNAPSHOT_INTERVENTION,
-    SNAPSHOT_INTERVENTIONAL,
-    SNAPSHOT_CANCER,
-    SNAPSHOT_NEURO,
-    SNAPSHOT_CARDIAC,
-)
+REVIEW_LEAD_ALL = "oncology"  # Mizenko et al.: the most frequent application across all EV trials
+REVIEW_LEAD_THERAPEUTIC = "respiratory"  # ... and among therapeutic trials
 
 CELLTRIALS_DEFINITION = Reference(
     key="celltrials_ev_definition",
@@ -106,6 +138,7 @@ class Product:
     )
     other_ids: tuple[str, ...] = ()
     other_phases: tuple[str, ...] = ()
+    indications_zh: str = ""  # the paper's own words
 
 
 TABLE1 = (
@@ -117,6 +150,7 @@ TABLE1 = (
         ("PHASE2", "PHASE1"),
         r"\bAegle\b",
         r"AGLE[\s-]?102",
+        indications_zh="营养不良性大疱性表皮松解症；烧伤",
     ),
     Product(
         "Codiak Biosciences",
@@ -126,6 +160,7 @@ TABLE1 = (
         ("PHASE2",),
         r"\bCodiak\b",
         r"exoSTING|CDK-002",
+        indications_zh="实体瘤",
     ),
     Product(
         "Direct Biologics",
@@ -135,6 +170,7 @@ TABLE1 = (
         ("PHASE1", "PHASE2"),
         r"Direct Biologics",
         r"ExoFlo|\bDB-001\b",
+        indications_zh="难治性克隆氏病；轻度至中度 COVID-19",
     ),
     Product(
         "ExoPharm",
@@ -147,6 +183,7 @@ TABLE1 = (
         EXOPHARM_PLEXOVAL,
         ("ACTRN12619001378112", "ACTRN12620000944932"),
         ("PHASE1",),
+        indications_zh="COVID-19 中度至重度急性呼吸窘迫综合征",
     ),
     Product(
         "Brexogen",
@@ -156,6 +193,7 @@ TABLE1 = (
         ("PHASE1",),
         r"Brexogen",
         r"\bBRE-[A-Z]{2}\d+",
+        indications_zh="伤口愈合不良",
     ),
     Product(
         "Organicell",
@@ -165,5 +203,6 @@ TABLE1 = (
         ("PHASE1", "PHASE2"),
         r"Organicell",
         r"Zofin",
+        indications_zh="特应性皮炎；长期 COVID-19 症状",
     ),
 )

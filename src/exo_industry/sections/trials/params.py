@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ...errors import BadParameter
 from ...sources import ctgov
-from .rules import DEFAULT_TERMS, SEARCH_TERMS
+from .rules import DEFAULT_STUDY_TYPES, DEFAULT_TERMS, SEARCH_TERMS
 
 LANGS = ("zh", "en")
 
@@ -17,7 +17,7 @@ LANGS = ("zh", "en")
 @dataclass(frozen=True)
 class Parameters:
     search_terms: tuple[str, ...] = DEFAULT_TERMS  # EV terms kept (see rules.SEARCH_TERMS)
-    study_types: tuple[str, ...] = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
+    study_types: tuple[str, ...] = DEFAULT_STUDY_TYPES
     start_from: int | None = None  # first start year kept (None: no limit)
     start_to: int | None = None  # last start year kept (None: no limit)
     include_diagnostic: bool = True  # count diagnostic/biomarker EV studies beside therapeutic ones

@@ -61,8 +61,10 @@ per-area counts and the number of distinct studies.
 
 Country
 -------
-Site countries are the record's location countries. The sponsor's country is not a field
-of the registry; it is inferred from the lead sponsor's name by place and institution
+Site countries are the record's location countries (API v2: each location's ``country``;
+classic exports: the last part of each "|"-separated location, a country name that holds a
+comma, such as "Korea, Republic of", kept whole: ``ctgov.location_country``). The sponsor's
+country is not a field of the registry; it is inferred from the lead sponsor's name by place and institution
 words (``SPONSOR_CHINA`` / ``SPONSOR_US``), else unknown. A study is "China" when China is
 a site country or the sponsor's inferred country, "US" likewise for the United States
 ("China and US" when both), "other" when it has other countries only, "unknown" when it
@@ -104,6 +106,8 @@ SEARCH_TERMS = {
     "conditioned media": "conditioned medium",
 }
 DEFAULT_TERMS = ("exosome", "exosomes", "extracellular vesicle", "extracellular vesicles")
+# the study types a default run keeps (records without a type are kept when they give a phase)
+DEFAULT_STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
 _EV = re.compile("|".join(f"(?:{p})" for p in TERM_FAMILIES.values()), re.I)
 EXCLUDED_SOURCE = re.compile(
     r"platelet[\s-]+rich[\s-]+plasma|\bPRP\b|platelet[\s-]+lysate"
@@ -248,9 +252,13 @@ PHASE_LABEL = {
 # trials.oncology_most with partial records: the cited EV + cancer count decides only when it is more than
 # this share of all EV studies (no other area could then be larger)
 CITED_SHARE_DECIDES = 0.5
-# trials.china_preclinical: this many therapeutic EV studies in China, first posted by the end of the
-# paper's year (PAPER_YEAR), contradict "all preclinical"
-CHINA_STUDIES_CONTRADICT = 1
+# trials.china_preclinical (plain reading): this many therapeutic exosome/EV studies in China with an
+# industry lead sponsor, first posted by the end of the paper's year (PAPER_YEAR), contradict it
+CHINA_INDUSTRY_CONTRADICT = 1
+# the EV term families that name vesicles (conditioned medium and secretome are counted apart)
+VESICLE_TERMS = ("exosome", "extracellular vesicle", "microvesicle")
+# trials.table1 with partial records: decided only when more than this share of the products is found
+TABLE1_FOUND_DECIDES = 0.5
 
 # the country groups, in the order of the figure's country panel
 COUNTRY_GROUPS = ("China", "US", "China and US", "other", "unknown")
@@ -267,7 +275,7 @@ PHASE_LABEL_ORDER = (
     "not given",
 )
 # Table 1 row statuses (see ``row_status``)
-TABLE1_STATUSES = ("not in records", "agrees", "registry shows more", "differs")
+TABLE1_STATUSES = ("not in records", "listed only", "agrees", "registry shows more", "differs")
 # the two rows of Table 1 whose phase cells the paper's text implies are shifted by a row
 SHIFTED_ROWS = frozenset({"ExoPharm", "Direct Biologics"})
 
@@ -392,10 +400,12 @@ def phase_label(phases) -> str:
     )
 
 
-def row_status(paper: set, registry: set) -> str:
-    """A Table 1 row: the paper's phases beside the registry's."""
+def row_status(paper: set, registry: set, listed: bool = False) -> str:
+    """A Table 1 row: the paper's phases beside the registry's.
+
+    ``listed``: the product is found in a list that gives no phases (the EV atlas's dosed trials)."""
     if not registry:
-        return "not in records"
+        return "listed only" if listed else "not in records"
     if paper == registry:
         return "agrees"
     if paper <= registry:

@@ -11,9 +11,10 @@ from ... import i18n
 from ...sources import ctgov
 from ...store import RawStore
 from .. import Result, Table
-from .paper import NAME, SNAPSHOTS, TABLE1, Product
+from .paper import MIZENKO_2024, NAME, TABLE1, Product, snapshot_references
 from .rules import (
     AREAS,
+    DEFAULT_STUDY_TYPES,
     DEFAULT_TERMS,
     SEARCH_TERMS,
     classify,
@@ -60,6 +61,7 @@ def study_rows(studies: list[ctgov.Study]) -> pd.DataFrame:
                 ),
                 "lead_sponsor": s.lead_sponsor,
                 "sponsor_class": s.sponsor_class,
+                "funded_by": "|".join(s.funded_by),
                 "collaborators": "|".join(s.collaborators),
                 "sponsor_country": sp,
                 "site_countries": "|".join(s.site_countries),
@@ -159,9 +161,18 @@ def match_product(p: Product, studies: list[ctgov.Study]) -> list[ctgov.Study]:
 
 
 def china_therapeutic(sel: pd.DataFrame) -> pd.DataFrame:
-    """The selected therapeutic studies whose sponsor or sites are in China, for display."""
-    rows = sel[(sel["country_group"] == "China") & (sel["ev_kind"] == "therapeutic")]
-    cols = ["nct_id", "title", "lead_sponsor", "phase_label", "overall_status", "start_year"]
+    """The selected therapeutic studies whose sponsor or sites are in China (the groups the claim
+    counts: China, China and US), with the registry's sponsor class, for display."""
+    rows = sel[sel["country_group"].isin(["China", "China and US"]) & (sel["ev_kind"] == "therapeutic")]
+    cols = [
+        "nct_id",
+        "title",
+        "lead_sponsor",
+        "sponsor_class",
+        "phase_label",
+        "overall_status",
+        "first_posted",
+    ]
     return (
         rows[cols]
         .rename(columns={"title": "study_title", "phase_label": "phase"})
@@ -222,25 +233,40 @@ def _detail(study: ctgov.Study) -> str:
     )
 
 
-def _audit_row(p: Product, records: str, phases: str, detail: str, status: str) -> dict:
+def _audit_row(p: Product, records: str, phases: str, detail: str, status: str, listed) -> dict:
     return {
         "company": p.company,
         "product": p.product,
         "product_zh": p.product_zh,
         "paper_indications": p.indications,
+        "paper_indications_zh": p.indications_zh,
         "paper_phases": phase_label(p.paper_phases),
         "registry_records": records,
         "registry_phases": phases,
         "registry_detail": detail,
+        "atlas_records": "|".join(listed),
         "status": status,
     }
 
 
-def table1_audit(studies: list[ctgov.Study]) -> pd.DataFrame:
-    """The paper's Table 1 beside the registry: one row per product (statuses by ``rules.row_status``)."""
+def match_atlas(p: Product, atlas: pd.DataFrame | None, ids) -> list[str]:
+    """NCT numbers of the EV atlas's dosed-trial list (``ev_atlas`` kind ``trial_doses``) that belong
+    to product ``p``: by product name in the title or EV source, or by a registry record already matched."""
+    if atlas is None or atlas.empty:
+        return []
+    nm = re.compile(p.names, re.I)
+    what = atlas["Study_Title"].fillna("") + " " + atlas["EV_Source"].fillna("")
+    hit = what.map(lambda t: bool(nm.search(t))) | atlas["NCT_Number"].isin(set(ids))
+    return sorted(set(atlas.loc[hit, "NCT_Number"]))
+
+
+def table1_audit(studies: list[ctgov.Study], atlas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The paper's Table 1 beside the registry and the EV atlas's dosed-trial list: one row per
+    product (statuses by ``rules.row_status``; ``atlas_records``: the list's NCT numbers)."""
     rows = []
     for p in TABLE1:
         found = sorted(match_product(p, studies), key=lambda s: s.nct_id)
+        listed = match_atlas(p, atlas, [s.nct_id for s in found])
         reg = set()
         for s in found:
             reg |= {"PHASE1" if x == "EARLY_PHASE1" else x for x in s.phases if x != "NA"}
@@ -248,12 +274,14 @@ def table1_audit(studies: list[ctgov.Study]) -> pd.DataFrame:
             other = p.other_registry
             detail = i18n.text(NAME, "en", "tables.registry_other", what=other.what, citation=other.citation)
             status = row_status(set(p.paper_phases), set(p.other_phases))
-            rows.append(_audit_row(p, "|".join(p.other_ids), phase_label(p.other_phases), detail, status))
+            rows.append(
+                _audit_row(p, "|".join(p.other_ids), phase_label(p.other_phases), detail, status, listed)
+            )
             continue
         detail = i18n.text(NAME, "en", "tables.registry_detail_sep").join(_detail(s) for s in found)
         phases = phase_label(reg) if found else ""
-        status = row_status(set(p.paper_phases), reg)
-        rows.append(_audit_row(p, "|".join(s.nct_id for s in found), phases, detail, status))
+        status = row_status(set(p.paper_phases), reg, bool(listed))
+        rows.append(_audit_row(p, "|".join(s.nct_id for s in found), phases, detail, status, listed))
     return pd.DataFrame(rows)
 
 
@@ -286,7 +314,8 @@ def records_table(store: RawStore, entries, rows: pd.DataFrame) -> pd.DataFrame:
     out = []
     for e in entries:
         p = e.provenance
-        ids = {st.nct_id for st in ctgov.parse(p.kind, store.read_bytes(e), e.name)}
+        parsed = ctgov.parse(p.kind, store.read_bytes(e), e.name)
+        ids = {st.nct_id for st in parsed}
         out.append(
             {
                 "file": p.original_name or e.name,
@@ -294,18 +323,30 @@ def records_table(store: RawStore, entries, rows: pd.DataFrame) -> pd.DataFrame:
                 "route": p.route,
                 "n_studies": len(ids),
                 "ev_studies": len(ids & ev_ids),
+                "last_posted": max((st.first_posted for st in parsed if st.first_posted), default=""),
                 "sha256": p.sha256[:12],
             }
         )
-    return pd.DataFrame(out, columns=["file", "kind", "route", "n_studies", "ev_studies", "sha256"])
+    cols = ["file", "kind", "route", "n_studies", "ev_studies", "last_posted", "sha256"]
+    return pd.DataFrame(out, columns=cols)
 
 
-def reference_counts() -> pd.DataFrame:
+def records_end(records: pd.DataFrame) -> str:
+    """The last first-posted date of any stored record file (the ``trials_records`` table)."""
+    dates = (
+        [d for d in records["last_posted"].fillna("").astype(str) if d] if "last_posted" in records else []
+    )
+    return max(dates, default="")
+
+
+def reference_counts(refs) -> pd.DataFrame:
+    """The cited counts (the stored snapshot's) and the cited review, one row each."""
     return pd.DataFrame(
         [
             {"key": r.key, "studies": int(r.value), "what": r.what, "citation": r.citation, "url": r.url}
-            for r in SNAPSHOTS
-        ]
+            for r in refs
+        ],
+        columns=["key", "studies", "what", "citation", "url"],
     )
 
 
@@ -319,7 +360,7 @@ def _area_counts(sel: pd.DataFrame) -> pd.DataFrame:
     return area_tab
 
 
-def _tables(store: RawStore, entries, rows: pd.DataFrame, sel: pd.DataFrame, audit) -> dict[str, Table]:
+def _tables(store: RawStore, entries, rows: pd.DataFrame, sel: pd.DataFrame, audit, refs) -> dict[str, Table]:
     ev = rows[rows.ev_kind != "none"].reset_index(drop=True)
     return {
         "trials_studies": Table(
@@ -343,7 +384,7 @@ def _tables(store: RawStore, entries, rows: pd.DataFrame, sel: pd.DataFrame, aud
         ),
         "trials_table1": Table(audit, ["company"], description="the paper's Table 1 beside the registry"),
         "trials_reference_counts": Table(
-            reference_counts(), ["key"], description="cited registry counts of 2026-02-15"
+            reference_counts(refs), ["key"], description="cited registry counts and the cited review"
         ),
         "trials_records": Table(
             records_table(store, entries, rows), ["file"], description="the stored files used"
@@ -351,20 +392,49 @@ def _tables(store: RawStore, entries, rows: pd.DataFrame, sel: pd.DataFrame, aud
     }
 
 
+def cited_inputs(store: RawStore) -> tuple[tuple, dict | None, pd.DataFrame | None, list]:
+    """(references, cited counts by key, the atlas's dosed-trial list, entries) from the store.
+
+    The count snapshot (source ``ctgov_counts``) and the EV atlas (``ev_atlas``) are optional:
+    without them the claims say what is missing.
+    """
+    from ...errors import MissingData
+    from ...sources import ctgov_counts, ev_atlas
+
+    refs, cited, atlas, used = [], None, None, []
+    try:
+        snap, entries = ctgov_counts.load(store)
+        refs = list(snapshot_references(snap, ctgov_counts.CITATION))
+        counts = {r.key: int(r.value) for r in refs}
+        cited = {"counts": counts, "date": snap["date"], "citation": ctgov_counts.CITATION}
+        used += entries
+    except MissingData:
+        pass
+    try:
+        atlas, entries = ev_atlas.load(store, "trial_doses")
+        used += entries
+    except MissingData:
+        pass
+    return tuple(refs) + (MIZENKO_2024,), cited, atlas, used
+
+
 def process(store: RawStore) -> Result:
     from . import claims, text  # claims decide on these tables, so they import this module
 
     studies, entries = ctgov.load_studies(store)
+    refs, cited, atlas, cited_entries = cited_inputs(store)
     rows = study_rows(studies)
     complete = records_complete(entries)
-    sel = select_studies(rows, SEARCH_TERMS.keys())
-    audit = table1_audit(studies)
+    sel = select_studies(rows, DEFAULT_TERMS, DEFAULT_STUDY_TYPES)  # what the notebook's default run selects
+    audit = table1_audit(studies, atlas)
     records = records_used(entries)
-    evidence = claims.decide(rows, audit, complete)
+    tables = _tables(store, entries, rows, sel, audit, refs)
+    end = records_end(tables["trials_records"].frame)
+    evidence = claims.decide(rows, audit, complete, cited, end)
     notes = [] if complete else [text.partial_note(records, sel, rows)]
     return Result(
-        tables=_tables(store, entries, rows, sel, audit),
+        tables=tables,
         claims=claims.make_claims(evidence, records),
-        inputs=entries,
+        inputs=entries + cited_entries,
         notes=notes,
     )

@@ -14,7 +14,8 @@ import pandas as pd
 from ... import i18n
 from ...claims import Claim, Evidence, make_claim
 from ...sources import ctgov
-from .paper import EXOPHARM_PLEXOVAL, NAME, NOTEBOOK, SNAPSHOT_DATE, SNAPSHOT_TOTAL, claim_section
+from ...sources.ev_atlas import CITATION as ATLAS_CITATION
+from .paper import MIZENKO_2024, NAME, NOTEBOOK, claim_section
 from .rules import DEFAULT_TERMS, phase_label, product
 
 LANGS = ("zh", "en")
@@ -50,14 +51,15 @@ def phase_name(label: str, lang: str) -> str:
 
 
 def describe_records(records, lang: str) -> str:
-    """The stored files a claim rests on (names and kinds are identifiers and stay as they are)."""
+    """The stored files a claim rests on (file names stay as they are; kinds in reader's words)."""
     parts = []
     for r in records:
         route = name(lang, "routes", r["route"])
+        kind = name(lang, "record_kinds", r["kind"])
         m = re.fullmatch(r"(\d+) studies", r["notes"])
         notes = t(lang, "records.n_studies", n=m[1]) if m else r["notes"]
         key = "records.item_notes" if notes else "records.item"
-        parts.append(t(lang, key, name=r["name"], kind=r["kind"], route=route, notes=notes))
+        parts.append(t(lang, key, name=r["name"], kind=kind, route=route, notes=notes))
     return t(lang, "records.sep").join(parts)
 
 
@@ -106,94 +108,134 @@ def _ranking(e: Evidence, lang: str) -> str:
     return _join(lang, items, key + "ranking_item", "list_sep") or t(lang, key + "ranking_empty")
 
 
+def _cited_values(e: Evidence, lang: str) -> dict:
+    """The cited counts and review facts a template may name ("?" where the snapshot lacks one)."""
+    cited = dict(e["cited"])
+    keys = {
+        "cancer": "ctgov_ev_cancer",
+        "total": "ctgov_ev_total",
+        "neuro": "ctgov_ev_neurodegeneration",
+        "cardiac": "ctgov_ev_cardiac",
+    }
+    out = {k: cited.get(v, "?") for k, v in keys.items()}
+    out["pct"] = round(100 * e["cited_share"]) if e["cited_share"] is not None else "?"
+    out["other"] = name(lang, "areas", e["cited_other"]) if e["cited_other"] else "?"
+    out["other_n"] = e["cited_other_n"] if e["cited_other_n"] is not None else "?"
+    out["review_lead"] = name(lang, "areas", e["review_lead"]) if e["review_lead"] else "?"
+    out["review_n"] = int(MIZENKO_2024.value)
+    return out
+
+
 def _oncology(e: Evidence, records, lang: str) -> dict:
     key = "claims.oncology_most."
     lead = name(lang, "areas", e["lead"])
-    cited = {
-        "cancer": e["cited_cancer"],
-        "total": e["cited_total"],
-        "cardiac": e["cited_cardiac"],
-        "neuro": e["cited_neuro"],
-    }
     ranking = _ranking(e, lang)
-    reason = t(
-        lang, key + "reason." + e["basis"], oncology=e["oncology"], ranking=ranking, lead=lead, **cited
-    )
-    note = t(lang, key + "note.records", records=describe_records(records, lang), ranking=ranking)
+    v = {
+        **_cited_values(e, lang),
+        "lead": lead,
+        "lead_n": e["lead_n"],
+        "oncology": e["oncology"],
+        "studies": e["studies"],
+        "ranking": ranking,
+        "date": e["cited_date"] or "?",
+    }
+    reason = t(lang, key + "reason." + e["basis"], **v)
+    note = t(lang, key + "note.records", records=describe_records(records, lang), **v)
     if not e["complete"]:
-        note += t(lang, key + "note.partial", lead=lead)
-    pct = 100 * e["cited_share"]
-    note += t(
-        lang, key + "note.cited", date=SNAPSHOT_DATE, citation=SNAPSHOT_TOTAL.citation, pct=pct, **cited
+        note += t(lang, key + "note.partial", **v)
+    note += (
+        t(lang, key + "note.cited", citation=e["cited_citation"], **v)
+        if e["cited"]
+        else t(lang, key + "note.no_cited")
     )
-    if not e["complete"]:
-        note += t(lang, key + "note.live", command=ctgov.live_command(list(DEFAULT_TERMS)))
-    value = t(lang, key + "reproduced_value", lead=lead, lead_n=e["lead_n"], oncology=e["oncology"])
+    if e["review_lead"]:
+        note += t(lang, key + "note.review", citation=MIZENKO_2024.citation, **v)
+    note += t(lang, key + "note.live", command=ctgov.live_command(list(DEFAULT_TERMS)))
+    value = t(lang, key + "reproduced_value." + e["basis"], **v)
     return {"reproduced_value": value, "reason": reason, "note": note}
+
+
+def period(as_of: str, year: int, lang: str) -> str:
+    """ "by the end of 2024", or "to September 2022" when the records end earlier."""
+    if as_of >= f"{year}-12-31":
+        return t(lang, "period.year_end", year=year)
+    month = int(as_of[5:7])
+    return t(
+        lang,
+        "period.month",
+        year=as_of[:4],
+        month=month,
+        month_name=names(lang, "months").get(str(month), month),
+    )
 
 
 def _china_note(e: Evidence, records, lang: str) -> str:
     key = "claims.china_preclinical.note."
-    n, sep = e["n"], t(lang, "list_sep")
+    n, when = e["n"], period(e["as_of"], e["year"], lang)
     studies = [
         {
             "nct_id": s["nct_id"],
             "phase": phase_name(s["phase_label"], lang),
             "sponsor": s["lead_sponsor"],
+            "cls": name(lang, "sponsor_classes", s["sponsor_class"]),
+            "collab": t(lang, key + "collab") if s["industry_collaborator"] else "",
             "posted": s["first_posted"],
-            "terms": sep.join(name(lang, "terms", x) for x in s["terms"]),
         }
         for s in e["studies"]
     ]
-    listing = _join(lang, studies, key + "study", key + "study_sep")
-    note = t(lang, key + "head", records=describe_records(records, lang), year=e["year"], n=n)
-    note += t(lang, key + "listing", listing=listing) if listing else t(lang, key + "listing_empty")
+    note = t(lang, key + "head", records=describe_records(records, lang), period=when, n=n)
+    if studies:
+        note += t(lang, key + "listing", listing=_join(lang, studies, key + "study", key + "study_sep"))
+    if e["n_medium"]:
+        note += t(lang, key + "medium", medium=e["n_medium"], ids=t(lang, "list_sep").join(e["medium_ids"]))
     if n:
-        note += t(lang, key + "split", vesicle=e["n_vesicle"], medium=e["n_medium"])
-    classes = [{"cls": name(lang, "sponsor_classes", c), "n": k} for c, k in e["sponsor_classes"]]
-    note += t(
-        lang,
-        key + "classes",
-        classes=_join(lang, classes, key + "class_item", "list_sep") or t(lang, key + "no_classes"),
-    )
-    if n:
-        note += t(lang, key + "industry", industry=e["n_industry"], n=n, collaborators=e["n_collaborators"])
-        if not e["n_industry"]:
-            note += t(lang, key + "investigator")
+        note += t(lang, key + "industry", industry=e["n_industry"], n=n, collab=e["n_industry_collaborator"])
+        note += t(lang, key + ("literal_industry" if e["n_industry"] else "literal"))
     if e["n_undated"]:
         note += t(lang, key + "undated", undated=e["n_undated"])
     if not e["complete"]:
-        note += t(lang, key + "partial", command=ctgov.live_command(list(DEFAULT_TERMS), ["INTERVENTIONAL"]))
+        cmd = ctgov.live_command(list(DEFAULT_TERMS), ["INTERVENTIONAL"])
+        note += t(lang, key + "partial", end=period(e["as_of"], e["year"], lang), command=cmd)
     return note
 
 
 def _china(e: Evidence, records, lang: str) -> dict:
     key = "claims.china_preclinical."
-    phases = [{"phase": phase_name(p, lang), "n": k} for p, k in e["phases"]]
-    phases = _join(lang, phases, key + "phase_item", "list_sep")
+    phases = _join(
+        lang, [{"phase": phase_name(p, lang), "n": k} for p, k in e["phases"]], key + "phase_item", "list_sep"
+    )
+    classes = [{"cls": name(lang, "sponsor_classes", c), "n": k} for c, k in e["sponsor_classes"]]
+    v = {
+        "n": e["n"],
+        "industry": e["n_industry"],
+        "period": period(e["as_of"], e["year"], lang),
+        "phases": phases,
+        "classes": _join(lang, classes, key + "class_item", "list_sep"),
+    }
     return {
-        "reproduced_value": t(lang, key + "reproduced_value", n=e["n"], year=e["year"]),
-        "reason": t(lang, key + "reason." + e.verdict, n=e["n"], year=e["year"], phases=phases),
+        "reproduced_value": t(lang, key + "reproduced_value", **v),
+        "reason": t(lang, key + "reason." + e.verdict, **v),
         "note": _china_note(e, records, lang),
     }
 
 
 def _table1_note(e: Evidence, records, lang: str) -> str:
     key = "claims.table1.note."
+    sep = t(lang, "list_sep")
     rows = [
         {
             "company": r["company"],
             "phases": phase_name(r["paper_phases"], lang) or t(lang, key + "no_phases"),
             "detail": registry_detail(r["company"], r["registry_detail"], lang) or t(lang, key + "no_record"),
+            "atlas": sep.join(r["atlas"]) or t(lang, key + "no_record"),
         }
         for r in e["rows"]
     ]
-    sep = t(lang, "list_sep")
     p3 = e["direct_biologics_phase3"]
     shift = t(lang, key + "shift", ids=sep.join(p3)) if p3 else t(lang, key + "no_shift")
-    note = t(lang, key + "records", records=describe_records(records, lang))
+    note = t(lang, key + "records", records=describe_records(records, lang), citation=ATLAS_CITATION)
     note += _join(lang, rows, key + "row", key + "row_sep") + t(lang, key + "row_sep_end")
-    note += t(lang, key + "text", shift=shift, citation=EXOPHARM_PLEXOVAL.citation)
+    note += t(lang, key + "text", shift=shift)
     if e["missing"] and not e["complete"]:
         note += t(lang, key + "missing", companies=sep.join(e["missing"]))
     return note
@@ -202,9 +244,8 @@ def _table1_note(e: Evidence, records, lang: str) -> str:
 def _table1(e: Evidence, records, lang: str) -> dict:
     key = "claims.table1."
     sep = t(lang, "list_sep")
-    value = t(
-        lang, key + "reproduced_value.head", matched=e["products"] - len(e["missing"]), total=e["products"]
-    )
+    found = e["products"] - len(e["missing"])
+    value = t(lang, key + "reproduced_value.head", matched=found, total=e["products"])
     more = e["more"]
     value += (
         t(lang, key + "reproduced_value.more", companies=sep.join(more))
@@ -215,6 +256,8 @@ def _table1(e: Evidence, records, lang: str) -> dict:
         value += t(lang, key + "reproduced_value.differs", companies=sep.join(e["differs"]))
     statuses = [{"company": c, "status": name(lang, "table1_status", s)} for c, s in e["statuses"]]
     reason = _join(lang, statuses, key + "status_item", key + "status_sep")
+    ids = sep.join(e["direct_biologics_phase3"])
+    reason += t(lang, key + "basis." + e["basis"], found=found, total=e["products"], ids=ids or "-")
     return {"reproduced_value": value, "reason": reason, "note": _table1_note(e, records, lang)}
 
 
@@ -285,16 +328,101 @@ def is_live(records: pd.DataFrame) -> bool:
     return bool((records["route"] == "live").any())
 
 
+def _statuses(values: pd.Series, lang: str) -> pd.Series:
+    return values.fillna("").map(lambda v: name(lang, "statuses", v) if v else "")
+
+
 def table1_view(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The Table 1 audit as the notebook shows it: products and statuses in ``lang``."""
+    """The Table 1 audit as the notebook shows it: products, phases and findings in ``lang``."""
     out = audit.copy()
     if lang != AUDIT_LANG and f"product_{lang}" in out:
         out["product"] = out[f"product_{lang}"]
-    out["status"] = out["status"].map(names(lang, "table1_status"))
-    cols = ["company", "product", "paper_indications", "paper_phases", "registry_phases", "status"]
+    if lang != AUDIT_LANG and f"paper_indications_{lang}" in out:
+        out["paper_indications"] = out[f"paper_indications_{lang}"]
+    out["status"] = out["status"].map(lambda v: name(lang, "table1_status", v))
+    for c in ("paper_phases", "registry_phases"):
+        out[c] = out[c].fillna("").map(lambda v: phase_name(v, lang) if v else "")
+    if "atlas_records" not in out:
+        out["atlas_records"] = ""
+    out["atlas_records"] = out["atlas_records"].fillna("").str.replace("|", t(lang, "list_sep"), regex=False)
+    cols = [
+        "company",
+        "product",
+        "paper_indications",
+        "paper_phases",
+        "registry_phases",
+        "atlas_records",
+        "status",
+    ]
     return localize_columns(out[cols], lang)
 
 
+def table1_records_view(matched: pd.DataFrame, audit: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The records matched to Table 1 products (``tables.table1_records``) in ``lang``: statuses and
+    phases translated; a record of another registry carries the compendium's note in ``lang``."""
+    out = matched.copy()
+    out["phase"] = out["phase"].fillna("").map(lambda v: phase_name(v, lang) if v else "")
+    out["overall_status"] = _statuses(out["overall_status"], lang)
+    detail = dict(zip(audit["company"], audit["registry_detail"], strict=True))
+    other = out["last_update"].fillna("").eq("") & out["conditions"].eq(out["company"].map(detail))
+    first = other & ~out["company"].duplicated()
+    out.loc[first, "conditions"] = [registry_detail(c, detail[c], lang) for c in out.loc[first, "company"]]
+    out.loc[other & ~first, "conditions"] = t(lang, "tables.same_note")  # the note (and its citation) once
+    return localize_columns(out, lang)
+
+
+def records_view(records: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The stored files (the ``trials_records`` table) as the notebook shows them."""
+    out = records.copy()
+    out["kind"] = out["kind"].map(lambda k: name(lang, "record_kinds", k))
+    out["route"] = out["route"].map(lambda r: name(lang, "routes", r))
+    return localize_columns(out, lang)
+
+
+def china_view(cn: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The China table (``tables.china_therapeutic``) in ``lang``: phases, statuses, sponsor classes."""
+    out = cn.copy()
+    out["phase"] = out["phase"].map(lambda v: phase_name(v, lang))
+    out["overall_status"] = _statuses(out["overall_status"], lang)
+    out["sponsor_class"] = out["sponsor_class"].fillna("").replace("", "not given")
+    out["sponsor_class"] = out["sponsor_class"].map(lambda v: name(lang, "sponsor_classes", v))
+    return localize_columns(out, lang)
+
+
+def china_caption(studies: pd.DataFrame, cn: pd.DataFrame, records: pd.DataFrame, lang: str) -> str:
+    """What the verdict counts beside what the table (the chosen parameters) shows."""
+    from .claims import china_evidence
+    from .tables import records_end
+
+    e = china_evidence(studies, False, records_end(records))
+    shown = int(cn["nct_id"].isin([s["nct_id"] for s in e["studies"]]).sum())
+    return t(
+        lang,
+        "notebook.china_caption",
+        n=e["n"],
+        period=period(e["as_of"], e["year"], lang),
+        shown=len(cn),
+        same=shown,
+        medium=e["n_medium"],
+    )
+
+
+def area_caption(studies: pd.DataFrame, sel: pd.DataFrame, lang: str) -> str:
+    """The number of studies the area chart counts beside the number the verdict's ranking counts."""
+    from .claims import oncology_evidence
+
+    e = oncology_evidence(studies, False)
+    return t(lang, "notebook.area_caption", shown=len(sel), n=e["studies"], ranking=_ranking(e, lang))
+
+
 def reference_view(ref: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The cited registry counts as the notebook shows them."""
-    return localize_columns(ref[["key", "studies", "what", "citation"]], lang)
+    """The cited counts as the notebook shows them: the query in ``lang``, no repeated citation."""
+    out = ref.copy()
+    out["what"] = [names(lang, "cited_what").get(k, w) for k, w in zip(out["key"], out["what"], strict=True)]
+    return localize_columns(out[["what", "studies"]], lang)
+
+
+def reference_caption(ref: pd.DataFrame, lang: str) -> str:
+    """Each distinct source of the cited counts, once."""
+    cites = list(dict.fromkeys(ref["citation"]))
+    return t(lang, "notebook.reference_caption", citations=t(lang, "records.sep").join(cites))
