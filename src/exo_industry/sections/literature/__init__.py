@@ -53,7 +53,7 @@ from .text import NAME, NOTEBOOK
 
 TITLE = {lang: i18n.text(NAME, lang, "title") for lang in i18n.LANGS}
 DATA_NOTE = {lang: i18n.text(NAME, lang, "data_note") for lang in i18n.LANGS}
-SOURCES = ("openalex", "pubmed", "bibexport")
+SOURCES = ("openalex", "pubmed", "bibexport", "ev_atlas")
 CLAIM_PREFIX = "lit"
 CLAIM_IDS = ("lit.china_vs_us", "lit.topics")
 KEY_FIGURE = "literature_china_us"

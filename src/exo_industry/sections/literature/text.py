@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import i18n
 from ...claims import Claim, Evidence, make_claim
-from ...sources import openalex
+from ...sources import ev_atlas, openalex
 from . import published, rules
 
 NAME = "literature"
@@ -81,13 +81,28 @@ def _published_values() -> dict[str, Any]:
         "zhang_2021": int(pub["zhang2022_2021"].value),
         "lin_total": int(pub["lin2022_total"].value),
         "zhao_total": int(pub["zhao2024_total"].value),
+        "wang_doi": published.WANG_DOI,
+        "zhang_doi": published.ZHANG_DOI,
+        "lin_doi": published.LIN_DOI,
+        "zhao_doi": published.ZHAO_DOI,
         "wang_url": published.WANG_URL,
         "zhang_url": published.ZHANG_URL,
         "lin_url": published.LIN_URL,
         "zhao_url": published.ZHAO_URL,
         "command": COMMAND_LIVE,
         "since": rules.SINCE,
+        **_subfield_values(),
     }
+
+
+def _subfield_values() -> dict[str, Any]:
+    sf = {s.key: s for s in published.subfields()}
+    out: dict[str, Any] = {}
+    for key, s in sf.items():
+        out |= {f"{key}_cn": s.cn, f"{key}_us": s.us, f"{key}_total": s.papers, f"{key}_period": s.period}
+        out |= {f"{key}_doi": s.url.removeprefix("https://doi.org/"), f"{key}_cn_share": s.cn_share}
+        out[f"{key}_us_share"] = s.us_share
+    return out
 
 
 def _china_decided(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
@@ -185,6 +200,26 @@ def _topics_offline(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
     }
 
 
+def _topics_atlas(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
+    """lit.topics decided on the EV atlas (Chaudhari et al. 2026)."""
+    k = "claims.topics.atlas."
+    v = dict(ev.values)
+    checks = (("growing", "growth"), ("stem_focus", "stem"), ("ther_focus", "ther"))
+    fill = {
+        **v,
+        **{f"th_{n}": x for n, x in ev.thresholds.items()},
+        "doi": ev_atlas.DOI_URL.removeprefix("https://doi.org/"),
+    }
+    parts = [t(lang, k + name + ("_ok" if v[flag] else "_fail"), **fill) for flag, name in checks]
+    return {
+        "reproduced_value": t(lang, k + "reproduced_value", **fill),
+        "unit": t(lang, k + "unit"),
+        "reason": t(lang, k + "sep").join(parts),
+        "source": t("en", k + "source", **fill),
+        "note": t(lang, k + "note", **fill),
+    }
+
+
 RENDERERS = {
     ("lit.china_vs_us", True): _china_decided,
     ("lit.china_vs_us", False): _china_offline,
@@ -199,7 +234,10 @@ def claim_text(ev: Evidence, lang: str) -> dict[str, str]:
     name = ev.claim_id.split(".", 1)[1]
     pv = _published_values()
     pv["published"] = t(lang, "claims.published", **pv)
-    render = RENDERERS[(ev.claim_id, ev.verdict != "not checkable offline")]
+    if ev.values.get("source") == "ev_atlas":
+        render = _topics_atlas
+    else:
+        render = RENDERERS[(ev.claim_id, ev.verdict != "not checkable offline")]
     return {
         "statement": t(lang, f"claims.{name}.statement"),
         "paper_value": t(lang, f"claims.{name}.paper_value"),
