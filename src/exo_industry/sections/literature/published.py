@@ -187,6 +187,12 @@ NEUROSPINE_2023 = (
     "analysis. Neurospine 2023;20(2):507–524. doi:10.14245/ns.2244988.494"
 )
 
+ATLAS_2026 = (
+    "Chaudhari et al. The status of extracellular vesicles as drug carriers and therapeutics. "
+    "Nature Reviews Bioengineering 2026; source data: github.com/Ameya4229C/extracellular-vesicles-atlas "
+    "(MIT). doi:10.1038/s44222-026-00405-x"
+)
+
 SUBFIELDS: list[Subfield] = [
     Subfield("cancer", "–2024", 8001, None, None, None, None, "CN", XIE_2025,
              "https://doi.org/10.1080/21645515.2025.2488551"),

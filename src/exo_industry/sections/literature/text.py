@@ -7,6 +7,7 @@ module chooses the template for each case and fills it in.
 from __future__ import annotations
 
 import gettext
+import re
 from typing import Any
 
 import pandas as pd
@@ -294,16 +295,65 @@ def published_view(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out[cols].rename(columns={c: lab[c] for c in cols}).reset_index(drop=True)
 
 
+def _doi_link(url: str) -> str:
+    """A Markdown link showing the DOI (or the address) of ``url``."""
+    shown = "doi:" + url.removeprefix("https://doi.org/") if url.startswith("https://doi.org/") else url
+    return f"[{shown}]({url})"
+
+
 def sources_markdown(pub: pd.DataFrame, lang: str) -> str:
-    """The cited studies as a Markdown list (our own constants: nothing to escape)."""
-    cites = pub.drop_duplicates("citation")
-    items = "\n".join(f"- {c}, `{u}`" for c, u in zip(cites["citation"], cites["url"], strict=True))
+    """Every cited study once, as a Markdown list with its DOI as a link (our own constants:
+    nothing to escape): the studies of the published table, then the sub-field studies."""
+    cites = list(dict.fromkeys(zip(pub["citation"], pub["url"], strict=True)))
+    cites += [(s.citation, s.url) for s in published.subfields()]
+    cites.append((published.ATLAS_2026, ev_atlas.DOI_URL))
+    items = []
+    for c, u in dict.fromkeys(cites):
+        doi = re.search(r"doi:(\S+?)\.?(?:\s|$)", c)
+        link = _doi_link(f"https://doi.org/{doi.group(1)}") if doi else _doi_link(u)
+        items.append(f"- {c[: doi.start()].rstrip() if doi else c} {link}")
+    items = "\n".join(items)
     return labels(lang)["sources_heading"] + "\n\n" + items
 
 
-def context_caption(lang: str) -> str:
+def subfield_label(s: published.Subfield, lang: str) -> str:
+    return t(lang, f"subfields.{s.key}")
+
+
+def subfields_markdown(lang: str, command: str = COMMAND_LIVE) -> str:
+    """The published China/US sub-field figures as a Markdown table, DOIs as links."""
     lab = labels(lang)
-    return t(lang, "context_caption", source_note=lab["source_note"], partial=lab["partial"])
+    head = [lab[k] for k in ("sf_field", "period", "sf_total", "sf_cn", "sf_us", "sf_leader", "sf_source")]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def count(n, share):
+        if n is None:
+            return "—"
+        return f"{n} ({share:g}%)" if share is not None else f"{n}"
+
+    for s in published.subfields():
+        cells = [
+            subfield_label(s, lang),
+            s.period,
+            f"{s.papers}",
+            count(s.cn, s.cn_share),
+            count(s.us, s.us_share),
+            country_name(s.leader, lang),
+            _doi_link(s.url),
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n\n" + lab["subfields_note"].format(command=command)
+
+
+def atlas_label(group: str, key: str, lang: str) -> str:
+    """The reader's-language name of an EV atlas category, cell source or loading method."""
+    return lookup(lang, f"atlas.{group}", key)
+
+
+def context_caption(lang: str, partial: list[int] | None = None) -> str:
+    lab = labels(lang)
+    left_out = lab["partial"].format(years=", ".join(map(str, partial))) if partial else ""
+    return t(lang, "context_caption", source_note=lab["source_note"], partial=left_out)
 
 
 def context_label(context: str, lang: str) -> str:
