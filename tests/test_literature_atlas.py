@@ -204,3 +204,36 @@ def test_real_atlas_decides_lit_topics(iso_env, shared):
     assert china.verdict == "not checkable offline" and "exo-industry fetch openalex" in china.note
     assert "stem cells rank 1" in topics.reason and "keep growing" in topics.reason
     assert {e.provenance.kind for e in result.inputs} >= {"articles_by_year", "cell_source", "drug_loading"}
+
+
+# --------------------------------------------------------------------------- sub-field table and sources
+@pytest.mark.parametrize("lang", ("en", "zh"))
+def test_subfields_table_links_every_doi_and_names_the_command(lang):
+    md = text.subfields_markdown(lang, "exo-industry fetch openalex --x")
+    rows = [r for r in md.splitlines() if r.startswith("| ") and "doi.org" in r]
+    assert len(rows) == len(L.published.subfields())
+    for s, row in zip(L.published.subfields(), rows, strict=True):
+        assert f"]({s.url})" in row and text.subfield_label(s, lang) in row
+        assert text.country_name(s.leader, lang) in row
+    stroke = next(r for r in rows if "MD.0000000000039498" in r)
+    assert "| 473 |" in stroke and "| 234 |" in stroke
+    derm = next(r for r in rows if "fmed.2024.1462085" in r)
+    assert "276 (45%)" in derm and "84 (14%)" in derm
+    cns = next(r for r in rows if "ns.2244988.494" in r)
+    assert text.country_name("US", lang) in cns.split("|")[-3]  # the counter-example: the US leads
+    assert "exo-industry fetch openalex --x" in md and "2020" in md
+    assert bool(HAN.search(md)) == (lang == "zh")
+
+
+def test_sources_list_cites_each_study_once_with_a_doi_link():
+    md = text.sources_markdown(L.published_table(), "en")
+    items = [line for line in md.splitlines() if line.startswith("- ")]
+    dois = [re.search(r"\]\((https://doi\.org/[^)]+)\)", i).group(1) for i in items]
+    assert len(dois) == len(set(dois)) == len(items)
+    expected = {s.url for s in L.published.subfields()} | {
+        "https://doi.org/10.18632/oncotarget.17223",
+        "https://doi.org/10.3389/fbioe.2022.910812",
+        "https://doi.org/10.1038/s44222-026-00405-x",
+    }
+    assert expected <= set(dois)
+    assert "`" not in md and all(i.count("doi:") == 1 for i in items)  # the DOI once, as the link text
