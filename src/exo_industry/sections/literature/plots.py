@@ -111,8 +111,8 @@ def subfields(lang: str) -> Figure:
     ys = range(len(rows))
     h = 0.38
     for off, attr, code, color in (
-        (h / 2, "cn", "CN", theme.PALETTE[0]),
-        (-h / 2, "us", "US", theme.PALETTE[1]),
+        (-h / 2, "cn", "CN", theme.PALETTE[0]),
+        (h / 2, "us", "US", theme.PALETTE[1]),
     ):
         values = [getattr(r, attr) for r in rows]
         ax.barh([y + off for y in ys], values, height=h, color=color, label=text.country_name(code, lang))
