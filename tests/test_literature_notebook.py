@@ -46,7 +46,7 @@ def test_notebook_offline_mirror(iso_env):
         assert (
             "exo-industry fetch openalex" in text and "exo-industry fetch pubmed" in text
         )  # the live commands
-        assert "10.18632/oncotarget.17223" in text and "PMC9268551" in text  # the cited figures
+        assert "10.18632/oncotarget.17223" in text and "https://doi.org/10.3389/fbioe.2022.910812" in text
         figs = Path(os.environ["EXO_FIGURES"])
         assert (figs / f"literature_pubmed_context.{lang}.png").stat().st_size > 1000
         assert (figs / f"literature_records_topics.{lang}.svg").exists()

@@ -284,7 +284,7 @@ def published_view(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The cited figures for display in ``lang``: what each figure is and its unit in the
     reader's language, values printed as published (1852, 38.8), headers from the labels."""
     lab = labels(lang)
-    cols = ["what", "value", "unit", "period", "database", "url"]
+    cols = ["what", "value", "unit", "period", "database"]  # the DOIs are links in the sources list below
     out = pub[["key"] + cols].copy()
     out["what"] = [
         i18n.texts(NAME, lang).get(f"published.what.{k}", w)
