@@ -45,7 +45,6 @@ from .tables import (
     mirror_topics_view,
     notebook_view,
     process,
-    published_shares,
     published_table,
     topic_view,
 )
@@ -82,7 +81,6 @@ __all__ = [
     "mirror_topics_view",
     "notebook_view",
     "process",
-    "published_shares",
     "published_table",
     "rank_by_year",
     "stays_ahead_since",

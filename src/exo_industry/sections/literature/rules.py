@@ -70,7 +70,6 @@ SOURCE_CHOICES = (
 )
 IMPORTED = ("wos", "scopus", "pubmed_medline")
 MIRROR_CNS_DATASET = "pubmed_exosome_cns_records_NeuroCell"
-PUBLISHED_SHARES = ("wang2017_us_share", "zhang2022_china_share")
 # the mirror's PubMed EV context counts: the years quoted in the offline lit.topics note
 CONTEXT_YEARS = (2015, 2025)
 CONTEXT_LAST_FULL_YEAR = 2025  # the mirror's 2026 counts are partial

@@ -229,13 +229,6 @@ def published_table() -> pd.DataFrame:
     )
 
 
-def published_shares() -> pd.DataFrame:
-    """The two published country shares drawn in the notebook (key, value)."""
-    refs = {r.key: r for r, *_ in PUBLISHED}
-    keys = rules.PUBLISHED_SHARES
-    return pd.DataFrame({"key": list(keys), "value": [refs[k].value for k in keys]})
-
-
 def _context(store: RawStore, inputs: list, notes: list) -> pd.DataFrame:
     try:
         context, ctx_used = pubmed.load_context_counts(store)
