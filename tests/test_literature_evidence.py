@@ -294,7 +294,13 @@ def test_offline_claims_render_the_published_figures():
     claims = L.build_claims(countries({}), world({}), {}, None)
     assert [c.verdict for c in claims] == ["not checkable offline"] * 2
     c1, c2 = claims
-    assert "38.8%" in c1.reproduced_value and "56.36%" in c1.reproduced_value_zh
+    assert "38.8%" in c1.reproduced_value and "38.8%" in c1.reproduced_value_zh
+    # like with like: the US share of all exosome papers is never set beside China's MSC-EV share
+    assert "56.36" not in c1.reproduced_value and "56.36" not in c1.reproduced_value_zh
+    assert "473" in c1.reproduced_value and "234" in c1.reproduced_value_zh
+    # the MSC-EV share, where the note gives it, says next to it that the fields differ
+    assert "not comparable" in c1.note and "不能相互比较" in c1.note_zh
+    assert "exo-industry fetch openalex" in c1.note and "exo-industry fetch openalex" in c1.note_zh
     assert "not tested since 2020" in c1.reason and HAN.search(c1.note_zh)
     assert "8,208" in c2.note and "1,045" in c2.note_zh and "555" in c2.reproduced_value
     assert "disease contexts" not in c2.note  # no context counts given

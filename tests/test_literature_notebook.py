@@ -15,7 +15,7 @@ from conftest import outputs_text as shown_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import run_notebook
-from exo_industry.sources import bibexport, pubmed
+from exo_industry.sources import bibexport, ev_atlas, pubmed
 from exo_industry.store import RawStore
 
 DATA = Path(__file__).parent / "data" / "literature"
@@ -35,6 +35,7 @@ def test_notebook_offline_mirror(iso_env):
     shared = need_shared("literature", "pubmed_ev_context_year_counts_MichaLie").parents[1]
     store = RawStore()
     pubmed.import_files(store, pubmed.mirror_files(shared))
+    ev_atlas.import_files(store, ev_atlas.mirror_files(shared))
     [outcome] = pipeline.process(["literature"], store)
     assert outcome.status == "processed"
     for lang, verdict_word in (("en", "not checkable offline"), ("zh", "离线无法核验")):
@@ -45,11 +46,16 @@ def test_notebook_offline_mirror(iso_env):
         assert (
             "exo-industry fetch openalex" in text and "exo-industry fetch pubmed" in text
         )  # the live commands
-        assert "10.18632/oncotarget.17223" in text and "PMC9268551" in text  # the cited figures
+        assert "10.18632/oncotarget.17223" in text and "https://doi.org/10.3389/fbioe.2022.910812" in text
         figs = Path(os.environ["EXO_FIGURES"])
         assert (figs / f"literature_pubmed_context.{lang}.png").stat().st_size > 1000
         assert (figs / f"literature_records_topics.{lang}.svg").exists()
         assert not (figs / f"literature_china_us.{lang}.png").exists()  # no country series offline
+        for stem in ("atlas_years", "atlas_focus", "subfields"):  # lit.topics decided; like-for-like chart
+            assert (figs / f"literature_{stem}.{lang}.png").stat().st_size > 1000, stem
+        assert not (figs / f"literature_published.{lang}.png").exists()  # the unlike-shares chart is gone
+        assert "https://doi.org/10.1097/MD.0000000000039498" in text  # sub-field studies, DOIs as links
+        assert "`" not in text  # no raw Markdown backticks in what the reader sees
 
 
 @pytest.mark.notebook

@@ -89,11 +89,12 @@ def test_topics_figure(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_pubmed_context_figure(lang):
+def test_pubmed_context_figure_leaves_the_partial_year_out(lang):
     lab = text.labels(lang)
+    last = L.rules.CONTEXT_LAST_FULL_YEAR
     ctx = pd.DataFrame(
         {
-            "year": [2024, 2025, 2026] * 2,
+            "year": [last - 1, last, last + 1] * 2,
             "context": ["cardiac_repair"] * 3 + ["neurodegeneration"] * 3,
             "papers": [10, 12, 3, 20, 25, 4],
             "query": "",
@@ -102,11 +103,18 @@ def test_pubmed_context_figure(lang):
     fig = plots.pubmed_context(ctx, lang)
     (ax,) = fig.axes
     assert (ax.get_title(), ax.get_ylabel()) == (lab["title_context"], lab["papers"])
-    assert len(ax.lines) == 4  # complete years and the partial last year, per context
-    assert list(ax.lines[0].get_xdata()) == [2024, 2025] and list(ax.lines[1].get_xdata()) == [2025, 2026]
-    assert texts_of(fig) == [text.context_caption(lang)] and lab["partial"] in texts_of(fig)[0]
+    assert len(ax.lines) == 2  # one line per context, complete years only: no drop into the partial year
+    for line in ax.lines:
+        assert list(line.get_xdata()) == [last - 1, last] and line.get_linestyle() == "-"
+    (caption,) = texts_of(fig)
+    assert caption == text.context_caption(lang, [last + 1]) and str(last + 1) in caption
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [text.context_label(c, lang) for c in ("cardiac_repair", "neurodegeneration")]
+
+
+def test_context_caption_names_no_year_when_none_is_partial():
+    left_out = text.labels("en")["partial"].format(years=2031)
+    assert left_out not in text.context_caption("en", []) and left_out in text.context_caption("en", [2031])
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -133,16 +141,71 @@ def test_records_topics_figure(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_published_figure(lang):
+def test_subfields_figure_compares_like_with_like(lang):
+    """Only studies that count both China and the US are drawn, as paper counts from one study."""
     lab = text.labels(lang)
-    fig = plots.published(L.published_shares(), lang)
+    fig = plots.subfields(lang)
     (ax,) = fig.axes
-    assert (ax.get_title(), ax.get_xlabel(), ax.get_xlim()) == (
-        lab["title_published"],
-        lab["share_papers"],
-        (0, 100),
+    drawn = [s for s in L.published.subfields() if s.cn is not None and s.us is not None]
+    assert drawn and len(drawn) < len(L.published.subfields())  # rank-only studies are left out
+    assert (ax.get_title(), ax.get_xlabel()) == (lab["title_subfields"], lab["papers"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == [text.subfield_label(s, lang) for s in drawn]
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == [s.cn for s in drawn] + [s.us for s in drawn]  # China's bars, then the US's
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [text.country_name("CN", lang), text.country_name("US", lang)]
+    assert "%" not in ax.get_xlabel()  # counts, not shares of different fields
+    assert bool(HAN.search(ax.get_title())) == (lang == "zh")
+
+
+def atlas_frames():
+    by_year = pd.DataFrame(
+        [
+            (y, c, n * (y - 2010))
+            for y in range(2012, 2016)
+            for c, n in zip(L.rules.ATLAS_CATEGORIES, (3, 5, 2, 1), strict=True)
+        ],
+        columns=["year", "category", "articles"],
     )
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert ticks == [lab["zhang2022_china_share"], lab["wang2017_us_share"]]
-    assert [t.get_text() for t in ax.texts] == ["56.36%", "38.8%"]
-    assert texts_of(fig) == [lab["pub_source"]]
+    cells = pd.DataFrame(
+        {
+            "cell_source": ["Stem Cell", "Cancer Cell", "Plant Cells"],
+            "total": [9, 8, 2],
+            "therapeutic": [6, 3, 1],
+        }
+    )
+    loading = pd.DataFrame(
+        {"method": ["Sonication", "Passive Diffusion", "Incubation"], "studies": [5, 7, 1]}
+    )
+    return by_year, cells, loading
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_atlas_years_figure(lang):
+    lab = text.labels(lang)
+    by_year, _, _ = atlas_frames()
+    fig = plots.atlas_years(by_year, lang)
+    (ax,) = fig.axes
+    assert (ax.get_title(), ax.get_ylabel()) == (lab["title_atlas_years"], lab["articles"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [text.atlas_label("category", c, lang) for c in L.rules.ATLAS_CATEGORIES]
+    ther = L.rules.ATLAS_CATEGORIES.index(L.rules.ATLAS_GROWTH_SERIES)
+    assert list(ax.lines[ther].get_ydata()) == [10, 15, 20, 25]
+    assert ax.lines[ther].get_linewidth() > ax.lines[0].get_linewidth()  # the judged series stands out
+    assert texts_of(fig) == [lab["atlas_caption"]]
+    assert bool(HAN.search(legend[0])) == (lang == "zh")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_atlas_focus_figure(lang):
+    lab = text.labels(lang)
+    _, cells, loading = atlas_frames()
+    fig = plots.atlas_focus(cells, loading, lang, top=2)
+    left, right = fig.axes
+    assert [t.get_text() for t in left.get_yticklabels()] == [
+        text.atlas_label("cell_source", n, lang) for n in ("Cancer Cell", "Stem Cell")
+    ]  # the two largest, largest at the top
+    assert [p.get_width() for p in left.patches] == [3, 6]
+    assert left.patches[1].get_facecolor() != left.patches[0].get_facecolor()  # stem cells marked
+    assert [p.get_width() for p in right.patches] == [5, 7]
+    assert (left.get_title(), right.get_title()) == (lab["title_atlas_cells"], lab["title_atlas_loading"])

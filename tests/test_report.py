@@ -10,16 +10,14 @@ from exo_industry import report
 from exo_industry.execute import notebook_stems, run_notebook
 
 pytestmark = pytest.mark.notebook
-# what makes the browser fetch from another host: src= of any element, href= of <link> (a
-# stylesheet or icon); a reader's link (<a href>, e.g. a DOI) fetches nothing until followed
-EXTERNAL = re.compile(
-    r"""(?:\bsrc\s*=\s*["']?(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//)""", re.I
-)
+# a request to another host: an embedded resource (src=, <link href=, CSS url()); plain <a href> links
+# (DOIs, registry records) load nothing until the reader follows them
+EXTERNAL = re.compile(r"""(?:\bsrc\s*=|<link\b[^>]*\bhref\s*=|url\()\s*["']?(?:https?:)?//""", re.I)
 
 
 def test_file_names_carry_notebook_and_language(built):
     names = {p.name for p in built["html"]}
-    expected = {f"{s}.{l}.html" for s in notebook_stems() for l in ("zh", "en")} | {
+    expected = {f"{s}.{lg}.html" for s in notebook_stems() for lg in ("zh", "en")} | {
         "00_overview.zh.html",
         "00_overview.en.html",
     }
@@ -96,7 +94,8 @@ def test_hostile_text_is_escaped(iso_env, monkeypatch):
         "97_hostile",
         (
             "import pandas as pd\nfrom exo_industry import nbtools\n"
-            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], 'sponsor': ['<img src=x onerror=alert(2)>']})\n"
+            "df = pd.DataFrame({'title': ['<script>alert(1)</script>'], "
+            "'sponsor': ['<img src=x onerror=alert(2)>']})\n"
             "nbtools.show_table(df, caption='<b>trials</b>')\nnbtools.notice(df.title[0])\ndisplay(df)"
         ),
     )
@@ -115,7 +114,8 @@ def test_values_from_sources_are_escaped_in_narrative(iso_env, monkeypatch):
         "93_narrative",
         (
             "from exo_industry import nbtools\n"
-            "nbtools.markdown('Deaths in **{place}**: {n:.1f} million', place='<img src=x onerror=alert(3)> [x](javascript:alert(4))', n=41.04)"
+            "nbtools.markdown('Deaths in **{place}**: {n:.1f} million', "
+            "place='<img src=x onerror=alert(3)> [x](javascript:alert(4))', n=41.04)"
         ),
     )
     monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))

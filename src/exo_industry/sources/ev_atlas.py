@@ -113,8 +113,9 @@ def parse(kind: str, text: str, name: str) -> pd.DataFrame:
     if kind == "articles_by_year":
         df["Year"] = df["Year"].astype(int)
         if df["Year"].duplicated().any():
-            year = int(df.loc[df["Year"].duplicated(), "Year"].iloc[0])
-            raise MalformedFile(f"{name}: year {year} repeats")
+            raise MalformedFile(
+                f"{name}: year {int(df.loc[df['Year'].duplicated(), 'Year'].iloc[0])} repeats"
+            )
         df = df.sort_values("Year").reset_index(drop=True)
     return df
 

@@ -45,7 +45,6 @@ from .tables import (
     mirror_topics_view,
     notebook_view,
     process,
-    published_shares,
     published_table,
     topic_view,
 )
@@ -53,7 +52,7 @@ from .text import NAME, NOTEBOOK
 
 TITLE = {lang: i18n.text(NAME, lang, "title") for lang in i18n.LANGS}
 DATA_NOTE = {lang: i18n.text(NAME, lang, "data_note") for lang in i18n.LANGS}
-SOURCES = ("openalex", "pubmed", "bibexport")
+SOURCES = ("openalex", "pubmed", "bibexport", "ev_atlas")
 CLAIM_PREFIX = "lit"
 CLAIM_IDS = ("lit.china_vs_us", "lit.topics")
 KEY_FIGURE = "literature_china_us"
@@ -82,7 +81,6 @@ __all__ = [
     "mirror_topics_view",
     "notebook_view",
     "process",
-    "published_shares",
     "published_table",
     "rank_by_year",
     "stays_ahead_since",

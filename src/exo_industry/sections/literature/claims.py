@@ -20,7 +20,15 @@ lit.topics, on world topic series (live, or records with titles and abstracts):
   papers in the last complete year;
 - ``contradicted`` when the stem-cell series shrinks, otherwise ``reproduced with caveat``
   (topic queries are keyword proxies, not the paper's unstated method), naming what fails;
-- ``not checkable offline`` when no topic series of ``rules.MIN_TOPIC_YEARS`` complete years exists.
+- offline, without topic series, on the EV atlas (:func:`decide_topics_atlas`): growth is the
+  same test on its Therapeutic article series; stem-cell focus is stem cells ranking within
+  ``rules.STEM_RANK_MAX`` cell sources by therapeutic papers with at least ``rules.STEM_MIN_SHARE`` %
+  of them; therapeutic (drug-carrier) focus is the Therapeutic category ranking within
+  ``rules.THERAPEUTIC_RANK_MAX`` with at least ``rules.THERAPEUTIC_MIN_SHARE`` % of the last year's
+  articles. All three -> ``reproduced with caveat`` (database and query not stated; drug-loading
+  and engineered-EV counts are curated selections); any failing -> ``contradicted``;
+- ``not checkable offline`` when neither topic series of ``rules.MIN_TOPIC_YEARS`` complete years
+  nor the EV atlas tables exist.
 
 A year counts as complete when it is before the year of the newest input's retrieval.
 """
@@ -131,9 +139,75 @@ def decide_topics(topics: pd.DataFrame, retrieved: dict, context: pd.DataFrame |
     return Evidence("lit.topics", "not checkable offline", _context_values(context), TOPIC_THRESHOLDS)
 
 
-def build_claims(series, topics, retrieved: dict, context: pd.DataFrame | None = None) -> list[Claim]:
-    """Both claims of the section: decided here, worded by :mod:`.text`."""
-    return [
-        text.claim(decide_china_vs_us(series, retrieved)),
-        text.claim(decide_topics(topics, retrieved, context)),
-    ]
+ATLAS_THRESHOLDS = {
+    "growth_years": rules.GROWTH_YEARS,
+    "growth_min": rules.GROWTH_MIN,
+    "near_max": rules.NEAR_MAX,
+    "stem_rank_max": rules.STEM_RANK_MAX,
+    "stem_min_share": rules.STEM_MIN_SHARE,
+    "therapeutic_rank_max": rules.THERAPEUTIC_RANK_MAX,
+    "therapeutic_min_share": rules.THERAPEUTIC_MIN_SHARE,
+    "min_curated_studies": rules.MIN_CURATED_STUDIES,
+}
+
+
+def _atlas_growth(by_year: pd.DataFrame) -> dict:
+    """The growth test on the atlas's Therapeutic series (``year, category, articles``)."""
+    w = by_year.pivot_table(index="year", columns="category", values="articles", aggfunc="sum").sort_index()
+    ther = w[rules.ATLAS_GROWTH_SERIES]
+    recent = ther.tail(rules.GROWTH_YEARS + 1)
+    growth = float(rules.cagr(recent))
+    near_max = bool(ther.iloc[-1] >= rules.NEAR_MAX * ther.max())
+    last = int(w.index[-1])
+    total = float(w.loc[last].sum())
+    return {
+        "growth": growth,
+        "growth_from": int(recent.index[0]),
+        "first_year": int(w.index[0]),
+        "last_year": last,
+        "ther_first": int(ther.iloc[0]),
+        "ther_last": int(ther.iloc[-1]),
+        "near_max": near_max,
+        "growing": bool(growth > rules.GROWTH_MIN and near_max),
+        "ther_share": 100 * float(w.loc[last, rules.ATLAS_GROWTH_SERIES]) / total if total else 0.0,
+        "ther_rank": rules.rank_of(w.loc[last], rules.ATLAS_GROWTH_SERIES),
+    }
+
+
+def decide_topics_atlas(atlas: dict[str, pd.DataFrame]) -> Evidence:
+    """lit.topics on the EV atlas tables (``tables.atlas_tables``): ``by_year`` (year, category,
+    articles), ``cell_source`` (cell_source, total, therapeutic), ``loading`` (method, studies),
+    ``engineered`` (group, category, rows, dois)."""
+    v = _atlas_growth(atlas["by_year"])
+    cells = atlas["cell_source"].set_index("cell_source")
+    ther = cells["therapeutic"]
+    stem = rules.ATLAS_STEM_SOURCE
+    v["stem_rank"] = rules.rank_of(ther, stem)
+    v["stem_ther"] = int(ther[stem])
+    v["stem_share"] = 100 * float(ther[stem]) / float(ther.sum())
+    v["stem_total_rank"] = rules.rank_of(cells["total"], stem)
+    v["stem_focus"] = v["stem_rank"] <= rules.STEM_RANK_MAX and v["stem_share"] >= rules.STEM_MIN_SHARE
+    v["ther_focus"] = (
+        v["ther_rank"] <= rules.THERAPEUTIC_RANK_MAX and v["ther_share"] >= rules.THERAPEUTIC_MIN_SHARE
+    )
+    loading = atlas["loading"]
+    eng = atlas["engineered"].groupby("group")["rows"].sum()
+    v["loading_studies"] = int(loading["studies"].sum())
+    v["loading_methods"] = int((loading["studies"] > 0).sum())
+    v["engineered_rows"] = int(eng.get("engineered", 0))
+    v["native_rows"] = int(eng.get("native", 0))
+    v["curated_present"] = v["loading_studies"] >= rules.MIN_CURATED_STUDIES and v["engineered_rows"] > 0
+    v["source"] = "ev_atlas"
+    verdict = rules.atlas_topics_verdict(v["growing"], v["stem_focus"], v["ther_focus"])
+    return Evidence("lit.topics", verdict, v, ATLAS_THRESHOLDS)
+
+
+def build_claims(
+    series, topics, retrieved: dict, context: pd.DataFrame | None = None, atlas: dict | None = None
+) -> list[Claim]:
+    """Both claims of the section: decided here, worded by :mod:`.text`. Live topic series
+    decide lit.topics first; without them, the EV atlas tables do."""
+    ev = decide_topics(topics, retrieved, context)
+    if ev.verdict == "not checkable offline" and atlas:
+        ev = decide_topics_atlas(atlas)
+    return [text.claim(decide_china_vs_us(series, retrieved)), text.claim(ev)]

@@ -7,6 +7,8 @@ field. The ``what`` texts are the cited figures' descriptions as written to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ...references import Reference
 
 WANG_2017 = (
@@ -29,6 +31,10 @@ ZHAO_2024 = (
     "extracellular vesicles for drug delivery: a bibliometric and visualization analysis from 2013 "
     "to 2023. Front Cell Dev Biol 2024;12:1412363. doi:10.3389/fcell.2024.1412363"
 )
+WANG_DOI = "10.18632/oncotarget.17223"
+ZHANG_DOI = "10.3389/fbioe.2022.910812"
+LIN_DOI = "10.3389/fbioe.2022.956058"
+ZHAO_DOI = "10.3389/fcell.2024.1412363"
 WANG_URL = "https://doi.org/10.18632/oncotarget.17223"
 ZHANG_URL = "https://pmc.ncbi.nlm.nih.gov/articles/PMC9268551/"
 LIN_URL = "https://doi.org/10.3389/fbioe.2022.956058"
@@ -141,3 +147,63 @@ PUBLISHED: list[tuple[Reference, str, str, str]] = [
 
 def by_key() -> dict[str, Reference]:
     return {r.key: r for r, *_ in PUBLISHED}
+
+
+# --------------------------------------------------------------------------- sub-field counts
+# Published China/US counts in exosome sub-fields (each figure checked against its source's
+# abstract). They point the same way as "China at the front" without giving yearly ranks for
+# all exosome papers since 2020; the CNS study is the counter-example, with the US first.
+@dataclass(frozen=True)
+class Subfield:
+    key: str
+    period: str
+    papers: int | None  # the study's total
+    cn: int | None  # China's papers (None: the study gives a rank, not a count)
+    us: int | None
+    cn_share: float | None  # % of the study's papers
+    us_share: float | None
+    leader: str  # "CN" or "US": the most productive country in the study
+    citation: str
+    url: str
+
+
+XIE_2025 = (
+    "Xie Y, Mi X, Xing Y, Dai Z, et al. Past, present, and future of exosomes research in cancer: "
+    "a bibliometric and visualization analysis. Hum Vaccin Immunother 2025. "
+    "doi:10.1080/21645515.2025.2488551"
+)
+SONG_2024 = (
+    "Song J, Zhan K, Li J, Cheng S, Li X, Yu L. Bibliometric and visual analyses of research on the "
+    "links between stroke and exosomes from 2008 to 2023. Medicine (Baltimore) 2024;103(36):e39498. "
+    "doi:10.1097/MD.0000000000039498"
+)
+TANG_2024 = (
+    "Tang S, Cai P, He H, Tian Y, Hao R, Liu X, Jing T, Xu Y, Li X. Global trends in the clinical "
+    "utilization of exosomes in dermatology: a bibliometric analysis. Front Med 2024;11:1462085. "
+    "doi:10.3389/fmed.2024.1462085"
+)
+NEUROSPINE_2023 = (
+    "Global research trends of exosomes in the central nervous system: a bibliometric and visualized "
+    "analysis. Neurospine 2023;20(2):507–524. doi:10.14245/ns.2244988.494"
+)
+
+ATLAS_2026 = (
+    "Chaudhari et al. The status of extracellular vesicles as drug carriers and therapeutics. "
+    "Nature Reviews Bioengineering 2026; source data: github.com/Ameya4229C/extracellular-vesicles-atlas "
+    "(MIT). doi:10.1038/s44222-026-00405-x"
+)
+
+SUBFIELDS: list[Subfield] = [
+    Subfield("cancer", "–2024", 8001, None, None, None, None, "CN", XIE_2025,
+             "https://doi.org/10.1080/21645515.2025.2488551"),
+    Subfield("stroke", "2008–2023", 943, 473, 234, None, None, "CN", SONG_2024,
+             "https://doi.org/10.1097/MD.0000000000039498"),
+    Subfield("dermatology", "2014–2023", 545, 276, 84, 45.0, 14.0, "CN", TANG_2024,
+             "https://doi.org/10.3389/fmed.2024.1462085"),
+    Subfield("cns", "2001–2021", 2629, None, None, None, None, "US", NEUROSPINE_2023,
+             "https://doi.org/10.14245/ns.2244988.494"),
+]  # fmt: skip
+
+
+def subfields() -> list[Subfield]:
+    return list(SUBFIELDS)

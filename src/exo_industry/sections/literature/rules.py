@@ -37,6 +37,24 @@ TOPIC_MIN_SHARE = 5.0  # % of all exosome papers in the last complete year
 MIN_TOPIC_YEARS = 3  # complete years a topic series needs to be judged at all
 FOCUS_TOPICS = ("stem_cell", "engineered", "drug_delivery")
 
+# lit.topics offline, on the EV atlas (Chaudhari et al. 2026; its database and query are not stated).
+# "keeps growing": the Therapeutic article series (Fig 1a; the stem-cell source is its largest
+# part) passes the same GROWTH_YEARS / GROWTH_MIN / NEAR_MAX test as a live topic series.
+ATLAS_GROWTH_SERIES = "Therapeutic"
+ATLAS_CATEGORIES = ("Diagnostic", "Therapeutic", "Mechanistic", "Method_Development")
+# "focused on stem-cell exosomes": stem cells rank at most STEM_RANK_MAX among cell sources by
+# therapeutic papers (Fig 1b), and hold at least STEM_MIN_SHARE % of the therapeutic papers
+ATLAS_STEM_SOURCE = "Stem Cell"
+STEM_RANK_MAX = 1
+STEM_MIN_SHARE = 20.0
+# "focused on ... drug carriers" (therapeutic use): Therapeutic is the largest category of EV
+# articles in the last year (rank <= THERAPEUTIC_RANK_MAX) with at least THERAPEUTIC_MIN_SHARE %
+THERAPEUTIC_RANK_MAX = 1
+THERAPEUTIC_MIN_SHARE = 33.0
+# drug-loading (Fig 3a) and engineered-EV (Fig 5d) rows are the review's curated study
+# selections: they show that the work exists (at least MIN_CURATED_STUDIES studies), never a share
+MIN_CURATED_STUDIES = 10
+
 # --------------------------------------------------------------------------- series and sources
 SERIES_COLUMNS = ["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"]
 SOURCE_PREFERENCE = ("wos", "scopus", "openalex", "pubmed", "pubmed_medline", "openalex_records")
@@ -52,7 +70,6 @@ SOURCE_CHOICES = (
 )
 IMPORTED = ("wos", "scopus", "pubmed_medline")
 MIRROR_CNS_DATASET = "pubmed_exosome_cns_records_NeuroCell"
-PUBLISHED_SHARES = ("wang2017_us_share", "zhang2022_china_share")
 # the mirror's PubMed EV context counts: the years quoted in the offline lit.topics note
 CONTEXT_YEARS = (2015, 2025)
 CONTEXT_LAST_FULL_YEAR = 2025  # the mirror's 2026 counts are partial
@@ -180,3 +197,17 @@ def topics_verdict(growth: float) -> str:
     """lit.topics: keyword topic series are proxies, so at best 'reproduced with caveat';
     a stem-cell series that shrinks contradicts the claim."""
     return "contradicted" if growth < GROWTH_MIN else "reproduced with caveat"
+
+
+def atlas_topics_verdict(growing: bool, stem_focus: bool, therapeutic_focus: bool) -> str:
+    """lit.topics on the EV atlas: growth and both focus tests hold -> 'reproduced with caveat'
+    (the review's database and query are not stated; drug-carrier and engineered-EV counts
+    are curated selections, not shares); any of them failing -> 'contradicted'."""
+    return "reproduced with caveat" if growing and stem_focus and therapeutic_focus else "contradicted"
+
+
+def rank_of(values: pd.Series, key) -> int:
+    """Rank of ``key`` in ``values`` (1 = largest; ties share the best rank)."""
+    if key not in values.index:
+        raise BadParameter(f"{key!r} is not among {', '.join(map(str, values.index))}")
+    return int(values.rank(method="min", ascending=False)[key])

@@ -20,7 +20,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import bibliometrics as bib
-from ...sources import bibexport, openalex, pubmed
+from ...errors import MissingData
+from ...sources import bibexport, ev_atlas, openalex, pubmed
 from ...store import RawStore
 from .. import Result, Table
 from . import rules
@@ -35,6 +36,10 @@ TABLE_COLUMNS = {
     "literature_rank": ["source", "counting", "china_scope", "country", "year", "papers", "rank"],
     "literature_pubmed_context": ["year", "context", "papers", "query"],
     "literature_mirror_topics": ["dataset", "topic", "records", "of_records", "share"],
+    "literature_atlas_by_year": ["year", "category", "articles"],
+    "literature_atlas_cell_source": ["cell_source", "total", "therapeutic", "therapeutic_share"],
+    "literature_atlas_loading": ["method", "studies"],
+    "literature_atlas_engineered": ["group", "category", "rows", "dois"],
     "literature_published": [
         "n",
         "key",
@@ -48,7 +53,16 @@ TABLE_COLUMNS = {
         "url",
     ],
 }
-PROCESS_COMMAND = "exo-industry import pubmed --mirror && exo-industry process --section literature"
+PROCESS_COMMAND = (
+    "exo-industry import pubmed --mirror && exo-industry import ev_atlas --mirror && "
+    "exo-industry process --section literature"
+)
+ATLAS_KINDS = {
+    "by_year": "articles_by_year",
+    "cell_source": "cell_source",
+    "loading": "drug_loading",
+    "engineered": "engineered_native",
+}
 
 
 # --------------------------------------------------------------------------- series from records
@@ -215,13 +229,6 @@ def published_table() -> pd.DataFrame:
     )
 
 
-def published_shares() -> pd.DataFrame:
-    """The two published country shares drawn in the notebook (key, value)."""
-    refs = {r.key: r for r, *_ in PUBLISHED}
-    keys = rules.PUBLISHED_SHARES
-    return pd.DataFrame({"key": list(keys), "value": [refs[k].value for k in keys]})
-
-
 def _context(store: RawStore, inputs: list, notes: list) -> pd.DataFrame:
     try:
         context, ctx_used = pubmed.load_context_counts(store)
@@ -233,6 +240,54 @@ def _context(store: RawStore, inputs: list, notes: list) -> pd.DataFrame:
         context = pd.DataFrame(columns=["year", "context", "papers", "query"])
         notes.append(f"PubMed EV context counts not available: {exc}")
     return context
+
+
+# --------------------------------------------------------------------------- EV atlas
+def atlas_frames(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The EV atlas's parsed tables (``ev_atlas.parse``) -> the tidy frames the claim reads."""
+    by_year = (
+        raw["by_year"]
+        .melt(
+            id_vars="Year",
+            value_vars=list(rules.ATLAS_CATEGORIES),
+            var_name="category",
+            value_name="articles",
+        )
+        .rename(columns={"Year": "year"})
+    )
+    cells = raw["cell_source"].rename(
+        columns={"Cell_Source": "cell_source", "Total_Papers": "total", "Therapeutic_Papers": "therapeutic"}
+    )[["cell_source", "total", "therapeutic"]]
+    cells["therapeutic_share"] = (100 * cells["therapeutic"] / cells["therapeutic"].sum()).round(1)
+    loading = raw["loading"].rename(columns={"Loading_Method": "method", "Number_of_Studies": "studies"})
+    e = raw["engineered"].copy()
+    e["group"] = ["native" if c == ev_atlas.NATIVE else "engineered" for c in e["category"]]
+    e["has_doi"] = e["doi"].str.strip() != ""
+    eng = e.groupby(["group", "category"], as_index=False).agg(
+        rows=("value", "size"), dois=("has_doi", "sum")
+    )
+    ints = {"articles": by_year, "total": cells, "therapeutic": cells, "studies": loading}
+    for col, frame in ints.items():
+        frame[col] = frame[col].astype(int)
+    return {
+        "by_year": by_year.sort_values(["category", "year"]).reset_index(drop=True),
+        "cell_source": cells.sort_values("therapeutic", ascending=False).reset_index(drop=True),
+        "loading": loading[["method", "studies"]].sort_values(["studies", "method"], ascending=[False, True]),
+        "engineered": eng.astype({"rows": int, "dois": int}),
+    }
+
+
+def atlas_tables(store: RawStore, inputs: list, notes: list) -> dict[str, pd.DataFrame] | None:
+    """The EV atlas frames from the raw store (None, with a note, when a table is not imported)."""
+    raw = {}
+    try:
+        for key, kind in ATLAS_KINDS.items():
+            raw[key], used = ev_atlas.load(store, kind)
+            inputs += used
+    except MissingData as exc:
+        notes.append(f"EV atlas not available: {exc}")
+        return None
+    return atlas_frames(raw)
 
 
 # --------------------------------------------------------------------------- process
@@ -248,6 +303,7 @@ def process(store: RawStore) -> Result:
         if len(cns)
         else pd.DataFrame(columns=TABLE_COLUMNS["literature_mirror_topics"])
     )
+    atlas = atlas_tables(store, inputs, notes)
     if not len(series):
         notes.append("no yearly series of exosome papers by country: run the live route or import an export")
     tables = {
@@ -277,16 +333,35 @@ def process(store: RawStore) -> Result:
             mirror_topics, ["dataset", "topic"], 1, "topic matches in the mirror's PubMed records"
         ),
         "literature_published": Table(published_table(), ["n"], 2, "published bibliometric figures, cited"),
+        **_atlas_table_specs(atlas),
     }
-    claims = build_claims(series, topics, retrieved, context if len(context) else None)
+    claims = build_claims(series, topics, retrieved, context if len(context) else None, atlas)
     return Result(tables=tables, claims=claims, inputs=inputs, notes=notes)
+
+
+def _atlas_table_specs(atlas: dict | None) -> dict[str, Table]:
+    specs = {
+        "by_year": (["category", "year"], 0, "EV articles per year and category (EV atlas, Fig 1a)"),
+        "cell_source": (
+            ["cell_source"],
+            1,
+            "EV papers by cell source, total and therapeutic (EV atlas, Fig 1b)",
+        ),
+        "loading": (["method"], 0, "drug-loading studies per method (EV atlas, Fig 3a; curated)"),
+        "engineered": (["group", "category"], 0, "engineered vs native EV rows (EV atlas, Fig 5d; curated)"),
+    }
+    out = {}
+    for key, (sort_by, decimals, desc) in specs.items():
+        name = f"literature_atlas_{key}"
+        frame = atlas[key] if atlas else pd.DataFrame(columns=TABLE_COLUMNS[name])
+        out[name] = Table(frame[TABLE_COLUMNS[name]], sort_by, decimals, desc)
+    return out
 
 
 # --------------------------------------------------------------------------- notebook views
 def load_tables() -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The section's processed tables for the notebook, and the names of those not yet
     processed (given as empty tables; the cited figures come from this package)."""
-    from ...errors import MissingData
     from ...processed import read_table
 
     tables, missing = {}, []

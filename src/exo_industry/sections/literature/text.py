@@ -7,13 +7,14 @@ module chooses the template for each case and fills it in.
 from __future__ import annotations
 
 import gettext
+import re
 from typing import Any
 
 import pandas as pd
 
 from ... import i18n
 from ...claims import Claim, Evidence, make_claim
-from ...sources import openalex
+from ...sources import ev_atlas, openalex
 from . import published, rules
 
 NAME = "literature"
@@ -81,13 +82,28 @@ def _published_values() -> dict[str, Any]:
         "zhang_2021": int(pub["zhang2022_2021"].value),
         "lin_total": int(pub["lin2022_total"].value),
         "zhao_total": int(pub["zhao2024_total"].value),
+        "wang_doi": published.WANG_DOI,
+        "zhang_doi": published.ZHANG_DOI,
+        "lin_doi": published.LIN_DOI,
+        "zhao_doi": published.ZHAO_DOI,
         "wang_url": published.WANG_URL,
         "zhang_url": published.ZHANG_URL,
         "lin_url": published.LIN_URL,
         "zhao_url": published.ZHAO_URL,
         "command": COMMAND_LIVE,
         "since": rules.SINCE,
+        **_subfield_values(),
     }
+
+
+def _subfield_values() -> dict[str, Any]:
+    sf = {s.key: s for s in published.subfields()}
+    out: dict[str, Any] = {}
+    for key, s in sf.items():
+        out |= {f"{key}_cn": s.cn, f"{key}_us": s.us, f"{key}_total": s.papers, f"{key}_period": s.period}
+        out |= {f"{key}_doi": s.url.removeprefix("https://doi.org/"), f"{key}_cn_share": s.cn_share}
+        out[f"{key}_us_share"] = s.us_share
+    return out
 
 
 def _china_decided(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
@@ -185,6 +201,26 @@ def _topics_offline(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
     }
 
 
+def _topics_atlas(ev: Evidence, lang: str, pv: dict) -> dict[str, str]:
+    """lit.topics decided on the EV atlas (Chaudhari et al. 2026)."""
+    k = "claims.topics.atlas."
+    v = dict(ev.values)
+    checks = (("growing", "growth"), ("stem_focus", "stem"), ("ther_focus", "ther"))
+    fill = {
+        **v,
+        **{f"th_{n}": x for n, x in ev.thresholds.items()},
+        "doi": ev_atlas.DOI_URL.removeprefix("https://doi.org/"),
+    }
+    parts = [t(lang, k + name + ("_ok" if v[flag] else "_fail"), **fill) for flag, name in checks]
+    return {
+        "reproduced_value": t(lang, k + "reproduced_value", **fill),
+        "unit": t(lang, k + "unit"),
+        "reason": t(lang, k + "sep").join(parts),
+        "source": t("en", k + "source", **fill),
+        "note": t(lang, k + "note", **fill),
+    }
+
+
 RENDERERS = {
     ("lit.china_vs_us", True): _china_decided,
     ("lit.china_vs_us", False): _china_offline,
@@ -199,7 +235,10 @@ def claim_text(ev: Evidence, lang: str) -> dict[str, str]:
     name = ev.claim_id.split(".", 1)[1]
     pv = _published_values()
     pv["published"] = t(lang, "claims.published", **pv)
-    render = RENDERERS[(ev.claim_id, ev.verdict != "not checkable offline")]
+    if ev.values.get("source") == "ev_atlas":
+        render = _topics_atlas
+    else:
+        render = RENDERERS[(ev.claim_id, ev.verdict != "not checkable offline")]
     return {
         "statement": t(lang, f"claims.{name}.statement"),
         "paper_value": t(lang, f"claims.{name}.paper_value"),
@@ -245,7 +284,7 @@ def published_view(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The cited figures for display in ``lang``: what each figure is and its unit in the
     reader's language, values printed as published (1852, 38.8), headers from the labels."""
     lab = labels(lang)
-    cols = ["what", "value", "unit", "period", "database", "url"]
+    cols = ["what", "value", "unit", "period", "database"]  # the DOIs are links in the sources list below
     out = pub[["key"] + cols].copy()
     out["what"] = [
         i18n.texts(NAME, lang).get(f"published.what.{k}", w)
@@ -256,16 +295,65 @@ def published_view(pub: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out[cols].rename(columns={c: lab[c] for c in cols}).reset_index(drop=True)
 
 
+def _doi_link(url: str) -> str:
+    """A Markdown link showing the DOI (or the address) of ``url``."""
+    shown = "doi:" + url.removeprefix("https://doi.org/") if url.startswith("https://doi.org/") else url
+    return f"[{shown}]({url})"
+
+
 def sources_markdown(pub: pd.DataFrame, lang: str) -> str:
-    """The cited studies as a Markdown list (our own constants: nothing to escape)."""
-    cites = pub.drop_duplicates("citation")
-    items = "\n".join(f"- {c}, `{u}`" for c, u in zip(cites["citation"], cites["url"], strict=True))
+    """Every cited study once, as a Markdown list with its DOI as a link (our own constants:
+    nothing to escape): the studies of the published table, then the sub-field studies."""
+    cites = list(dict.fromkeys(zip(pub["citation"], pub["url"], strict=True)))
+    cites += [(s.citation, s.url) for s in published.subfields()]
+    cites.append((published.ATLAS_2026, ev_atlas.DOI_URL))
+    items = []
+    for c, u in dict.fromkeys(cites):
+        doi = re.search(r"doi:(\S+?)\.?(?:\s|$)", c)
+        link = _doi_link(f"https://doi.org/{doi.group(1)}") if doi else _doi_link(u)
+        items.append(f"- {c[: doi.start()].rstrip() if doi else c} {link}")
+    items = "\n".join(items)
     return labels(lang)["sources_heading"] + "\n\n" + items
 
 
-def context_caption(lang: str) -> str:
+def subfield_label(s: published.Subfield, lang: str) -> str:
+    return t(lang, f"subfields.{s.key}")
+
+
+def subfields_markdown(lang: str, command: str = COMMAND_LIVE) -> str:
+    """The published China/US sub-field figures as a Markdown table, DOIs as links."""
     lab = labels(lang)
-    return t(lang, "context_caption", source_note=lab["source_note"], partial=lab["partial"])
+    head = [lab[k] for k in ("sf_field", "period", "sf_total", "sf_cn", "sf_us", "sf_leader", "sf_source")]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+    def count(n, share):
+        if n is None:
+            return "—"
+        return f"{n} ({share:g}%)" if share is not None else f"{n}"
+
+    for s in published.subfields():
+        cells = [
+            subfield_label(s, lang),
+            s.period,
+            f"{s.papers}",
+            count(s.cn, s.cn_share),
+            count(s.us, s.us_share),
+            country_name(s.leader, lang),
+            _doi_link(s.url),
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n\n" + lab["subfields_note"].format(command=command)
+
+
+def atlas_label(group: str, key: str, lang: str) -> str:
+    """The reader's-language name of an EV atlas category, cell source or loading method."""
+    return lookup(lang, f"atlas.{group}", key)
+
+
+def context_caption(lang: str, partial: list[int] | None = None) -> str:
+    lab = labels(lang)
+    left_out = lab["partial"].format(years=", ".join(map(str, partial))) if partial else ""
+    return t(lang, "context_caption", source_note=lab["source_note"], partial=left_out)
 
 
 def context_label(context: str, lang: str) -> str:
