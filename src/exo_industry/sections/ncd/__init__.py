@@ -28,12 +28,14 @@ from .rules import (
     PAPER_YEAR,
     SRC_GBD17,
     SRC_GBD19,
+    SRC_GHE21,
     SRC_WHO,
     SRC_WHO_PUBLISHED,
     WORLD,
     grade_count,
-    grade_main4,
+    grade_main4_list,
     grade_share,
+    grade_share_year,
 )
 from .tables import (
     cause_view,
@@ -62,7 +64,7 @@ from .text import (
 
 TITLE = MappingProxyType({lang: title(lang) for lang in ("zh", "en")})
 DATA_NOTE = MappingProxyType({lang: data_note(lang) for lang in ("zh", "en")})
-SOURCES = ("worldbank", "owid")
+SOURCES = ("worldbank", "owid", "who_ghe")
 CLAIM_PREFIX = "ncd"
 CLAIM_IDS = ("ncd.share", "ncd.main4")
 KEY_FIGURE = "ncd_share_WLD-CHN_2019_main4"  # the share figure for the notebook's default parameters
@@ -83,6 +85,7 @@ __all__ = [
     "SOURCES",
     "SRC_GBD17",
     "SRC_GBD19",
+    "SRC_GHE21",
     "SRC_WHO",
     "SRC_WHO_PUBLISHED",
     "TITLE",
@@ -98,8 +101,9 @@ __all__ = [
     "evidence",
     "figure_tag",
     "grade_count",
-    "grade_main4",
+    "grade_main4_list",
     "grade_share",
+    "grade_share_year",
     "labels",
     "level2_groups",
     "live_note",
