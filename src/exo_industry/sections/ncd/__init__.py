@@ -8,6 +8,7 @@ Modules, as in every section: ``rules`` (the paper's values, WHO's cited figures
 cause hierarchy, thresholds, verdict rules), ``tables`` (raw store -> tidy tables, and the
 notebook's views), ``claims`` (decide), ``text`` (render, from ``text/<lang>.yaml``),
 ``plots`` (figures) and ``params`` (the notebook's parameters).
+``ghe`` turns WHO's Global Health Estimates 2021 into rows of the section's tables.
 Claims: ``ncd.share`` and ``ncd.main4``.
 """
 
@@ -53,12 +54,15 @@ from .tables import (
 from .text import (
     cause_label,
     causes_sentences,
+    count,
     data_note,
+    diabetes_note,
     display_name,
     labels,
     live_note,
     main4_display,
     no_share,
+    pandemic_values,
     title,
 )
 
@@ -96,7 +100,9 @@ __all__ = [
     "causes_sentences",
     "check_claims",
     "classify_causes",
+    "count",
     "data_note",
+    "diabetes_note",
     "display_name",
     "evidence",
     "figure_tag",
@@ -114,6 +120,7 @@ __all__ = [
     "main4_table",
     "missing_shares",
     "no_share",
+    "pandemic_values",
     "plots",
     "process",
     "resolve_locations",

@@ -174,7 +174,7 @@ def _ranking_values(deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFr
 def main4_evidence(deaths: pd.DataFrame, causes: pd.DataFrame, main4: pd.DataFrame) -> Evidence:
     """ncd.main4: the paper's list against WHO's, the four's share of NCD deaths, the ranking as a note."""
     src, shares, rows = _main4_shares(main4)
-    last = max(shares)
+    last = rules.PAPER_YEAR if rules.PAPER_YEAR in shares else max(shares)  # the paper's year if judged
     r = rows.loc[last]
     values = {k: float(r[k]) for k in (*rules.MAIN4_ORDER, "main4_sum", "ncd_total")}
     dk = r.get("diabetic_kidney", float("nan"))

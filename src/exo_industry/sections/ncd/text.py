@@ -64,8 +64,10 @@ def count(million: float, lang: str) -> str:
         if million >= 100:
             return f"{million / 100:.2f}".rstrip("0").rstrip(".") + "亿"
         return f"{round(million, 1 if million >= 10 else 2) * 100:.0f}万"
-    digits = 1 if million >= 10 else 2
-    return f"{million:.{digits}f}".rstrip("0").rstrip(".") + " million"
+    if million >= 10:
+        return f"{million:.1f} million"
+    two = f"{million:.2f}"
+    return (two[:-1] if two.endswith("0") else two) + " million"
 
 
 def diabetes_note(year: int, grouping: str, lang: str) -> str:
@@ -153,7 +155,7 @@ def _share_values(v: dict, lang: str) -> dict:
         v["share_text"] = text(
             lang, k + ("share_all" if v["share_basis"] == rules.BASIS_ALL else "share_other"), **v
         )
-        v["links"] = _links(lang)
+        v.update(_links(lang))
     v["share_grade_word"] = _verdict(lang, v["share_grade"])
     v["count_grade_word"] = _verdict(lang, v["count_grade"])
     return v
@@ -161,6 +163,22 @@ def _share_values(v: dict, lang: str) -> dict:
 
 def _links(lang: str) -> dict:
     return {"whs_url": rules.WHS2023_URL, "ghe_url": rules.GHE2021_URL, "factsheet_url": rules.FACTSHEET_URL}
+
+
+def pandemic_values(ghe_deaths: pd.DataFrame, lang: str) -> dict:
+    """Values for the ``pandemic_text`` label from the ``ncd_ghe_deaths`` table (2019 and 2020)."""
+    d = ghe_deaths.set_index("year")
+    out = {}
+    for y in (2019, 2020):
+        out[f"ncd_{y}"] = count(float(d.loc[y, "ncd"]) / 1e6, lang)
+        out[f"all_{y}"] = float(d.loc[y, "ncd_share_all_pct"])
+        out[f"other_{y}"] = float(d.loc[y, "ncd_share_non_pandemic_pct"])
+    return out
+
+
+def unit_scale(lang: str) -> float:
+    """Deaths per axis unit in charts: millions in English, 万 (ten thousand) in Chinese."""
+    return 1e4 if check_lang(lang) == "zh" else 1e6
 
 
 def _main4_values(v: dict, lang: str, verdict: str) -> dict:
@@ -241,7 +259,7 @@ def causes_sentences(tab: pd.DataFrame, locations: list[dict], year: int, lang: 
                 {
                     "location": display_name(loc, lang),
                     "year": year,
-                    "sum4": r.main4_sum.iloc[0] / 1e6,
+                    "sum4": count(r.main4_sum.iloc[0] / 1e6, lang),
                     "share4": r.main4_share_pct.iloc[0],
                 }
             )
