@@ -42,6 +42,8 @@ def _ghe_year(share: pd.DataFrame, year: int) -> dict | None:
     """GHE 2021 world NCD shares and deaths for one year, or None when GHE 2021 lacks it."""
     g = share[(share["source"] == rules.SRC_GHE21) & (share["location_code"] == rules.WORLD)]
     g = g[g["year"] == year]
+    if g.empty or "basis" not in g.columns:
+        return None
     ncd = g[g["group"] == "ncd"].set_index("basis")
     if not {rules.BASIS_ALL, rules.BASIS_NON_PANDEMIC} <= set(ncd.index):
         return None

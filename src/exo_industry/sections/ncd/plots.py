@@ -32,7 +32,7 @@ def share(view: pd.DataFrame, locations: list[dict], lang: str) -> Figure:
         color = theme.PALETTE[i % len(theme.PALETTE)]
         for src, basis, style in styles:
             s = view[(view.label == name) & (view.source == src)]
-            if basis is not None:
+            if basis is not None and "basis" in s:
                 s = s[s.basis == basis]
             if len(s):
                 label = f"{shown_name[name]}: {style['label']}"

@@ -64,6 +64,8 @@ def count(million: float, lang: str) -> str:
         if million >= 100:
             return f"{million / 100:.2f}".rstrip("0").rstrip(".") + "亿"
         return f"{round(million, 1 if million >= 10 else 2) * 100:.0f}万"
+    if float(million).is_integer():  # a published round figure: "31 million"
+        return f"{million:.0f} million"
     if million >= 10:
         return f"{million:.1f} million"
     two = f"{million:.2f}"
