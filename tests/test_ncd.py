@@ -584,10 +584,12 @@ def test_causes_plot_labels(lang, grouping):
 
 
 def test_main4_display_in_chinese():
-    deaths, causes, main4 = cause_tables(BASE)
+    deaths, causes, main4 = cause_tables({k: v * 1e4 for k, v in BASE.items()})  # deaths in 万 = BASE
     tab = ncd.main4_rows(main4, WORLD_CHINA, 2019)
     out = ncd.main4_display(tab, "zh")
     assert list(out["地区"]) == ["全球", "全球"] and "四类合计" in out.columns
+    assert list(out["四类合计"]) == [1800 + 1000 + 400 + 300, 3330]  # GBD row and WHO's, in 万
+    assert str(out["四类合计"].dtype) == "Int64"
     assert ncd.causes_sentences(tab, WORLD_CHINA, 2019, "zh")[0]["location"] == "全球"
 
 
@@ -707,6 +709,10 @@ def import_mirror():
         pytest.skip("the WDI cause-of-death files are not in the offline mirror")
     worldbank.import_files(store, worldbank.mirror_files(shared.parent))
     owid.import_files(store, owid.mirror_files(shared.parent))
+    ghe = who_ghe.mirror_files(shared.parent)
+    if not all(p.exists() for p in ghe):
+        pytest.skip("the WHO GHE 2021 workbook is not in the offline mirror")
+    who_ghe.import_files(store, ghe)
     return store
 
 
@@ -716,11 +722,19 @@ def test_process_on_the_mirror(iso_env):
     outcomes = pipeline.process(["ncd"], store, force=True)
     assert outcomes[0].status == "processed"
     c = claims_by_id()
+    # CLAIMS.md: NCDs 2020 42.7 million, 68.8% of all deaths, 74.7% of deaths other than COVID-19
+    # and pandemic-related ones; 2019: 42.0 million, 73.8%
     assert c["ncd.share"]["verdict"] == "reproduced with caveat"
-    assert c["ncd.share"]["reproduced_value"] == "73.6% (41 million), 2019"
-    assert "31 million is WHO's count for 2000" in c["ncd.share"]["reason"]
-    assert c["ncd.main4"]["verdict"] == "reproduced with caveat"
-    assert c["ncd.main4"]["reproduced_value"] == "34.17 million, 84.5% of NCD deaths (2019)"
+    assert c["ncd.share"]["reproduced_value"] == (
+        "68.8% of all deaths, 74.7% of deaths other than COVID-19 and pandemic-related (42.7 million), 2020"
+    )
+    assert "(2019: 73.8%, 42.0 million); 31 million is WHO's count for 2000" in c["ncd.share"]["reason"]
+    assert "4270万例" in c["ncd.share"]["note_zh"] and "3100万" in c["ncd.share"]["note_zh"]
+    assert c["ncd.main4"]["verdict"] == "reproduced"
+    assert (
+        c["ncd.main4"]["reproduced_value"] == "WHO's list of four; 34.4 million, 80.6% of NCD deaths (2020)"
+    )
+    assert "80.8% (2019), 80.6% (2020), 80.6% (2021)" in c["ncd.main4"]["reason"]
     share = pd.read_csv(
         paths().processed / "ncd_share.csv", keep_default_na=False, na_values={"share_pct": [""]}
     )
@@ -729,7 +743,10 @@ def test_process_on_the_mirror(iso_env):
     assert dict(zip(who.year, who.share_pct, strict=True)) == expected
     gbd17 = share[(share.source == ncd.SRC_GBD17) & (share.location_code == "WLD") & (share.group == "ncd")]
     assert gbd17.year.min() == 1990 and gbd17.year.max() == 2017
-    assert set(share.source) == {ncd.SRC_WHO, ncd.SRC_GBD17, ncd.SRC_GBD19}
+    assert set(share.source) == {ncd.SRC_WHO, ncd.SRC_GBD17, ncd.SRC_GBD19, ncd.SRC_GHE21}
+    ghe = share[(share.source == ncd.SRC_GHE21) & (share.group == "ncd")].set_index(["year", "basis"])
+    assert ghe.loc[(2021, rules.BASIS_ALL), "share_pct"] == pytest.approx(63.43, abs=0.01)
+    assert ghe.loc[(2021, rules.BASIS_NON_PANDEMIC), "share_pct"] == pytest.approx(75.03, abs=0.01)
 
 
 @pytest.mark.shared
@@ -763,9 +780,35 @@ def test_notebook_runs_and_shows_claims(iso_env):
     )
     assert "ncd.share" in text and "ncd.main4" in text
     assert "reproduced with caveat" in text
-    assert "73.6% (41 million), 2019" in text
+    assert "74.7% of deaths other than COVID-19 and pandemic-related (42.7 million), 2020" in text
     figures = {p.name for p in paths().figures.glob("*.png")}
-    assert {"ncd_share_WLD-CHN_2019_main4.en.png", "ncd_causes_WLD-CHN_2019_main4.en.png"} <= figures
+    assert {"ncd_share_WLD-CHN_2019_main4.en.png", "ncd_causes_WLD-CHN_2019_main4.en.png",
+            "ncd_ghe2021_pandemic.en.png"} <= figures  # fmt: skip
+
+
+@pytest.mark.shared
+@pytest.mark.notebook
+def test_notebook_captions_follow_the_year(iso_env):
+    """``-p year 2010``: no caption or note about 2019's WHO markers; the table caption names 2010."""
+    import nbformat
+
+    from exo_industry import execute
+
+    store = import_mirror()
+    pipeline.process(["ncd"], store, force=True)
+    out = execute.run_notebook(
+        "02_ncd_burden", {"locations": ["World"], "year": 2010, "lang": "zh"}, output_dir=iso_env / "build"
+    )
+    nb = nbformat.read(str(out), as_version=4)
+    text = "\n".join(
+        str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    assert ncd.diabetes_note(2010, "main4", "zh") in text and "黑色菱形" not in text
+    assert ncd.labels("zh")["table_caption"].format(year=2010) in text
+    assert "百万" not in text and "全球，2010 年" in text
 
 
 @pytest.mark.shared

@@ -136,8 +136,10 @@ def pandemic(ghe_deaths: pd.DataFrame, lang: str, years=rules.GHE21_YEARS) -> Fi
         bottom = bottom + d[group]
     for xi, (_, r) in zip(x, d.iterrows(), strict=True):
         text = L["pandemic_share"].format(all=r.ncd_share_all_pct, other=r.ncd_share_non_pandemic_pct)
-        ax.text(xi, r.all_causes / unit * 1.01, text, ha="center", va="bottom", fontsize=8)
-    ax.set_ylim(0, float(d.all_causes.max()) / unit * 1.22)
+        ax.text(xi, r.all_causes / unit * 1.02, text, ha="center", va="bottom", fontsize=8,
+                bbox=dict(facecolor="white", edgecolor="none", pad=1.5))  # fmt: skip
+    ax.set_ylim(0, float(d.all_causes.max()) / unit * 1.25)
+    ax.grid(axis="x", visible=False)
     ax.set_title(L["pandemic_title"])
     ax.set_ylabel(L["pandemic_axis"])
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))

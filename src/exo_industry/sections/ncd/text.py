@@ -240,6 +240,8 @@ def main4_display(tab: pd.DataFrame, lang: str) -> pd.DataFrame:
     unit, digits = (1e4, 0) if lang == "zh" else (1e6, 2)  # Chinese counts in 万 (ten thousands)
     for k in rules.MAIN4_ORDER + ["ckd", "main4_sum", "ncd_total"]:
         out[k] = (out[k] / unit).round(digits)
+        if digits == 0:
+            out[k] = out[k].astype("Int64")  # whole 万: no trailing ".0"
     out["main4_share_pct"] = out["main4_share_pct"].round(1)
     out["source"] = out["source"].map(
         {rules.SRC_GBD19: L["source_gbd19"], rules.SRC_WHO_PUBLISHED: L["source_who_published"],
