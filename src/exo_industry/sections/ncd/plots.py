@@ -128,7 +128,7 @@ def pandemic(ghe_deaths: pd.DataFrame, lang: str, years=rules.GHE21_YEARS) -> Fi
         raise ValueError(f"no WHO GHE 2021 deaths for the years {list(years)}")
     unit = unit_scale(lang)
     colors = [theme.PALETTE[0], "#9ecae1", "#bbbbbb", theme.PALETTE[1], theme.PALETTE[3 % len(theme.PALETTE)]]
-    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    fig, ax = plt.subplots(figsize=(8.5, 5.6))
     x = [str(y) for y in d.year]
     bottom = pd.Series(0.0, index=d.index)
     for group, color in zip(PANDEMIC_GROUPS, colors, strict=True):
@@ -142,6 +142,6 @@ def pandemic(ghe_deaths: pd.DataFrame, lang: str, years=rules.GHE21_YEARS) -> Fi
     ax.grid(axis="x", visible=False)
     ax.set_title(L["pandemic_title"])
     ax.set_ylabel(L["pandemic_axis"])
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
     fig.tight_layout()
     return fig
