@@ -8,6 +8,7 @@ Modules, as in every section: ``rules`` (the paper's values, WHO's cited figures
 cause hierarchy, thresholds, verdict rules), ``tables`` (raw store -> tidy tables, and the
 notebook's views), ``claims`` (decide), ``text`` (render, from ``text/<lang>.yaml``),
 ``plots`` (figures) and ``params`` (the notebook's parameters).
+``ghe`` turns WHO's Global Health Estimates 2021 into rows of the section's tables.
 Claims: ``ncd.share`` and ``ncd.main4``.
 """
 
@@ -28,12 +29,14 @@ from .rules import (
     PAPER_YEAR,
     SRC_GBD17,
     SRC_GBD19,
+    SRC_GHE21,
     SRC_WHO,
     SRC_WHO_PUBLISHED,
     WORLD,
     grade_count,
-    grade_main4,
+    grade_main4_list,
     grade_share,
+    grade_share_year,
 )
 from .tables import (
     cause_view,
@@ -51,18 +54,21 @@ from .tables import (
 from .text import (
     cause_label,
     causes_sentences,
+    count,
     data_note,
+    diabetes_note,
     display_name,
     labels,
     live_note,
     main4_display,
     no_share,
+    pandemic_values,
     title,
 )
 
 TITLE = MappingProxyType({lang: title(lang) for lang in ("zh", "en")})
 DATA_NOTE = MappingProxyType({lang: data_note(lang) for lang in ("zh", "en")})
-SOURCES = ("worldbank", "owid")
+SOURCES = ("worldbank", "owid", "who_ghe")
 CLAIM_PREFIX = "ncd"
 CLAIM_IDS = ("ncd.share", "ncd.main4")
 KEY_FIGURE = "ncd_share_WLD-CHN_2019_main4"  # the share figure for the notebook's default parameters
@@ -83,6 +89,7 @@ __all__ = [
     "SOURCES",
     "SRC_GBD17",
     "SRC_GBD19",
+    "SRC_GHE21",
     "SRC_WHO",
     "SRC_WHO_PUBLISHED",
     "TITLE",
@@ -93,13 +100,16 @@ __all__ = [
     "causes_sentences",
     "check_claims",
     "classify_causes",
+    "count",
     "data_note",
+    "diabetes_note",
     "display_name",
     "evidence",
     "figure_tag",
     "grade_count",
-    "grade_main4",
+    "grade_main4_list",
     "grade_share",
+    "grade_share_year",
     "labels",
     "level2_groups",
     "live_note",
@@ -110,6 +120,7 @@ __all__ = [
     "main4_table",
     "missing_shares",
     "no_share",
+    "pandemic_values",
     "plots",
     "process",
     "resolve_locations",

@@ -1,23 +1,24 @@
-"""Section 1.2: the paper's values, WHO's cited figures, the GBD cause hierarchy, the verdict
+"""Section 1.2: the paper's values, WHO's cited figures, the GBD and GHE cause codes, the verdict
 thresholds and the rules that apply them. Pure: no I/O, no prose.
 
-``ncd.share`` (paper: 74 %, 31 million, 2020). The share is compared with WHO's estimate for
-the world (WDI ``SH.DTH.NCOM.ZS``) in the paper's year or, when WHO has no estimate for that
-year, in the nearest year it has (:func:`grade_share`); the paper's count with WHO's
-published count for that year (:func:`grade_count`); the verdict is the weaker of the two.
+``ncd.share`` (paper: 74 %, 31 million, 2020). With WHO's Global Health Estimates 2021 (GHE
+2021, which covers 2020) the share is judged on the paper's year itself
+(:func:`grade_share_year`): against the NCD share of all deaths, and against the NCD share of
+deaths other than COVID-19 and other pandemic-related ones; without GHE 2021 it falls back to
+WHO's nearest year in GHE 2019 (:func:`grade_share`). The paper's count is compared with
+GHE 2021's count for that year and, failing that, with WHO's published counts for other
+years (:func:`grade_count`); the verdict is the weaker of the two grades.
 
 ``ncd.main4`` (the main NCDs are cardiovascular disease, cancer, chronic respiratory disease
-and diabetes), on GBD 2019 deaths for the world in 2019 ranked at GBD level 2
-(:func:`grade_main4`): reproduced if the four are the four largest NCD groups with diabetes
-counted alone and together more than half of NCD deaths; with caveat if they are more than
-half, the first three are the three largest, and diabetes is among the four largest only
-with its kidney deaths (GBD's level-2 group "diabetes and kidney diseases"; WHO's diabetes
-figure includes kidney deaths caused by diabetes); contradicted otherwise.
+and diabetes) repeats WHO's own list of the four main NCD types, not a ranking
+(:func:`grade_main4_list`): reproduced if the paper's four are WHO's four and together they
+are more than half of NCD deaths in every year judged; with caveat if WHO's four but half or
+less in some year; contradicted if the paper's list is not WHO's. A ranking of broader cause
+groups (GBD level 2, where diabetes alone ranks below digestive and neurological diseases)
+is reported as a note and does not change the verdict.
 """
 
 from __future__ import annotations
-
-import pandas as pd
 
 from ...errors import BadParameter
 from ...references import Reference
@@ -39,6 +40,11 @@ SRC_WHO = "WHO GHE 2019 (World Bank WDI)"
 SRC_GBD17 = "IHME GBD 2017 (Our World in Data)"
 SRC_GBD19 = "IHME GBD 2019 (Our World in Data)"
 SRC_WHO_PUBLISHED = "WHO, World Health Statistics 2023"
+SRC_GHE21 = "WHO GHE 2021"
+# the two denominators of a GHE 2021 share (the ``basis`` column of ``ncd_share``)
+BASIS_ALL = "all deaths"
+BASIS_NON_PANDEMIC = "deaths other than COVID-19 and pandemic-related"
+GHE21_YEARS = (2019, 2020, 2021)  # the years the notebook and ncd.main4 show from GHE 2021
 
 # --------------------------------------------------------------------------- cited figures
 WHS2023 = (
@@ -113,6 +119,24 @@ REFERENCES = (
 WHO_NCD_DEATHS_BY_YEAR = {2000: WHO_NCD_DEATHS_2000, 2019: WHO_NCD_DEATHS_2019}
 
 
+GHE2021 = (
+    "World Health Organization. Global Health Estimates 2021: deaths by cause, age and sex, 2000-2021 "
+    "(summary tables, July 2024), CC BY-NC-SA 3.0 IGO"
+)
+GHE2021_URL = "https://www.who.int/data/gho/data/themes/mortality-and-global-health-estimates"
+
+# --------------------------------------------------------------------------- GHE 2021 codes
+# WHO GHE cause codes (column A of the GHE summary workbooks).
+GHE_ALL, GHE_COMMUNICABLE, GHE_NCD, GHE_INJURIES, GHE_PANDEMIC_OTHER = 0, 10, 600, 1510, 1700
+GHE_COVID = 395  # COVID-19, inside the communicable group
+GHE_MAIN4 = {"cvd": 1100, "cancer": 610, "chronic_respiratory": 1170, "diabetes": 800}
+GHE_CKD_DIABETES, GHE_CKD_OTHER = 1272, 1273  # chronic kidney disease due to diabetes / other
+GHE_CODES = (GHE_ALL, GHE_COMMUNICABLE, GHE_NCD, GHE_INJURIES, GHE_PANDEMIC_OTHER, GHE_COVID,
+             *GHE_MAIN4.values(), GHE_CKD_DIABETES, GHE_CKD_OTHER)  # fmt: skip
+# GHE top-level groups as ``ncd_share`` groups (COVID-19 shown apart from the rest of group I)
+GHE_GROUPS = {"ncd": GHE_NCD, "communicable": GHE_COMMUNICABLE, "injuries": GHE_INJURIES,
+              "covid19": GHE_COVID, "pandemic_other": GHE_PANDEMIC_OTHER}  # fmt: skip
+
 # --------------------------------------------------------------------------- GBD causes
 # Where each cause column of the GBD 2019 export sits in the GBD 2019 cause hierarchy
 # (IHME, GBD 2019 cause list: https://ghdx.healthdata.org/record/ihme-data/gbd-2019-cause-rei-and-location-hierarchies):
@@ -170,10 +194,15 @@ PAPER_YEAR = 2020
 # "主要的非传染性疾病包括：心血管疾病、癌症、慢性呼吸系统疾病和糖尿病"; checked on the year of
 # the data the paper's source (WHS 2023) reports
 CLAIM_YEAR_MAIN4 = 2019
+# the paper's list and WHO's list of the four main NCD types (WHO NCD fact sheet, 16 Sep 2023;
+# World Health Statistics 2023: "four major NCDs"), as keys of MAIN4
+PAPER_MAIN4 = ("cvd", "cancer", "chronic_respiratory", "diabetes")
+WHO_MAIN4_LIST = ("cvd", "cancer", "chronic_respiratory", "diabetes")
 
 # --- verdict thresholds
 SHARE_EXACT_PP = 0.5  # |WHO share - paper share| in points: reproduced (paper's year) within this
 SHARE_CLOSE_PP = 2.0  # reproduced with caveat within this, else contradicted
+SHARE_NON_PANDEMIC_PP = 1.0  # with caveat: the share matches deaths other than pandemic ones within this
 COUNT_TOL = 0.05  # the paper's count matches a WHO count within 5 % of it
 MAIN4_MIN_SHARE = 50.0  # the four must be more than this % of NCD deaths
 
@@ -213,16 +242,25 @@ def grade_count(
     return "contradicted", None
 
 
-def grade_main4(level2_alone: pd.Series, level2_grouped: pd.Series, share_of_ncd: float) -> str:
-    """Verdict of ncd.main4 from NCD groups ranked largest first (diabetes alone / with kidney)."""
-    four_alone = set(level2_alone.index[:4])
-    named = {MAIN4[k] for k in MAIN4_ORDER}
-    if share_of_ncd <= MAIN4_MIN_SHARE:
+def grade_share_year(all_share: float, non_pandemic_share: float, paper_share: float) -> tuple[str, str]:
+    """(grade, basis) of the paper's share against one year's shares of all deaths and of deaths
+    other than COVID-19 and pandemic-related ones (:data:`BASIS_ALL` / :data:`BASIS_NON_PANDEMIC`)."""
+    d_all = abs(all_share - paper_share)
+    if d_all <= SHARE_EXACT_PP:
+        return "reproduced", BASIS_ALL
+    if d_all <= SHARE_CLOSE_PP:
+        return "reproduced with caveat", BASIS_ALL
+    if abs(non_pandemic_share - paper_share) <= SHARE_NON_PANDEMIC_PP:
+        return "reproduced with caveat", BASIS_NON_PANDEMIC
+    return "contradicted", BASIS_ALL
+
+
+def grade_main4_list(paper: tuple[str, ...], who: tuple[str, ...], shares: dict[int, float]) -> str:
+    """ncd.main4: the paper's list against WHO's, and the four's share of NCD deaths in each year."""
+    if not shares:
+        raise BadParameter("no share of NCD deaths for the four main NCD types")
+    if set(paper) != set(who) or len(paper) != len(who):
         return "contradicted"
-    if four_alone == named:
+    if min(shares.values()) > MAIN4_MIN_SHARE:
         return "reproduced"
-    top3 = set(level2_grouped.index[:3])
-    first3 = {MAIN4["cvd"], MAIN4["cancer"], MAIN4["chronic_respiratory"]}
-    if top3 == first3 and DIABETES_KIDNEY in set(level2_grouped.index[:4]):
-        return "reproduced with caveat"
-    return "contradicted"
+    return "reproduced with caveat"

@@ -6,6 +6,8 @@ Inputs:
   maternal, perinatal and nutritional conditions), 2000, 2010, 2015, 2019;
 - IHME Global Burden of Disease via Our World in Data: deaths by GBD level-1 group
   (GBD 2017, 1990–2017) and deaths by cause (GBD 2019, 1990–2019);
+- WHO Global Health Estimates 2021 (GHE 2021, WHO's workbook: world deaths by GHE cause code,
+  2000-2021, with COVID-19 and other pandemic-related deaths; rows built in ``ghe``);
 - WHO's published figures (cited constants in ``rules``).
 
 Tables (data/processed):
@@ -13,14 +15,16 @@ Tables (data/processed):
   location and year, one row per source: WHO GHE 2019 via WDI (all deaths), IHME GBD
   2017 (all deaths), and IHME GBD 2019 computed from the causes the export lists
   (``basis = listed causes``: the export has no all-cause total, so this share is an
-  approximation and is labelled so);
+  approximation and is labelled so), and WHO GHE 2021 for the world (all deaths, and NCDs
+  among deaths other than COVID-19 and pandemic-related ones);
 - ``ncd_deaths_by_cause``: GBD 2019 deaths for every NCD cause the export holds,
   by location and year;
 - ``ncd_gbd_causes``: every cause column of the GBD 2019 export with its GBD level-1
   group, its GBD level-2 group, the cause it is part of when nested, and its main-four key;
 - ``ncd_main4``: deaths from the four main NCD groups, their sum, the NCD total and
-  the four's share of it, by location and year (GBD 2019), plus WHO's published 2019
-  figures for the world;
+  the four's share of it, by location and year (GBD 2019; GHE 2021 for the world), plus WHO's
+  published 2019 figures for the world;
+- ``ncd_ghe_deaths``: world deaths by top-level group and year (GHE 2021);
 - ``ncd_reference``: the WHO figures used as cited constants;
 - ``ncd_locations``: every location in any of the sources, with the sources that have it.
 """
@@ -32,19 +36,21 @@ import math
 import pandas as pd
 
 from ...errors import BadParameter
-from ...sources import owid, worldbank
+from ...sources import owid, who_ghe, worldbank
 from ...store import RawStore
 from .. import Result, Table
+from . import ghe as ghe21
 from .rules import (
     CAUSE_GROUPINGS,
     CKD,
     DIABETES_KIDNEY,
     GBD_CAUSES,
+    GHE21_YEARS,
     MAIN4,
     MAIN4_ORDER,
-    REFERENCES,
     SRC_GBD17,
     SRC_GBD19,
+    SRC_GHE21,
     SRC_WHO,
     SRC_WHO_PUBLISHED,
     WDI_CODES,
@@ -160,7 +166,7 @@ def ncd_deaths(by_cause: pd.DataFrame, causes: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def main4_table(deaths: pd.DataFrame, causes: pd.DataFrame) -> pd.DataFrame:
+def main4_table(deaths: pd.DataFrame, causes: pd.DataFrame, ghe: pd.DataFrame | None = None) -> pd.DataFrame:
     """Deaths from the four main NCD groups, their sum, the NCD total and the four's share of it.
 
     GBD 2019 rows: the NCD total is the sum of the NCD causes the export lists (nested
@@ -200,21 +206,13 @@ def main4_table(deaths: pd.DataFrame, causes: pd.DataFrame) -> pd.DataFrame:
             }
         ]
     )
-    out = pd.concat([out, who], ignore_index=True)
+    extra = [ghe21.main4_rows(ghe)] if ghe is not None else []
+    out = pd.concat([out, who, *extra], ignore_index=True)
+    out["diabetic_kidney"] = out.get("diabetic_kidney", float("nan"))
     out["main4_share_pct"] = 100.0 * out["main4_sum"] / out["ncd_total"]
-    cols = [
-        "source",
-        "location_code",
-        "location",
-        "year",
-        *MAIN4_ORDER,
-        "ckd",
-        "main4_sum",
-        "ncd_total",
-        "main4_share_pct",
-        "ncd_total_basis",
-        "diabetes_definition",
-    ]
+    cols = ["source", "location_code", "location", "year", *MAIN4_ORDER, "ckd", "diabetic_kidney",
+            "main4_sum", "ncd_total", "main4_share_pct", "ncd_total_basis",
+            "diabetes_definition"]  # fmt: skip
     return out[cols]
 
 
@@ -236,22 +234,6 @@ def locations_table(share: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].astype(bool) if col in out else False
     out.columns.name = None
     return out[["location_code", "location", "in_who_ghe", "in_gbd2017", "in_gbd2019"]]
-
-
-def reference_table() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "key": r.key,
-                "value": r.value,
-                "unit": r.unit,
-                "what": r.what,
-                "citation": r.citation,
-                "url": r.url,
-            }
-            for r in REFERENCES
-        ]
-    )
 
 
 # --------------------------------------------------------------------------- views for the notebook
@@ -345,8 +327,9 @@ _READ = {
     "ncd_main4": dict(
         dtype={"location_code": str},
         keep_default_na=False,
-        na_values={c: [""] for c in MAIN4_ORDER + ["ckd"]},
+        na_values={c: [""] for c in MAIN4_ORDER + ["ckd", "diabetic_kidney"]},
     ),
+    "ncd_ghe_deaths": dict(),
     "ncd_locations": dict(dtype={"location_code": str}, keep_default_na=False),
 }
 
@@ -385,11 +368,13 @@ def cause_views(
 
 
 def main4_rows(main4: pd.DataFrame, locations: list[dict], year: int) -> pd.DataFrame:
-    """The ``ncd_main4`` rows of the chosen locations in ``year`` (GBD 2019 and WHO's published row)."""
+    """The ``ncd_main4`` rows of the chosen locations in ``year`` (GBD 2019, WHO's published row), and
+    for the world WHO GHE 2021's rows for 2019-2021 (the pandemic years beside the last before it)."""
     rows = []
     for loc in locations:
         m = pick(main4, loc["code"], loc["name"])
-        rows.append(m[m.year == year])
+        ghe = (m.source == SRC_GHE21) & m.year.isin(GHE21_YEARS)
+        rows.append(m[((m.year == year) & (m.source != SRC_GHE21)) | ghe])
     return pd.concat(rows, ignore_index=True)
 
 
@@ -401,12 +386,17 @@ def process(store: RawStore) -> Result:
     wdi = wdi[wdi["indicator"].isin(WDI_CODES)]  # only this section's indicators, never the aging ones
     cat, cat_entries, _ = owid.load(store, owid.KIND_BY_CATEGORY)
     by_cause, cause_entries, _ = owid.load(store, owid.KIND_BY_CAUSE)
+    ghe, ghe_entries, _ = who_ghe.load(store)
     causes = classify_causes(by_cause["cause"].unique())
-    share = pd.concat(
-        [who_share(wdi), gbd_category_share(cat), gbd_listed_share(by_cause, causes)], ignore_index=True
-    )
+    parts = [
+        who_share(wdi),
+        gbd_category_share(cat),
+        gbd_listed_share(by_cause, causes),
+        ghe21.share_rows(ghe),
+    ]
+    share = pd.concat(parts, ignore_index=True)
     deaths = ncd_deaths(by_cause, causes)
-    main4 = main4_table(deaths, causes)
+    main4 = main4_table(deaths, causes, ghe)
     tables = {
         "ncd_share": Table(
             share,
@@ -429,8 +419,11 @@ def process(store: RawStore) -> Result:
             decimals=1,
             description="the four main NCD groups, their sum and share of NCD deaths",
         ),
+        "ncd_ghe_deaths": Table(
+            ghe21.deaths_table(ghe), ["year"], decimals=1, description="WHO GHE 2021 world deaths by group"
+        ),
         "ncd_reference": Table(
-            reference_table(), ["key"], decimals=1, description="WHO published figures (cited)"
+            ghe21.reference_table(), ["key"], decimals=1, description="WHO published figures (cited)"
         ),
         "ncd_locations": Table(
             locations_table(share, deaths),
@@ -438,10 +431,10 @@ def process(store: RawStore) -> Result:
             description="locations and the sources that cover them",
         ),
     }
-    inputs = wdi_entries + cat_entries + cause_entries
+    inputs = wdi_entries + cat_entries + cause_entries + ghe_entries
     # WDI entries that hold none of our indicators are not inputs of this section.
     notes = [
         "IHME GBD 2019 export has no all-cause or NCD total; shares from it use the causes it lists.",
-        "WHO GHE via WDI has four years only: 2000, 2010, 2015, 2019.",
+        "WHO GHE 2019 via WDI has four years only: 2000, 2010, 2015, 2019; GHE 2021 adds 2020 and 2021.",
     ]
     return Result(tables=tables, claims=_claims(share, deaths, causes, main4), inputs=inputs, notes=notes)
