@@ -89,6 +89,7 @@ def check_frame(name: str, schema: Schema, frame: pd.DataFrame) -> None:
         if col.enum is None:
             continue
         values = frame[col.name].dropna()
+        values = values[values.astype(str) != ""]  # written as an empty cell: a missing value
         bad = sorted({str(v) for v in values if v not in col.enum and str(v) not in map(str, col.enum)})
         if bad:
             raise SchemaError(
