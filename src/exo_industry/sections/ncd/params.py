@@ -12,6 +12,7 @@ import pandas as pd
 
 from ...choices import accepts, choices, pick
 from ...errors import BadParameter
+from ...locations import fold, iso3_guess
 from ...sources import owid
 from .rules import CAUSE_GROUPINGS, DEFAULT_LOCATIONS, NOTEBOOK, WORLD, YEARS
 
@@ -49,7 +50,7 @@ def _location_index(known: pd.DataFrame) -> dict[str, tuple[str, str]]:
     idx = {}
     for code, name in zip(known["location_code"], known["location"], strict=True):
         code = "" if pd.isna(code) else str(code)
-        idx.setdefault(str(name).lower(), (code, str(name)))
+        idx.setdefault(fold(name), (code, str(name)))
         if code:
             idx.setdefault(code.lower(), (code, str(name)))
     idx.setdefault(owid.WORLD_CODE.lower(), idx.get("wld", (WORLD, "World")))
@@ -79,7 +80,9 @@ def resolve_locations(locations, known: pd.DataFrame) -> list[dict]:
     out = []
     for loc in locations:
         text = str(loc).strip()
-        hit = idx.get(text.lower())
+        hit = idx.get(fold(text))
+        if hit is None and (iso3 := iso3_guess(text)):  # Turkey, Vietnam, South Korea, ...
+            hit = idx.get(iso3.lower())
         if hit is None:
             raise _unknown(text, known)
         code, name = hit
