@@ -76,3 +76,26 @@ def parameters(cls: type) -> list[dict]:
         )
         out.append(row)
     return out
+
+
+def notebooks() -> list[dict]:
+    """What ``exo-industry list`` shows: each notebook, its paper sections, parameters and claims."""
+    from .claims import read_ledger
+    from .config import paths
+    from .sections import all_sections
+
+    ledger = read_ledger(paths().claims)
+    out = []
+    for sec in all_sections():
+        rows = ledger[ledger["claim_id"].isin(sec.CLAIM_IDS)]
+        out.append(
+            {
+                "notebook": sec.NOTEBOOK,
+                "section": sec.NAME,
+                "paper_sections": sorted(set(rows["section"]), key=lambda s: [int(x) for x in s.split(".")]),
+                "title": dict(sec.TITLE),
+                "parameters": parameters(sec.Parameters),
+                "claims": list(sec.CLAIM_IDS),
+            }
+        )
+    return out

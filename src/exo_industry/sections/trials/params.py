@@ -27,9 +27,9 @@ class Parameters:
         default=None, metadata=accepts("first start year kept, 1990-2100, or null")
     )
     start_to: int | None = field(default=None, metadata=accepts("last start year kept, 1990-2100, or null"))
-    include_diagnostic: bool = field(
-        default=True, metadata=choices((True, False))
-    )  # diagnostic EV studies too
+    include_diagnostic: bool = field(  # count diagnostic EV studies beside therapeutic ones
+        default=True, metadata=choices((True, False), "true or false")
+    )
     lang: str = field(default="zh", metadata=choices(LANGS))
 
 
