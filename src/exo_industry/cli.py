@@ -226,6 +226,30 @@ def cmd_list(args) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+def run_options(sp) -> None:
+    sp.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter (VALUE read as YAML)",
+    )
+    sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
+    sp.add_argument(
+        "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
+    )
+
+
+def _add_list(sub) -> None:
+    ls = sub.add_parser(
+        "list", help="every notebook: paper section, parameters (defaults, accepted values), claims"
+    )
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(func=cmd_list)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import sources
 
@@ -264,27 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
     pr.set_defaults(func=cmd_process)
 
-    def run_options(sp):
-        sp.add_argument(
-            "-p",
-            "--param",
-            nargs=2,
-            action="append",
-            metavar=("NAME", "VALUE"),
-            help="notebook parameter (VALUE read as YAML)",
-        )
-        sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
-        sp.add_argument(
-            "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
-        )
-
-    ls = sub.add_parser(
-        "list", help="every notebook: paper section, parameters (defaults, accepted values), claims"
-    )
-    ls.add_argument("--json", action="store_true", help="print JSON")
-    ls.set_defaults(func=cmd_list)
-
+    _add_list(sub)
     r = sub.add_parser(
         "run",
         help="execute notebooks with papermill into build/notebooks",
