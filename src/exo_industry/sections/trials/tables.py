@@ -325,29 +325,17 @@ def _tables(store: RawStore, entries, rows: pd.DataFrame, sel: pd.DataFrame, aud
         "trials_studies": Table(
             ev,
             ["nct_id"],
-            description="EV studies (therapeutic, diagnostic, mention) with areas and countries",
         ),
         "trials_by_area": Table(
             _area_counts(sel),
             ["area"],
-            description="EV studies per disease area; a study counts in each of its areas",
         ),
-        "trials_by_phase": Table(
-            count_by(sel, "phase_label"), ["phase_label", "ev_kind"], description="EV studies by phase"
-        ),
-        "trials_by_year": Table(
-            count_by(sel, "start_year"), ["start_year", "ev_kind"], description="EV studies by start year"
-        ),
-        "trials_by_country": Table(
-            count_by(sel, "country_group"), ["country_group", "ev_kind"], description="China vs US"
-        ),
-        "trials_table1": Table(audit, ["company"], description="the paper's Table 1 beside the registry"),
-        "trials_reference_counts": Table(
-            reference_counts(), ["key"], description="cited registry counts of 2026-02-15"
-        ),
-        "trials_records": Table(
-            records_table(store, entries, rows), ["file"], description="the stored files used"
-        ),
+        "trials_by_phase": Table(count_by(sel, "phase_label"), ["phase_label", "ev_kind"]),
+        "trials_by_year": Table(count_by(sel, "start_year"), ["start_year", "ev_kind"]),
+        "trials_by_country": Table(count_by(sel, "country_group"), ["country_group", "ev_kind"]),
+        "trials_table1": Table(audit, ["company"]),
+        "trials_reference_counts": Table(reference_counts(), ["key"]),
+        "trials_records": Table(records_table(store, entries, rows), ["file"]),
     }
 
 
