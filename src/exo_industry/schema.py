@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,16 +104,21 @@ def section_schemas(section: str) -> dict[str, Schema]:
 
 
 def _sources(inputs: Sequence[dict]) -> list[dict]:
+    """One entry per raw file: source, release and file name (and its address when it is one)."""
     seen = {}
     for r in inputs:
-        title = f"{r['source']}: {r.get('release') or r['kind']}"
-        seen.setdefault(title, {"title": title, "path": r.get("origin") or r["file"]})
+        title = f"{r['source']} ({r.get('release') or r['kind']}): {r['file']}"
+        entry = {"title": title}
+        if str(r.get("origin") or "").startswith(("https://", "http://")):
+            entry["path"] = r["origin"]
+        seen.setdefault(title, entry)
     return [seen[t] for t in sorted(seen)]
 
 
 def _licences(inputs: Sequence[dict]) -> list[dict]:
     names = sorted({r["licence"] for r in inputs if r.get("licence")})
-    return [{"name": n.replace(" ", "-"), "title": n} for n in names]
+    # name: the licence's short id (the text before any qualification), title: the whole text
+    return [{"name": re.split(r" \(|;", n)[0].strip().replace(" ", "-"), "title": n} for n in names]
 
 
 def resource(name: str, schema: Schema, record: dict | None, section: str) -> dict:
