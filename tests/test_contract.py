@@ -21,7 +21,7 @@ from exo_industry.sections import ContractError, check_contract
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "exo_industry"
-MODULES = ("rules", "tables", "claims", "text", "plots", "params")
+MODULES = ("rules", "tables", "claims", "text", "plots", "params", "schema")
 
 
 def test_every_notebook_has_a_section_and_back():

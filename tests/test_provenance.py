@@ -29,6 +29,7 @@ def test_mirror_reproduces_committed_processed_data(iso_env):
         assert (fresh / name).read_bytes() == (COMMITTED / name).read_bytes(), (
             f"{name} differs from the committed file"
         )
+    assert (fresh / "datapackage.json").read_bytes() == (COMMITTED / "datapackage.json").read_bytes()
     a = json.loads((fresh / "manifest.json").read_text())["outputs"]
     b = json.loads((COMMITTED / "manifest.json").read_text())["outputs"]
     assert a.keys() == b.keys()

@@ -290,6 +290,26 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_list(args) -> int:
+    import json
+
+    from .choices import notebooks
+
+    books = notebooks()
+    if args.json:
+        print(json.dumps(books, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for b in books:
+        where = ", ".join(b["paper_sections"]) or "-"
+        print(f"{b['notebook']}  (paper section {where}): {b['title']['en']} / {b['title']['zh']}")
+        for prm in b["parameters"]:
+            print(f"  -p {prm['name']} {json.dumps(prm['default'], ensure_ascii=False)}")
+            if prm["accepts"]:
+                print(f"       {prm['accepts']}")
+        print(f"  decides: {', '.join(b['claims'])}\n")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 def _run_options(sp) -> None:
     """Options shared by `run` and `build`."""
@@ -317,6 +337,14 @@ def _run_options(sp) -> None:
         default=DEFAULT_CELL_TIMEOUT,
         help=f"seconds a cell may run before it is stopped (default {DEFAULT_CELL_TIMEOUT})",
     )
+
+
+def _add_list(sub) -> None:
+    ls = sub.add_parser(
+        "list", help="every notebook: paper section, parameters (defaults, accepted values), claims"
+    )
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(func=cmd_list)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -357,7 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
     pr.set_defaults(func=cmd_process)
 
-    r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
+    _add_list(sub)
+    r = sub.add_parser(
+        "run",
+        help="execute notebooks with papermill into build/notebooks",
+        epilog="`exo-industry list` shows every notebook with its parameters, defaults and accepted values.",
+    )
     r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
     _run_options(r)
     r.set_defaults(func=cmd_run)

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from . import claims as claims_mod
-from . import processed
+from . import processed, schema
 from .config import paths
 from .errors import IntegrityError, MissingData
 from .sections import all_sections, get
@@ -119,9 +119,20 @@ def process(
 
 
 def save(section: str, result, considered: list[str] | None = None) -> None:
-    """Write a section's tables and claims, then the manifest (all atomic)."""
+    """Write a section's tables and claims, then the manifest and datapackage.json (all atomic).
+
+    Every table must match its declaration in the section's ``schema.py``; nothing is
+    written when one does not.
+    """
     out_dir = paths().processed
     out_dir.mkdir(parents=True, exist_ok=True)
+    declared = schema.section_schemas(section)
+    for name, table in sorted(result.tables.items()):
+        if name not in declared:
+            raise schema.SchemaError(
+                f"table {name!r} of section {section!r} is not declared in its schema.py"
+            )
+        schema.check_frame(name, declared[name], table.frame)
     manifest = processed.read_manifest()
     known = processed.known_retrievals(manifest)  # unchanged inputs keep their recorded date
     # forget this section's previous outputs (a table may have been dropped)
@@ -138,3 +149,4 @@ def save(section: str, result, considered: list[str] | None = None) -> None:
     processed.record_output(manifest, f"claims:{section}", own, section, result.inputs, known)
     manifest.setdefault("sections", {})[section] = {"considered": considered or []}
     processed.write_manifest(manifest)
+    schema.write_package()

@@ -10,7 +10,8 @@ concern, with the same file names in every section:
 - ``claims.py``  decide: one pure function per claim, tables -> :class:`~exo_industry.claims.Evidence`;
 - ``text.py``    render: evidence -> words, from ``text/<lang>.yaml`` (loaded by :mod:`exo_industry.i18n`);
 - ``plots.py``   figures: tidy data + ``lang`` -> a matplotlib figure;
-- ``params.py``  the notebook's parameters: a dataclass and ``validate_parameters``.
+- ``params.py``  the notebook's parameters: a dataclass and ``validate_parameters``;
+- ``schema.py``  ``SCHEMA``: the data dictionary of every table ``tables.py`` writes.
 
 The package's ``__init__`` exports the names in :data:`REQUIRED`; :func:`get` checks them
 when a section is discovered and names whatever is missing, so a new section that does
@@ -39,10 +40,14 @@ LANGS = ("zh", "en")
 
 @dataclass
 class Table:
+    """A table a section writes. What its columns mean, their types, units and allowed values
+    are declared once in the section's ``schema.py`` (see :mod:`exo_industry.schema`), which
+    ``process`` checks the frame against and writes to ``datapackage.json``."""
+
     frame: pd.DataFrame
     sort_by: list[str]
     decimals: int = 3
-    description: str = ""
+    description: str = ""  # unused: the description is the schema's; kept for older declarations
 
 
 @dataclass

@@ -8,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from ...choices import accepts, choices, pick
 from ...errors import BadParameter
 from ...locations import resolve
-from ...theme import check_lang
+from ...theme import LANGS, check_lang
 from .rules import THRESHOLDS, VARIANTS, WPP_FIRST_YEAR, WPP_LAST_YEAR
 
 
@@ -22,13 +23,18 @@ class Parameters:
     ``others`` leaves out the chosen country and any location named twice.
     """
 
-    country: str = "China"  # name, ISO code or UN M49 code
-    comparators: tuple[str, ...] = ("Japan", "Republic of Korea", "United States of America", "World")
-    threshold: int = 60  # 60 or 65
-    start_year: int = 1950
-    end_year: int = 2100
-    variant: str = "medium"  # medium, low or high
-    lang: str = "zh"  # zh or en
+    country: str = field(
+        default="China", metadata=accepts("a UN location name, ISO 3166 code or UN M49 code")
+    )
+    comparators: tuple[str, ...] = field(
+        default=("Japan", "Republic of Korea", "United States of America", "World"),
+        metadata=accepts("a list of locations, as for country"),
+    )
+    threshold: int = field(default=60, metadata=choices(THRESHOLDS))
+    start_year: int = field(default=1950, metadata=accepts(f"a year, {WPP_FIRST_YEAR}-{WPP_LAST_YEAR}"))
+    end_year: int = field(default=2100, metadata=accepts(f"a year, {WPP_FIRST_YEAR}-{WPP_LAST_YEAR}"))
+    variant: str = field(default="medium", metadata=choices(VARIANTS))
+    lang: str = field(default="zh", metadata=choices(LANGS))
     location: Any = field(default=None, init=False, compare=False)
     others: tuple = field(default=(), init=False, compare=False)
 
@@ -50,8 +56,6 @@ def _check_values(p: Parameters) -> None:
         raise BadParameter(
             f"years {p.start_year}-{p.end_year} are outside WPP 2024's range {WPP_FIRST_YEAR}-{WPP_LAST_YEAR}"
         )
-    if p.variant not in VARIANTS:
-        raise BadParameter(f"projection variant {p.variant!r} is not one of {VARIANTS}")
 
 
 def validate_parameters(*, locations: pd.DataFrame | None = None, **values: Any) -> Parameters:
@@ -69,6 +73,8 @@ def validate_parameters(*, locations: pd.DataFrame | None = None, **values: Any)
         if not isinstance(values["comparators"], list | tuple):
             raise BadParameter(f"comparators must be a list of locations, got {values['comparators']!r}")
         values["comparators"] = tuple(values["comparators"])
+    if "variant" in values:
+        values["variant"] = pick(values["variant"], VARIANTS, "projection variant")
     p = Parameters(**values)
     _check_values(p)
     if locations is None:

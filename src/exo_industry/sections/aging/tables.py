@@ -173,28 +173,22 @@ def process(store: RawStore) -> Result:
     annual = annual_older(ages, totals)
     inputs = pop_entries + loc_entries + annual_entries
     tables = {
-        "wpp_locations": Table(locations, ["location_code"], description="UN WPP locations"),
+        "wpp_locations": Table(locations, ["location_code"]),
         "wpp_population_by_age": Table(
             pop,
             ["location_code", "year", "variant", "age_group"],
-            description="population by 5-year age group, thousands",
         ),
         "aging_older": Table(
             older,
             ["location_code", "threshold", "variant", "year"],
-            description="60+ / 65+ counts and shares",
         ),
-        "aging_annual": Table(
-            annual, ["location_code", "threshold", "year"], description="annual 60+ / 65+ for China"
-        ),
+        "aging_annual": Table(annual, ["location_code", "threshold", "year"]),
     }
     notes = []
     wdi = None
     try:
         wdi, wdi_entries = worldbank.load_indicators(store, list(WDI_CODES))
-        tables["wdi_population"] = Table(
-            wdi, ["indicator", "country_code", "year"], decimals=3, description="WDI cross-check"
-        )
+        tables["wdi_population"] = Table(wdi, ["indicator", "country_code", "year"], decimals=3)
         inputs += wdi_entries
     except MissingData as exc:  # the WDI cross-check is optional for this section
         notes.append(f"World Bank cross-check not built: {exc}")

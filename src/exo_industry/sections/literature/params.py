@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ... import bibliometrics as bib
+from ...choices import accepts, choices, pick
 from ...errors import BadParameter
 from ...sources import openalex, pubmed
 from .rules import SOURCE_CHOICES
@@ -23,25 +23,23 @@ class Parameters:
     ``countries`` a tuple of ISO alpha-2 codes (``China`` -> ``CN``), without repeats.
     """
 
-    terms: tuple[str, ...] = bib.DEFAULT_TERMS  # title/abstract query terms
-    source: str = "auto"  # auto, openalex, pubmed, import, wos, scopus, pubmed_medline
-    countries: tuple[str, ...] = ("CN", "US")  # always shown; ISO codes or names
-    top: int = 5  # plus the next N countries by output in the series
-    start_year: int = 2007
-    end_year: int = 2024
-    counting: str = "whole"  # whole, first or corresponding (author country)
-    china_scope: str = "mainland"  # mainland, cn_hk_mo or cn_hk_mo_tw
-    lang: str = "zh"  # zh or en
+    terms: tuple[str, ...] = field(default=bib.DEFAULT_TERMS, metadata=accepts("title/abstract query terms"))
+    source: str = field(default="auto", metadata=choices(SOURCE_CHOICES))
+    countries: tuple[str, ...] = field(
+        default=("CN", "US"), metadata=accepts("countries always shown: ISO codes or names")
+    )
+    top: int = field(
+        default=5, metadata=accepts(f"the next N countries by output, {TOP_RANGE[0]}-{TOP_RANGE[1]}")
+    )
+    start_year: int = field(default=2007, metadata=accepts(f"a year, {YEAR_RANGE[0]}-{YEAR_RANGE[1]}"))
+    end_year: int = field(default=2024, metadata=accepts(f"a year, {YEAR_RANGE[0]}-{YEAR_RANGE[1]}"))
+    counting: str = field(default="whole", metadata=choices(bib.COUNTING_RULES))  # author country
+    china_scope: str = field(default="mainland", metadata=choices(bib.CHINA_SCOPES))
+    lang: str = field(default="zh", metadata=choices(("zh", "en")))
 
 
 def _check_source(source: str) -> str:
-    if source not in SOURCE_CHOICES:
-        near = difflib.get_close_matches(str(source), SOURCE_CHOICES, n=1)
-        raise BadParameter(
-            f"unknown source {source!r}; use one of {', '.join(SOURCE_CHOICES)}",
-            hint=f"did you mean {near[0]!r}?" if near else None,
-        )
-    return source
+    return pick(source, SOURCE_CHOICES, "source")
 
 
 def _check_years(start_year, end_year) -> None:
@@ -61,6 +59,9 @@ def validate_parameters(**values) -> Parameters:
         raise BadParameter(
             f"unknown parameter {', '.join(map(repr, unknown))}; parameters: {', '.join(names)}"
         )
+    for name, what in (("source", "source"), ("counting", "counting rule"), ("china_scope", "China scope")):
+        if name in values:
+            values[name] = pick(values[name], choices_of(name), what)
     p = dataclasses.replace(Parameters(), **values)
     terms = bib.check_terms(p.terms)
     _check_source(p.source)
@@ -74,6 +75,10 @@ def validate_parameters(**values) -> Parameters:
     if not isinstance(p.top, int) or not lo <= p.top <= hi:
         raise BadParameter(f"top {p.top!r} must be an integer from {lo} to {hi}")
     return dataclasses.replace(p, terms=terms, countries=tuple(codes))
+
+
+def choices_of(name: str) -> tuple:
+    return next(f for f in dataclasses.fields(Parameters) if f.name == name).metadata["choices"]
 
 
 def live_commands(p: Parameters) -> list[str]:

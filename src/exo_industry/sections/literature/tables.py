@@ -311,23 +311,18 @@ def process(store: RawStore) -> Result:
             series,
             ["source", "topic", "counting", "china_scope", "country", "year"],
             0,
-            "papers per country and year, per source, counting rule and China scope",
         ),
-        "literature_china_us": Table(
-            cu, ["source", "counting", "china_scope", "year"], 3, "China vs US per year"
-        ),
+        "literature_china_us": Table(cu, ["source", "counting", "china_scope", "year"], 3),
         "literature_rank": Table(
             ranks,
             ["source", "counting", "china_scope", "year", "rank", "country"],
             0,
-            "rank of each country per year within its series",
         ),
-        "literature_topics": Table(topics, ["source", "topic", "year"], 0, "world topic series"),
+        "literature_topics": Table(topics, ["source", "topic", "year"], 0),
         "literature_pubmed_context": Table(
             context[["year", "context", "papers", "query"]],
             ["context", "year"],
             0,
-            "PubMed EV papers per year in three disease contexts (mirror)",
         ),
         "literature_mirror_topics": Table(
             mirror_topics, ["dataset", "topic"], 1, "topic matches in the mirror's PubMed records"

@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from ...choices import accepts, choices, pick
 from ...errors import BadParameter
+from ...locations import fold, iso3_guess
 from ...sources import owid
 from .rules import CAUSE_GROUPINGS, DEFAULT_LOCATIONS, NOTEBOOK, WORLD, YEARS
 
@@ -22,10 +24,14 @@ class Parameters:
     ``locs`` (not an init field) holds the resolved locations, ``{"code", "name"}`` each.
     """
 
-    locations: tuple[str, ...] = DEFAULT_LOCATIONS  # names or ISO3 codes as WDI / GBD spell them
-    year: int = 2019  # 1990-2019 (IHME GBD 2019); WHO GHE has 2000, 2010, 2015, 2019
-    cause_grouping: str = "main4"  # main4, gbd_level2 or gbd_causes
-    lang: str = "zh"  # zh or en
+    locations: tuple[str, ...] = field(
+        default=DEFAULT_LOCATIONS, metadata=accepts("names or ISO3 codes as WDI / GBD spell them")
+    )
+    year: int = field(
+        default=2019, metadata=accepts(f"a year, {YEARS[0]}-{YEARS[1]} (WHO GHE: 2000, 2010, 2015, 2019)")
+    )
+    cause_grouping: str = field(default="main4", metadata=choices(CAUSE_GROUPINGS))
+    lang: str = field(default="zh", metadata=choices(("zh", "en")))
     locs: tuple = field(default=(), init=False, compare=False)
 
     @property
@@ -44,7 +50,7 @@ def _location_index(known: pd.DataFrame) -> dict[str, tuple[str, str]]:
     idx = {}
     for code, name in zip(known["location_code"], known["location"], strict=True):
         code = "" if pd.isna(code) else str(code)
-        idx.setdefault(str(name).lower(), (code, str(name)))
+        idx.setdefault(fold(name), (code, str(name)))
         if code:
             idx.setdefault(code.lower(), (code, str(name)))
     idx.setdefault(owid.WORLD_CODE.lower(), idx.get("wld", (WORLD, "World")))
@@ -74,7 +80,9 @@ def resolve_locations(locations, known: pd.DataFrame) -> list[dict]:
     out = []
     for loc in locations:
         text = str(loc).strip()
-        hit = idx.get(text.lower())
+        hit = idx.get(fold(text))
+        if hit is None and (iso3 := iso3_guess(text)):  # Turkey, Vietnam, South Korea, ...
+            hit = idx.get(iso3.lower())
         if hit is None:
             raise _unknown(text, known)
         code, name = hit
@@ -102,13 +110,11 @@ def validate_parameters(*, known: pd.DataFrame | None = None, **values: Any) -> 
     unknown = sorted(set(values) - set(names))
     if unknown:
         raise BadParameter(f"{NOTEBOOK} has no parameter {', '.join(map(repr, unknown))}")
+    if "cause_grouping" in values:
+        values["cause_grouping"] = pick(values["cause_grouping"], CAUSE_GROUPINGS, "cause grouping")
     p = Parameters(**values)
     if p.lang not in ("zh", "en"):
         raise BadParameter(f"unsupported language {p.lang!r}; choose one of zh, en")
-    if p.cause_grouping not in CAUSE_GROUPINGS:
-        raise BadParameter(
-            f"unknown cause grouping {p.cause_grouping!r}; choose one of {', '.join(CAUSE_GROUPINGS)}"
-        )
     year = _check_year(p.year)
     if known is None:
         from .tables import load

@@ -402,17 +402,13 @@ def process(store: RawStore) -> Result:
             share,
             ["source", "location_code", "location", "group", "year"],
             decimals=2,
-            description="share of all deaths by GBD level-1 group",
         ),
         "ncd_deaths_by_cause": Table(
             deaths,
             ["location_code", "location", "cause", "year"],
             decimals=1,
-            description="GBD 2019 deaths by NCD cause",
         ),
-        "ncd_gbd_causes": Table(
-            causes, ["cause"], description="GBD 2019 causes in the export and their groups"
-        ),
+        "ncd_gbd_causes": Table(causes, ["cause"]),
         "ncd_main4": Table(
             main4,
             ["source", "location_code", "location", "year"],
@@ -428,7 +424,6 @@ def process(store: RawStore) -> Result:
         "ncd_locations": Table(
             locations_table(share, deaths),
             ["location", "location_code"],
-            description="locations and the sources that cover them",
         ),
     }
     inputs = wdi_entries + cat_entries + cause_entries + ghe_entries

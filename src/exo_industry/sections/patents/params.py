@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pycountry
 
+from ...choices import accepts, choices, pick
 from ...errors import BadParameter
 from ...theme import LANGS
 from .rules import (
@@ -33,14 +34,21 @@ class Parameters:
     :func:`validate_parameters`: ``source`` stripped, ``countries`` upper-case codes,
     ``years`` a ``(start, end)`` pair of ints."""
 
-    query: str = DEFAULT_QUERY  # search words, joined by OR
-    source: str = "lens"  # lens, epo, or the path of an imported Lens/EPO export
-    countries: tuple[str, ...] = DEFAULT_COUNTRIES
-    years: tuple[int, int] = DEFAULT_YEARS  # first and last year counted
-    unit: str = "family"  # family or application
-    country_by: str = "applicant"  # applicant, priority (first-filing office) or publication (office)
-    year_by: str = "priority"  # priority or publication
-    lang: str = "zh"  # zh or en
+    query: str = field(default=DEFAULT_QUERY, metadata=accepts("search words, joined by OR"))
+    source: str = field(
+        default="lens",
+        metadata=choices(SOURCE_CHOICES, "lens, epo, or the path of an imported Lens/EPO export"),
+    )
+    countries: tuple[str, ...] = field(
+        default=DEFAULT_COUNTRIES, metadata=accepts("ISO 3166 alpha-2 codes or country names (EP, WO too)")
+    )
+    years: tuple[int, int] = field(
+        default=DEFAULT_YEARS, metadata=accepts(f"[first, last] year, {YEARS_ALLOWED[0]}-{YEARS_ALLOWED[1]}")
+    )
+    unit: str = field(default="family", metadata=choices(UNITS))
+    country_by: str = field(default="applicant", metadata=choices(COUNTRY_BASES))
+    year_by: str = field(default="priority", metadata=choices(YEAR_BASES))
+    lang: str = field(default="zh", metadata=choices(LANGS))
 
     @property
     def rule(self) -> dict[str, str]:
@@ -87,12 +95,13 @@ def check_country(code: str) -> str:
 
 
 def check_rule(unit: str = "family", country_by: str = "applicant", year_by: str = "priority") -> None:
-    if unit not in UNITS:
-        raise BadParameter(f"unsupported counting unit {unit!r}: use one of {', '.join(UNITS)}")
-    if country_by not in COUNTRY_BASES:
-        raise BadParameter(f"unsupported country basis {country_by!r}: use one of {', '.join(COUNTRY_BASES)}")
-    if year_by not in YEAR_BASES:
-        raise BadParameter(f"unsupported year basis {year_by!r}: use one of {', '.join(YEAR_BASES)}")
+    for value, options, what in (
+        (unit, UNITS, "counting unit"),
+        (country_by, COUNTRY_BASES, "country basis"),
+        (year_by, YEAR_BASES, "year basis"),
+    ):
+        if value not in options:
+            pick(value, options, what)  # raises, with the near match; case is folded in validate_parameters
 
 
 def check_years(years) -> tuple[int, int]:
@@ -154,6 +163,13 @@ def validate_parameters(**values: Any) -> Parameters:
         raise BadParameter(
             f"unknown parameter(s) {', '.join(map(repr, unknown))}; parameters: {', '.join(names)}"
         )
+    for name, options, what in (
+        ("unit", UNITS, "counting unit"),
+        ("country_by", COUNTRY_BASES, "country basis"),
+        ("year_by", YEAR_BASES, "year basis"),
+    ):
+        if name in values:
+            values[name] = pick(values[name], options, what)
     p = Parameters(**values)
     if not isinstance(p.query, str) or not p.query.strip():
         raise BadParameter(

@@ -382,38 +382,25 @@ def _tables(docs, info, by_series, ranking, offices, defects, agg) -> dict[str, 
         "patents_documents": Table(
             docs[["series", *[c for c in docs.columns if c != "series"]]],
             ["series", "dataset", "doc_id"],
-            description="patent documents, tidy, all sources",
         ),
-        "patents_datasets": Table(
-            info, ["dataset"], description="stored patent files: source, route, series or slice"
-        ),
+        "patents_datasets": Table(info, ["dataset"]),
         "patents_counts": Table(
             by_series,
             ["series", "country", "year"],
-            description="counts under the default rule (families, applicant country, priority year); "
-            "country by first-filing office where a file gives no applicant countries",
         ),
         "patents_ranking": Table(
             ranking,
             ["series", "year", "rank_cumulative", "country"],
-            description="yearly and cumulative counts and ranks, paper's five countries",
         ),
-        "patents_mirror_offices": Table(
-            offices, ["pub_office", "year"], description="mirror slice: publications by office and year"
-        ),
-        "patents_references": Table(
-            references_table(), ["key"], description="published figures (cited constants)"
-        ),
+        "patents_mirror_offices": Table(offices, ["pub_office", "year"]),
+        "patents_references": Table(references_table(), ["key"]),
         "patents_input_defects": Table(
             pd.DataFrame(defects, columns=["source", "file", "line", "problem"]),
             ["source", "file", "line"],
-            description="defective records found on import",
         ),
     }
     if len(agg):
-        tables["patents_lens_aggregates"] = Table(
-            agg, ["dataset", "country", "year"], description="Lens aggregations"
-        )
+        tables["patents_lens_aggregates"] = Table(agg, ["dataset", "country", "year"])
     return tables
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ...choices import accepts, choices, fold
 from ...errors import BadParameter
 from ...sources import ctgov
 from .rules import DEFAULT_STUDY_TYPES, DEFAULT_TERMS, SEARCH_TERMS
@@ -16,12 +17,21 @@ LANGS = ("zh", "en")
 
 @dataclass(frozen=True)
 class Parameters:
-    search_terms: tuple[str, ...] = DEFAULT_TERMS  # EV terms kept (see rules.SEARCH_TERMS)
-    study_types: tuple[str, ...] = DEFAULT_STUDY_TYPES
-    start_from: int | None = None  # first start year kept (None: no limit)
-    start_to: int | None = None  # last start year kept (None: no limit)
-    include_diagnostic: bool = True  # count diagnostic/biomarker EV studies beside therapeutic ones
-    lang: str = "zh"
+    search_terms: tuple[str, ...] = field(
+        default=DEFAULT_TERMS, metadata=choices(tuple(SEARCH_TERMS), "a list of EV terms, each one of these")
+    )
+    study_types: tuple[str, ...] = field(
+        default=DEFAULT_STUDY_TYPES,
+        metadata=choices(ctgov.STUDY_TYPES, "a list, each one of these (any case)"),
+    )
+    start_from: int | None = field(
+        default=None, metadata=accepts("first start year kept, 1990-2100, or null")
+    )
+    start_to: int | None = field(default=None, metadata=accepts("last start year kept, 1990-2100, or null"))
+    include_diagnostic: bool = field(  # count diagnostic EV studies beside therapeutic ones
+        default=True, metadata=choices((True, False), "true or false")
+    )
+    lang: str = field(default="zh", metadata=choices(LANGS))
 
 
 def _unknown(what: str, value, known, near) -> BadParameter:
@@ -63,6 +73,9 @@ def validate_parameters(**values) -> Parameters:
         raise BadParameter(
             f"unknown parameter(s) {', '.join(unknown)}; the trials notebook takes {', '.join(known)}"
         )
+    st = values.get("study_types")
+    if isinstance(st, list | tuple):
+        values["study_types"] = tuple(fold(t, ctgov.STUDY_TYPES) for t in st)
     p = Parameters(**values)
     _check_terms(p.search_terms, p.study_types)
     _check_years(p.start_from, p.start_to)

@@ -366,7 +366,6 @@ def _tables(store: RawStore, entries, rows: pd.DataFrame, sel: pd.DataFrame, aud
         "trials_studies": Table(
             ev,
             ["nct_id"],
-            description="EV studies (therapeutic, diagnostic, mention) with areas and countries",
         ),
         "trials_by_area": Table(
             _area_counts(sel),
