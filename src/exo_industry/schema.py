@@ -18,13 +18,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import paths
+from .errors import ExoError
 from .store import atomic_write_text
 
 TYPES = ("string", "integer", "number", "boolean", "date")
 
 
-class SchemaError(ValueError):
-    """A table does not match its declaration."""
+class SchemaError(ExoError, ValueError):
+    """A table does not match its declaration (a fault in the code: nothing is written)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from .rules import MAIN4, SRC_GBD17, SRC_GBD19, SRC_GHE21, SRC_WHO, SRC_WHO_PUBL
 
 s, i, n = "string", "integer", "number"
 _GROUPS = ("communicable", "ncd", "injuries")  # GBD level 1
+# GHE 2021 splits the pandemic out of the communicable group
+_SHARE_GROUPS = (*_GROUPS, "covid19", "pandemic_other")
 _CODE = Col("location_code", s, "ISO3 code, or the WDI aggregate code (empty for GBD regions)")
 _LOC = Col("location", s, "location name as the source spells it", required=True)
 _YEAR = Col("year", i, "year", required=True)
@@ -33,11 +35,17 @@ SCHEMA = {
             _CODE,
             _LOC,
             _YEAR,
-            Col("group", s, "GBD level-1 cause group", enum=_GROUPS, required=True),
+            Col(
+                "group",
+                s,
+                "GBD level-1 cause group (GHE 2021: COVID-19 and other pandemic deaths apart)",
+                enum=_SHARE_GROUPS,
+                required=True,
+            ),
             Col("share_pct", n, "the group's deaths as a share of the basis", "%"),
             _deaths("deaths", "the group's"),
         ),
-        ("source", "location", "group", "year"),
+        ("source", "basis", "location", "group", "year"),
     ),
     "ncd_deaths_by_cause": Schema(
         "IHME GBD 2019 deaths by NCD cause, per location and year",
@@ -64,7 +72,13 @@ SCHEMA = {
     "ncd_main4": Schema(
         "deaths from the four main NCD groups, their sum and their share of NCD deaths",
         (
-            Col("source", s, "source of the figures", enum=(SRC_GBD19, SRC_WHO_PUBLISHED), required=True),
+            Col(
+                "source",
+                s,
+                "source of the figures",
+                enum=(SRC_GHE21, SRC_GBD19, SRC_WHO_PUBLISHED),
+                required=True,
+            ),
             _CODE,
             _LOC,
             _YEAR,
