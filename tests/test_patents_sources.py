@@ -408,10 +408,14 @@ def test_lens_scroll_paging_with_429(iso_env, monkeypatch, replay):
     sent = [json.loads(rec.body) for rec in replay.log]
     assert len(sent) == 3  # 429, page 1 (retried), page 2
     first = sent[1]
-    assert first["size"] == lens.PAGE_SIZE and first["scroll"] == lens.SCROLL and "include" in first
+    assert (
+        first["size"] == lens.PAGE_SIZE
+        and first["scroll"] == f"{lens.SCROLL_MINUTES}m"
+        and "include" in first
+    )
     phrases = json.dumps(first["query"])
     assert '"claim": "exosomes"' in phrases and '"title": "extracellular vesicle"' in phrases
-    assert sent[2] == {"scroll_id": "scroll-one", "scroll": lens.SCROLL}
+    assert sent[2] == {"scroll_id": "scroll-one", "scroll": f"{lens.SCROLL_MINUTES}m"}
     assert replay.log[1].headers["Authorization"] == "Bearer lens-token-visible-789"
     text = json.dumps([e.provenance.to_json() for e in entries])
     assert "lens-token-visible-789" not in text and entries[-1].provenance.query["complete"] is True
