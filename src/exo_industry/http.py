@@ -244,6 +244,38 @@ def request_budget(limit: int):
         _BUDGET = previous
 
 
+class Planned(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised instead of sending a request while requests are being planned (dry run)."""
+
+
+_PLAN: list | None = None
+
+
+@contextlib.contextmanager
+def plan_requests():
+    """Record the request a client would send, and stop it before any network (``Planned``)."""
+    global _PLAN
+    previous, _PLAN = _PLAN, []
+    try:
+        yield _PLAN
+    finally:
+        _PLAN = previous
+
+
+def _planned(prepared) -> dict:
+    parts = urlsplit(prepared.url)
+    params = {
+        k: v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS
+    }
+    body = prepared.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    with contextlib.suppress(TypeError, ValueError):
+        body = json.loads(body) if body else None
+    return {"method": prepared.method, "url": urlunsplit(parts._replace(query="")), "params": params,
+            "body": body}  # fmt: skip
+
+
 def _iso(seconds: float) -> str:
     stamp = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).replace(microsecond=0)
     return stamp.isoformat().replace("+00:00", "Z")
@@ -321,6 +353,9 @@ class Client:
         self._check_origin(url)
         prepared = self.session.prepare_request(requests.Request(method, url, **_request_args(kw)))
         self._check_origin(prepared.url)
+        if _PLAN is not None:
+            _PLAN.append(_planned(prepared))
+            raise Planned(prepared.url)
         key = self.cache.key(method, prepared.url, prepared.body) if self.cache else None
         cached = self.cache.get(key) if key else None
         if cached is not None:

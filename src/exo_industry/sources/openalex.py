@@ -532,3 +532,27 @@ def load_records(store: RawStore) -> pd.DataFrame:
 
 def inputs(store: RawStore) -> list[Entry]:
     return store.entries(NAME)
+
+
+def plan_requests(term=None, country=None, top: int = 5, topic=None, start: int = 2007, end: int = 2024,
+                  counting: str = "whole", china_scope: str = "mainland", base_url: str | None = None,
+                  **_ignored) -> list[dict]:  # fmt: skip
+    """The first request of every query ``fetch`` makes (no network; for ``refresh --dry-run``).
+    The ``--top`` countries are known only from the first answer, so they are not listed."""
+    terms = bib.check_terms(term or bib.DEFAULT_TERMS)
+    countries = bib.normalise_country_list(country or ["CN", "US"])
+    url = f"{(base_url or os.environ.get('EXO_OPENALEX_URL', API_URL)).rstrip('/')}/works"
+
+    def req(filt: str, group_by: str | None) -> dict:
+        params = {"filter": filt, "per_page": PER_PAGE_MAX, "cursor": "*"}
+        params.update({"group_by": group_by} if group_by else {"select": RECORD_SELECT})
+        return {"method": "GET", "url": url, "params": params, "body": None}
+
+    out = [req(works_filter(terms, "exosomes", start, end), "authorships.countries")] if top else []
+    if counting == "whole":
+        out += [req(works_filter(terms, "exosomes", start, end, c, china_scope), "publication_year")
+                for c in countries]  # fmt: skip
+    else:
+        out.append(req(works_filter(terms, "exosomes", start, end), None))
+    out += [req(works_filter(terms, t, start, end), "publication_year") for t in (topic or bib.TOPICS)]
+    return out

@@ -557,3 +557,27 @@ def load_overlap(store: RawStore) -> pd.DataFrame:
         for e in entries
     ]
     return pd.DataFrame(rows, columns=["topic", "country", "range", "range_papers", "overlap"])
+
+
+def plan_requests(
+    term=None,
+    country=None,
+    topic=None,
+    start=2007,
+    end=2024,
+    china_scope="mainland",
+    base_url=None,
+    **_ignored,
+) -> list[dict]:
+    """Every esearch request ``fetch`` makes (no network; for ``refresh --dry-run``)."""
+    terms = bib.check_terms(term or bib.DEFAULT_TERMS)
+    countries = bib.normalise_country_list(country or DEFAULT_COUNTRIES)
+    series = [("exosomes", c) for c in countries] + [(t, WORLD) for t in (topic or bib.TOPICS)]
+    url = f"{(base_url or os.environ.get('EXO_PUBMED_URL', API_URL)).rstrip('/')}/esearch.fcgi"
+    years = list(range(start, end + 1)) + [(start, end)]
+    return [
+        {"method": "GET", "url": url, "body": None,
+         "params": {"db": "pubmed", "term": esearch_term(terms, t, y, c, china_scope), "retmax": 0,
+                    "tool": "exo_industry"}}
+        for t, c in series for y in years
+    ]  # fmt: skip
