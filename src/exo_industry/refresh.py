@@ -82,11 +82,14 @@ def first_requests(source: str, options: dict) -> list[dict]:
 
     module = sources.get(source)
     if hasattr(module, "plan_requests"):
-        return [{"source": source, **r} for r in module.plan_requests(**options)]
-    with tempfile.TemporaryDirectory() as tmp, _placeholder_credentials(), plan_requests() as seen:
-        with contextlib.suppress(Planned):
-            module.fetch(RawStore(Path(tmp)), **options)
-    return [{"source": source, **r} for r in seen[:1]]
+        seen = module.plan_requests(**options)
+    else:
+        with tempfile.TemporaryDirectory() as tmp, _placeholder_credentials(), plan_requests() as seen:
+            with contextlib.suppress(Planned):
+                module.fetch(RawStore(Path(tmp)), **options)
+            seen = seen[:1]
+    keys = ("method", "url", "params", "body")
+    return [{"source": source, **{k: r.get(k) for k in keys}} for r in seen]
 
 
 def dry_run(only: list[str] | None = None) -> dict:
