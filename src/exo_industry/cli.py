@@ -50,7 +50,8 @@ def cmd_sources(args) -> int:
     rows = describe(store.entries(args.source))
     if not rows:
         print(
-            f"the raw store at {store.root} is empty; `exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`"
+            f"the raw store at {store.root} is empty; "
+            "`exo-industry import SOURCE --mirror` or `exo-industry fetch SOURCE`"
         )
         return 0
     if args.verify:
@@ -87,12 +88,14 @@ def cmd_import(args) -> int:
         if not mirror:
             raise ExoError(
                 f"{module.TITLE} has no data files in the offline mirror",
-                hint=f"use the live route (`exo-industry fetch {args.source}`) or import files you downloaded",
+                hint=f"use the live route (`exo-industry fetch {args.source}`) "
+                "or import files you downloaded",
             )
         missing = [p for p in mirror if not p.exists()]
         if missing:
             raise ExoError(
-                f"the offline mirror is not complete at {shared} (missing: {', '.join(str(m) for m in missing[:3])})",
+                f"the offline mirror is not complete at {shared} "
+                f"(missing: {', '.join(str(m) for m in missing[:3])})",
                 hint="set EXO_SHARED_DATA to the folder that holds the mirror's data/",
             )
         files += mirror
@@ -269,24 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
     pr.set_defaults(func=cmd_process)
 
-    def run_options(sp):
-        sp.add_argument(
-            "-p",
-            "--param",
-            nargs=2,
-            action="append",
-            metavar=("NAME", "VALUE"),
-            help="notebook parameter (VALUE read as YAML)",
-        )
-        sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
-        sp.add_argument(
-            "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
-        )
-
     r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
     r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
-    run_options(r)
+    _run_options(r)
     r.set_defaults(func=cmd_run)
 
     rp = sub.add_parser("report", help="export executed notebooks and the overview as HTML briefings")
@@ -294,9 +282,25 @@ def build_parser() -> argparse.ArgumentParser:
     rp.set_defaults(func=cmd_report)
 
     b = sub.add_parser("build", help="process (if inputs changed), run every notebook, export the briefings")
-    run_options(b)
+    _run_options(b)
     b.set_defaults(func=cmd_build)
     return p
+
+
+def _run_options(sp) -> None:
+    sp.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter (VALUE read as YAML)",
+    )
+    sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    sp.add_argument("--jobs", type=int, default=None, help="notebooks run at once (separate processes)")
+    sp.add_argument(
+        "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
+    )
 
 
 def _refresh_parser(sub) -> None:

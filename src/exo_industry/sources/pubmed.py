@@ -349,30 +349,30 @@ def parse_medline(text: str, name: str = "MEDLINE file") -> pd.DataFrame:
         raise MalformedFile(
             f"{name}: no PMID records", hint="expected a PubMed export in MEDLINE format ('PMID- ' lines)"
         )
-    rows = []
-    for r in records:
-        y = re.match(r"^(\d{4})", r["DP"])
-        every, first = set(), ""
-        for i, a in enumerate(r["authors"]):
-            for ad in a["ad"]:
-                for piece in ad.split("; "):
-                    c = bib.address_country(piece)
-                    if c:
-                        every.add(c)
-                        if i == 0 and not first:
-                            first = c
-        rows.append(
-            {
-                "record_id": r["PMID"],
-                "year": int(y.group(1)) if y else None,
-                "countries": bib.join_codes(every),
-                "first_country": first,
-                "corresponding_country": "",
-                "title": r["TI"],
-                "abstract": r["AB"],
-            }
-        )
-    return pd.DataFrame(rows, columns=bib.RECORD_COLUMNS)
+    return pd.DataFrame([_medline_row(r) for r in records], columns=bib.RECORD_COLUMNS)
+
+
+def _medline_row(r: dict) -> dict:
+    """One parsed MEDLINE record to a row of the common record table."""
+    y = re.match(r"^(\d{4})", r["DP"])
+    every, first = set(), ""
+    for i, a in enumerate(r["authors"]):
+        for ad in a["ad"]:
+            for piece in ad.split("; "):
+                c = bib.address_country(piece)
+                if c:
+                    every.add(c)
+                    if i == 0 and not first:
+                        first = c
+    return {
+        "record_id": r["PMID"],
+        "year": int(y.group(1)) if y else None,
+        "countries": bib.join_codes(every),
+        "first_country": first,
+        "corresponding_country": "",
+        "title": r["TI"],
+        "abstract": r["AB"],
+    }
 
 
 # --------------------------------------------------------------------------- mirror files
