@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.exo-installed
 TEST_STAMP := $(VENV)/.exo-test-installed
 PYTEST_ARGS ?=
 
-.PHONY: all test env test-env benchmark clean-build clean-notebooks help
+.PHONY: all test env test-env benchmark benchmark-refresh clean-build clean-notebooks help
 
 all: $(STAMP) ## create .venv if missing, execute every notebook on the committed data, export the briefings
 	$(BIN)/exo-industry build
@@ -35,6 +35,9 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 
 benchmark: $(STAMP) ## time `exo-industry build` against bare kernel start-up (scripts/benchmark.py)
 	$(BIN)/python scripts/benchmark.py
+
+benchmark-refresh: $(TEST_STAMP) ## requests and time of `exo-industry refresh` against the replay server (200 ms latency)
+	$(BIN)/python scripts/benchmark_refresh.py --latency 0.2
 
 clean-notebooks: $(STAMP) ## strip outputs and execution counts from notebooks/*.ipynb before a commit
 	$(BIN)/python scripts/clean_notebooks.py

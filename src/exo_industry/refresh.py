@@ -61,6 +61,18 @@ def selected(only: list[str] | None) -> list[tuple[str, dict]]:
     return [(s, o) for s, o in PLAN if not only or s in only]
 
 
+def fetch_options(source: str, options: dict) -> dict:
+    """The options ``exo-industry fetch SOURCE`` would use (its defaults, e.g. base URLs
+    from EXO_*_URL), overlaid with the refresh plan's."""
+    import argparse
+
+    from . import sources
+
+    parser = argparse.ArgumentParser(add_help=False)
+    sources.get(source).add_fetch_arguments(parser)
+    return {**vars(parser.parse_args([])), **options}
+
+
 # --------------------------------------------------------------------------- dry run
 @contextlib.contextmanager
 def _placeholder_credentials():
@@ -81,6 +93,7 @@ def first_requests(source: str, options: dict) -> list[dict]:
     from .store import RawStore
 
     module = sources.get(source)
+    options = fetch_options(source, options)
     if hasattr(module, "plan_requests"):
         seen = module.plan_requests(**options)
     else:
@@ -161,7 +174,7 @@ def refresh(only: list[str] | None = None, budget: int = DEFAULT_BUDGET, echo=pr
             echo(f"[{i}/{len(plan)}] {source} ...", flush=True)
             before, t0 = spent.total, time.perf_counter()
             try:
-                entries = sources.get(source).fetch(RawStore(), **options)
+                entries = sources.get(source).fetch(RawStore(), **fetch_options(source, options))
                 status = f"{len(entries)} file(s)"
             except SourceError as exc:
                 status = f"failed: {str(exc).splitlines()[0][:120]}"

@@ -334,7 +334,9 @@ OVERVIEW = """<!DOCTYPE html>
 <h1>{{ t.overview_title }}</h1>
 <p>{{ t.overview_intro }}</p>
 {% if changed %}<section class="exo-changes"><h2>{{ t.changed_since }} {{ changed[0] }}</h2>
-{% if changed[1] %}<ul>{% for c in changed[1] %}<li><a href="#{{ c.claim_id }}">{{ c.claim_id }}</a>: {{ c.field }} {{ c.before }} → {{ c.after }}</li>{% endfor %}</ul>
+{% if changed[1] %}<ul>{% for c in changed[1] %}
+<li><a href="#{{ c.claim_id }}">{{ c.claim_id }}</a>: {{ c.field }} {{ c.before }} → {{ c.after }}</li>
+{% endfor %}</ul>
 {% else %}<p>{{ t.no_change }}</p>{% endif %}</section>{% endif %}
 <table class="exo-ledger"><colgroup><col style="width:6%"><col style="width:25%"><col style="width:13%"><col style="width:18%"><col style="width:14%"><col style="width:24%"></colgroup><thead><tr><th>{{ t.section }}</th><th>{{ t.claim }}</th><th>{{ t.paper }}</th><th>{{ t.ours }}</th><th>{{ t.verdict }}</th><th>{{ t.reason }}</th></tr></thead>
 <tbody>{% for r in rows %}<tr id="{{ r.id }}"><td>{{ r.section }}</td>
