@@ -231,3 +231,85 @@ def test_lens_expired_scroll_is_explained(replay, lens_env):
     with pytest.raises(SourceError, match="scroll context expired"):
         lens.fetch(store, start=2010, end=2023, base_url=replay.url)
     assert store.entries() == []
+
+
+# --------------------------------------------------------------------------- EPO OPS
+def _ops_docs_page(begin: int, end: int, total: int) -> bytes:
+    """An OPS search page (published world-patent-data layout) holding documents begin..end."""
+    docs = "".join(
+        f'<exchange-document system="ops.epo.org" family-id="{n}" country="CN" doc-number="{n}" kind="A">'
+        "<bibliographic-data><publication-reference><document-id document-id-type=\"docdb\"><country>CN"
+        f"</country><doc-number>{n}</doc-number><kind>A</kind><date>20200101</date></document-id>"
+        "</publication-reference></bibliographic-data></exchange-document>"
+        for n in range(begin, end + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><ops:world-patent-data xmlns="http://www.epo.org/exchange" '
+        f'xmlns:ops="http://ops.epo.org"><ops:biblio-search total-result-count="{total}">'
+        f'<ops:range begin="{begin}" end="{end}"/><ops:search-result><exchange-documents>{docs}'
+        "</exchange-documents></ops:search-result></ops:biblio-search></ops:world-patent-data>"
+    ).encode()
+
+
+def ops_rules(per_day: int = 10, drift: int = 0):
+    """OPS search: 100 documents a request at most, ranges served only up to 2,000 (OPS v3.2
+    reference guide, published-data search "Range"; https://www.epo.org/en/searching-for-patents/
+    data/web-services/ops); the total of a ``pd within`` span is ``per_day`` x its days."""
+    import datetime as dt
+    import re
+
+    def rule(method, path, query, headers, body):
+        if path == "/auth/accesstoken":
+            return (
+                200,
+                {"Content-Type": "application/json"},
+                b'{"access_token": "tok-limits", "expires_in": "1199"}',
+            )
+        a, b = re.search(r'pd within "(\d{8}) (\d{8})"', query["q"][0]).groups()
+        d0, d1 = (dt.datetime.strptime(x, "%Y%m%d").date() for x in (a, b))
+        total = per_day * ((d1 - d0).days + 1) + (drift if (d0.month, d1.month) == (1, 12) else 0)
+        begin, end = (int(x) for x in query["Range"][0].split("-"))
+        if end > 2000 or end - begin + 1 > 100:
+            return 400, {"Content-Type": "application/xml"}, b"<fault>range beyond what OPS serves</fault>"
+        return 200, {"Content-Type": "application/xml"}, _ops_docs_page(begin, min(end, total), total)
+
+    return rule
+
+
+def _ops_fetch(replay, monkeypatch):
+    from exo_industry.http import Client
+    from exo_industry.sources import epo_ops
+
+    monkeypatch.setenv("EPO_OPS_KEY", "key-limits-1")
+    monkeypatch.setenv("EPO_OPS_SECRET", "secret-limits-2")
+    client = Client(replay.url, name="EPO OPS")
+    return epo_ops.fetch(RawStore(), cql="ta=exosome", start=2020, end=2020, base_url=replay.url,
+                         client=client, sleep=lambda s: None)  # fmt: skip
+
+
+def test_ops_year_above_range_cap_is_split_and_proven_complete(replay, iso_env, monkeypatch):
+    """Counting rule (split completeness): 2020 has 3,660 hits, above the 2,000 OPS serves;
+    the year is split into halves of 1,830, every document fetched, and the parts' totals
+    add up to the year's total (OPS v3.2 reference guide, published-data search)."""
+    replay.add_rule(ops_rules())
+    entries = _ops_fetch(replay, monkeypatch)
+    q = entries[0].provenance.query
+    assert q["total"] == 3660 and q["parts_total"] == 3660 and q["complete"] is True
+    assert [tuple(p) for p in q["parts"]] == [
+        ("2020-01-01", "2020-07-01", 1830),
+        ("2020-07-02", "2020-12-31", 1830),
+    ]
+    ranges = [int(r.query["Range"][0].split("-")[1]) for r in replay.log if "Range" in r.query]
+    assert ranges and max(ranges) <= 2000
+    from exo_industry.sources import epo_ops
+
+    docs, _ = epo_ops.load_documents(RawStore())
+    assert len(docs) == 2 * 1830
+
+
+def test_ops_split_that_does_not_add_up_is_incomplete(replay, iso_env, monkeypatch):
+    """The proof can fail: when the parts do not add up to the year's total (here one hit
+    more for the whole year), the year is stored but marked incomplete."""
+    replay.add_rule(ops_rules(drift=1))
+    q = _ops_fetch(replay, monkeypatch)[0].provenance.query
+    assert q["total"] == 3661 and q["parts_total"] == 3660 and q["complete"] is False
