@@ -313,3 +313,20 @@ def test_ops_split_that_does_not_add_up_is_incomplete(replay, iso_env, monkeypat
     replay.add_rule(ops_rules(drift=1))
     q = _ops_fetch(replay, monkeypatch)[0].provenance.query
     assert q["total"] == 3661 and q["parts_total"] == 3660 and q["complete"] is False
+
+
+# --------------------------------------------------------------------------- WHO GHO
+def test_who_gho_rows_differing_in_dim2_are_kept(replay, iso_env):
+    """Counting rule: GHO rows carry up to three dimensions (Dim1..Dim3, https://www.who.int/data/gho/
+    info/gho-odata-api); rows that differ only in Dim2 (e.g. an age group) are distinct figures."""
+    from exo_industry.sources import who_gho
+    from test_who_gho import page, row
+
+    a, b = row("CHN", 2019, 15.9), row("CHN", 2019, 9.1)
+    a.update({"Dim2Type": "AGEGROUP", "Dim2": "AGE30-49"})
+    b.update({"Dim2Type": "AGEGROUP", "Dim2": "AGE50-69"})
+    replay.add("GET", "/api/NCDMORT3070", page([a, b]))
+    store = RawStore()
+    who_gho.fetch(store, indicator=["NCDMORT3070"], location=["CHN"], base_url=f"{replay.url}/api")
+    values, _ = who_gho.load_values(store)
+    assert sorted(values["dim2"]) == ["AGE30-49", "AGE50-69"] and sorted(values["value"]) == [9.1, 15.9]
