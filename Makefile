@@ -15,7 +15,8 @@ PYTEST_ARGS ?=
 UV        ?= $(shell command -v uv 2>/dev/null)
 INSTALLER ?= $(if $(UV),uv,pip)
 
-.PHONY: all test env test-env lint benchmark lock clean-build clean-notebooks help
+
+.PHONY: all test env test-env lint benchmark benchmark-refresh lock clean-build clean-notebooks help
 
 all: $(STAMP) ## create .venv if missing, execute every notebook whose inputs changed, export the briefings
 	$(BIN)/exo-industry build
@@ -64,6 +65,9 @@ lock: ## regenerate requirements*.lock and environment*.yml from pyproject.toml 
 
 benchmark: $(STAMP) ## time builds (full, no-op, one table changed) and set-up against bare kernel start-up
 	$(BIN)/python scripts/benchmark.py
+
+benchmark-refresh: $(TEST_STAMP) ## requests and time of `exo-industry refresh` against the replay server (200 ms latency)
+	$(BIN)/python scripts/benchmark_refresh.py --latency 0.2
 
 clean-notebooks: $(STAMP) ## strip outputs and execution counts from notebooks/*.ipynb before a commit
 	$(BIN)/python scripts/clean_notebooks.py

@@ -110,7 +110,7 @@ def built(tmp_path_factory):
         failed = [f"{r.stem}[{r.lang}]: {r.error}" for r in results if r.error]
         assert not failed, failed
         html = [report.export_notebook(r.path) for r in results] + [
-            report.export_overview(l) for l in ("zh", "en")
+            report.export_overview(lang) for lang in ("zh", "en")
         ]
         yield {"env": env, "results": results, "html": html, "base": base}
 

@@ -4,11 +4,16 @@ Tests register exchanges (method, path, query, status, headers, body) taken from
 real recordings in ../shared/data/*/fixtures_*; faults (429 with Retry-After, a 500,
 a body cut short) are registered in front of a real body to test recovery. Every
 request the server sees is logged, so tests can assert what the client asked for.
+
+Rules (``add_rule``) encode a service's documented limits: a rule sees every request
+first and may answer it (status, headers, body) the way the service would, e.g. 400 for
+a page size above the maximum. ``latency`` adds a delay to every answer (benchmarks).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,7 +54,9 @@ class Logged:
 
 
 class ReplayServer:
-    def __init__(self):
+    def __init__(self, latency: float = 0.0):
+        self.latency = latency
+        self.rules: list = []
         self.exchanges: list[Exchange] = []
         self.log: list[Logged] = []
         self._lock = threading.Lock()
@@ -66,13 +73,29 @@ class ReplayServer:
                 query = parse_qs(parts.query, keep_blank_values=True)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                if server.latency:
+                    time.sleep(server.latency)
                 with server._lock:
                     server.log.append(Logged(self.command, parts.path, query, dict(self.headers), body))
-                    ex = next(
-                        (e for e in server.exchanges if e.matches(self.command, parts.path, query)), None
+                    ruled = next(
+                        (
+                            a
+                            for r in server.rules
+                            if (a := r(self.command, parts.path, query, self.headers, body))
+                        ),
+                        None,
+                    )
+                    ex = (
+                        None
+                        if ruled
+                        else next(
+                            (e for e in server.exchanges if e.matches(self.command, parts.path, query)), None
+                        )
                     )
                     if ex is not None:
                         ex.served += 1
+                if ruled:
+                    ex = Exchange(self.command, parts.path, ruled[2], status=ruled[0], headers=ruled[1])
                 if ex is None:
                     msg = f"no recorded response for {self.command} {self.path}".encode()
                     self.send_response(599)
@@ -118,6 +141,11 @@ class ReplayServer:
         with self._lock:
             self.exchanges.append(ex)
         return ex
+
+    def add_rule(self, rule) -> None:
+        """``rule(method, path, query, headers, body) -> (status, headers, body) | None``."""
+        with self._lock:
+            self.rules.append(rule)
 
     def insert_fault(
         self,

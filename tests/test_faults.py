@@ -64,6 +64,7 @@ MIN_INTERVAL = {
 }
 SECRETS = {
     "LENS_API_TOKEN": "lens-token-7f3a9c2e1b",
+    "OPENALEX_API_KEY": "oakey-5c6d7e8f9a",
     "EPO_OPS_KEY": "opskey-4d5e6f",
     "EPO_OPS_SECRET": "opssecret-8a9b0c",
     "UN_DATAPORTAL_TOKEN": "portal-token-2b4d6f8h",

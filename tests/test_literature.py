@@ -268,6 +268,8 @@ def _client(replay):
 
 
 def test_openalex_cursor_paging_and_polite_pool(replay, iso_env, monkeypatch):
+    """A full page (as many groups as per_page) is followed through next_cursor; paging
+    rules from https://developers.openalex.org/guides/page-through-results."""
     monkeypatch.setenv("EXO_MAILTO", "reader@example.org")
     page1 = oa_fixture("group_by_page_1.json").read_bytes()
     cursor = json.loads(page1)["meta"]["next_cursor"]
@@ -278,7 +280,7 @@ def test_openalex_cursor_paging_and_polite_pool(replay, iso_env, monkeypatch):
         query={
             "filter": ["x"],
             "group_by": ["type"],
-            "per_page": ["200"],
+            "per_page": ["20"],
             "cursor": [cursor],
             "mailto": ["reader@example.org"],
         },
@@ -290,12 +292,12 @@ def test_openalex_cursor_paging_and_polite_pool(replay, iso_env, monkeypatch):
         query={
             "filter": ["x"],
             "group_by": ["type"],
-            "per_page": ["200"],
+            "per_page": ["20"],
             "cursor": ["*"],
             "mailto": ["reader@example.org"],
         },
     )
-    pages = list(openalex.group_pages(_client(replay), "x", "type"))
+    pages = list(openalex.group_pages(_client(replay), "x", "type", per_page=20))
     assert len(pages) == 2 and len(replay.log) == 2
     assert replay.log[1].query["cursor"] == [cursor]
     assert len(openalex.parse_group_by(pages[0][2])) == 20 and len(openalex.parse_group_by(pages[1][2])) == 0
@@ -306,8 +308,9 @@ def test_openalex_repeated_cursor_stops(replay, iso_env):
     # the recorded group_by=type page announces a next_cursor; answering it with itself must not loop
     body = cassette("pro_request_biodiversity_and_group_by_type.yml")[0]["body"]
     replay.add("GET", "/works", body)
+    full = len(json.loads(body)["group_by"])  # a full page, so the cursor is followed
     with pytest.raises(SourceError, match="same next_cursor twice"):
-        list(openalex.group_pages(_client(replay), "x", "type"))
+        list(openalex.group_pages(_client(replay), "x", "type", per_page=full))
     assert len(replay.log) == 2
 
 
@@ -320,7 +323,8 @@ def test_openalex_429_then_recovery(replay, iso_env):
     assert len(replay.log) == 2
 
 
-def test_openalex_error_body_and_nothing_stored(replay, iso_env):
+def test_openalex_error_body_and_nothing_stored(replay, iso_env, monkeypatch):
+    monkeypatch.setenv("OPENALEX_API_KEY", "sekret-key-123456")
     err = [r for r in cassette("pro_request_search_biodiversity_AND_fiance_count.yml") if r["status"] == 400][
         0
     ]
@@ -349,7 +353,7 @@ def test_openalex_fetch_series_and_claims(replay, iso_env, monkeypatch):
             query={
                 "filter": [filt],
                 "group_by": ["publication_year"],
-                "per_page": ["200"],
+                "per_page": ["100"],
                 "cursor": ["*"],
                 "api_key": ["sekret-key-123456"],
             },
@@ -363,7 +367,7 @@ def test_openalex_fetch_series_and_claims(replay, iso_env, monkeypatch):
             query={
                 "filter": [filt],
                 "group_by": ["publication_year"],
-                "per_page": ["200"],
+                "per_page": ["100"],
                 "cursor": ["*"],
                 "api_key": ["sekret-key-123456"],
             },
@@ -405,8 +409,9 @@ def test_esearch_parser_on_real_bodies():
     )
     # nested per-term Counts in TranslationStack must not be taken for the total
     assert pubmed.parse_esearch(ncbi_fixture("esearch5.xml").read_bytes())["count"] == 5
-    empty = pubmed.parse_esearch(ncbi_fixture("esearch8.xml").read_bytes())
-    assert empty["count"] == 0 and empty["errors"]["PhraseNotFound"] == ["abcXYZ"]
+    # ErrorList/WarningList (https://www.ncbi.nlm.nih.gov/books/NBK25499/) is an error, not an empty result
+    with pytest.raises(SourceError, match="not run as written.*abcXYZ"):
+        pubmed.parse_esearch(ncbi_fixture("esearch8.xml").read_bytes())
     with pytest.raises(SourceError, match="not complete XML"):
         pubmed.parse_esearch(ncbi_fixture("esearch2.xml").read_bytes()[:500])
     with pytest.raises(SourceError, match="refused"):
@@ -438,18 +443,20 @@ def test_pubmed_client_429_key_redacted_and_series(replay, iso_env, monkeypatch)
     entries = pubmed.fetch(
         store, country=["CN", "US"], topic=["stem_cell"], start=2020, end=2021, client=client
     )
-    assert len(entries) == 6  # 2 countries x 2 years + 1 topic x 2 years
-    assert len(replay.log) == 7  # one 429 retried
+    assert len(entries) == 9  # (2 countries + 1 topic) x (2 years + the whole range)
+    assert len(replay.log) == 10  # one 429 retried
     assert replay.log[-1].query["api_key"] == ["abcdef123456"] and replay.log[-1].query["retmax"] == ["0"]
     assert all("abcdef123456" not in (e.provenance.url or "") for e in entries)
     series, used = pubmed.load_series(store)
     assert set(series["country"]) == {"CN", "US", "ALL"} and (series["papers"] == 42249).all()
+    overlap = pubmed.load_overlap(store)
+    assert len(overlap) == 3 and (overlap["overlap"] == 42249).all()  # 2 x 42249 by year, 42249 in all
 
 
 def test_pubmed_empty_result_and_error(replay, iso_env):
     replay.add("GET", "/esearch.fcgi", ncbi_fixture("esearch8.xml").read_bytes())
-    url, raw, parsed = pubmed.esearch_count(pubmed.make_client(replay.url), "abcXYZ")
-    assert parsed["count"] == 0
+    with pytest.raises(SourceError, match="PhraseNotFound"):
+        pubmed.esearch_count(pubmed.make_client(replay.url), "abcXYZ")
 
 
 def test_pubmed_cannot_count_first_author(iso_env):
@@ -647,7 +654,8 @@ def work(wid: str, year: int, *authors) -> dict:
     }
 
 
-def test_openalex_record_paging_first_author(replay, iso_env):
+def test_openalex_record_paging_first_author(replay, iso_env, monkeypatch):
+    monkeypatch.setenv("OPENALEX_API_KEY", "sekret-key-123456")
     page1 = works_body(
         [
             work("W1", 2020, ("first", ["CN"], False), ("last", ["US"], True)),
@@ -657,7 +665,7 @@ def test_openalex_record_paging_first_author(replay, iso_env):
         "cursor-two",
     )
     page2 = works_body([work("W3", 2021, ("first", ["HK"], True), ("middle", ["CN"], False))], 3, None)
-    common = {"select": [openalex.RECORD_SELECT], "per_page": ["200"]}
+    common = {"select": [openalex.RECORD_SELECT], "per_page": ["100"], "api_key": ["sekret-key-123456"]}
     filt = openalex.works_filter(bib.DEFAULT_TERMS, "exosomes", 2020, 2021)
     replay.add("GET", "/works", page1, query={**common, "filter": [filt], "cursor": ["*"]})
     replay.add("GET", "/works", page2, query={**common, "filter": [filt], "cursor": ["cursor-two"]})

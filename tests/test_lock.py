@@ -55,7 +55,10 @@ def test_runtime_lock_agrees_with_test_lock():
 
 @pytest.mark.parametrize(
     ("env_file", "lock", "extras"),
-    [("environment.yml", "requirements.lock", False), ("environment-dev.yml", "requirements-test.lock", True)],
+    [
+        ("environment.yml", "requirements.lock", False),
+        ("environment-dev.yml", "requirements-test.lock", True),
+    ],
 )
 def test_conda_files_pin_the_locked_versions(env_file, lock, extras):
     versions = lock_versions(ROOT / lock)

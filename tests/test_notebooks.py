@@ -16,7 +16,7 @@ pytestmark = pytest.mark.notebook
 
 def test_every_notebook_ran_in_both_languages(built):
     done = {(r.stem, r.lang) for r in built["results"] if r.error is None}
-    assert done == {(s, l) for s in notebook_stems() for l in ("zh", "en")}
+    assert done == {(s, lang) for s in notebook_stems() for lang in ("zh", "en")}
 
 
 def test_aging_notebook_outputs(built):

@@ -270,17 +270,20 @@ def test_ops_missing_credentials(iso_env, monkeypatch):
 def test_ops_paging_throttling_and_retry(iso_env, monkeypatch, replay):
     _ops_env(monkeypatch, replay)
     real = need_shared(*OPS, "search_with_constituent", "response.xml").read_bytes()
+    # the recorded page says 10000 hits, above the 2,000 range cap (the year would be split,
+    # see tests/test_live_limits.py); this test is about paging, so it says 4
+    real = real.replace(b'total-result-count="10000"', b'total-result-count="4"')
     q = epo_ops.year_query("pa=Siemens", 2025)
     replay.add("POST", "/auth/accesstoken", TOKEN_BODY)
     hdr = {"Content-Type": "application/xml", "X-Throttling-Control": THROTTLE_OK}
     replay.add("GET", SEARCH_PATH, real, headers=hdr, query={"q": [q], "Range": ["1-3"]})
-    # the real page says 10000 hits; page 2 (hand-written) says 4, which ends the paging
+    # page 2 (hand-written) ends the paging at 4
     replay.add(
         "GET",
         SEARCH_PATH,
         _page2(4, 4),
         headers={**hdr, "X-Throttling-Control": "busy (search=yellow:60)"},
-        query={"q": [q], "Range": ["4-6"]},
+        query={"q": [q], "Range": ["4-4"]},
     )
     replay.insert_fault("GET", SEARCH_PATH, 429, headers={"Retry-After": "1"})
     slept = []
@@ -288,7 +291,7 @@ def test_ops_paging_throttling_and_retry(iso_env, monkeypatch, replay):
         RawStore(), cql="pa=Siemens", start=2025, end=2025, base_url=replay.url, page=3, sleep=slept.append
     )
     ranges = [rec.query.get("Range") for rec in replay.log if rec.path == SEARCH_PATH]
-    assert ranges == [["1-3"], ["1-3"], ["4-6"]]  # 429 retried, then page 2
+    assert ranges == [["1-3"], ["1-3"], ["4-4"]]  # 429 retried, then page 2 (up to the total)
     searches = [rec for rec in replay.log if rec.path == SEARCH_PATH]
     assert all(rec.headers["Authorization"] == "Bearer tok-abc123-not-real" for rec in searches)
     # one snapshot of the year's query, its pages numbered by the client
@@ -408,10 +411,14 @@ def test_lens_scroll_paging_with_429(iso_env, monkeypatch, replay):
     sent = [json.loads(rec.body) for rec in replay.log]
     assert len(sent) == 3  # 429, page 1 (retried), page 2
     first = sent[1]
-    assert first["size"] == lens.PAGE_SIZE and first["scroll"] == lens.SCROLL and "include" in first
+    assert (
+        first["size"] == lens.PAGE_SIZE
+        and first["scroll"] == f"{lens.SCROLL_MINUTES}m"
+        and "include" in first
+    )
     phrases = json.dumps(first["query"])
     assert '"claim": "exosomes"' in phrases and '"title": "extracellular vesicle"' in phrases
-    assert sent[2] == {"scroll_id": "scroll-one", "scroll": lens.SCROLL}
+    assert sent[2] == {"scroll_id": "scroll-one", "scroll": f"{lens.SCROLL_MINUTES}m"}
     assert replay.log[1].headers["Authorization"] == "Bearer lens-token-visible-789"
     text = json.dumps([e.provenance.to_json() for e in entries])
     assert "lens-token-visible-789" not in text and entries[-1].provenance.query["complete"] is True

@@ -70,7 +70,8 @@ def test_wrong_file_rejected_and_nothing_stored(tmp_path):
 def test_damaged_bulk_csv_rejected(tmp_path):
     bad = tmp_path / "API_X.csv"
     bad.write_text(
-        '"Data Source","World Development Indicators",\n\n"Last Updated Date","2025-04-15",\n\n"Country Name","Country Code","Indicator Code","2020"\n"A","AAA","X.Y","abc"\n'
+        '"Data Source","World Development Indicators",\n\n"Last Updated Date","2025-04-15",\n\n'
+        '"Country Name","Country Code","Indicator Code","2020"\n"A","AAA","X.Y","abc"\n'
     )
     with pytest.raises(ValueError):
         worldbank.import_files(RawStore(tmp_path / "raw"), [bad])

@@ -1,4 +1,4 @@
-"""``exo-industry``: fetch, import, process, run, report, build, sources.
+"""``exo-industry``: fetch, refresh, import, process, run, report, build, sources.
 
 Errors the user can fix are printed as one message (with a hint) and exit status 2;
 anything else is a bug and keeps its traceback.
@@ -155,6 +155,30 @@ def cmd_process(args) -> int:
     for o in process(args.section or None, force=args.force):
         print(f"{o.section:12s} {o.status:11s} {o.detail}")
     return 0
+
+
+def cmd_refresh(args) -> int:
+    import json
+
+    from . import refresh
+
+    if args.dry_run:
+        plan = refresh.dry_run(args.source)
+        if args.json:
+            print(json.dumps(plan, ensure_ascii=False, indent=1))
+        else:
+            _print_table(
+                [{"source": r["source"], "method": r["method"], "url": r["url"]} for r in plan["requests"]]
+            )
+        return 0
+    t0 = time.perf_counter()
+    rows = refresh.refresh(args.source, budget=args.budget)
+    print()
+    _print_table(rows)
+    total = sum(r["requests"] for r in rows)
+    print(f"total: {total} request(s) in {time.perf_counter() - t0:.1f} s (budget {args.budget})")
+    print("next: `exo-industry process --force`; the overview then lists what changed")
+    return 2 if any(r["status"].startswith(("failed", "stopped")) for r in rows) else 0
 
 
 def _langs(value: str) -> list[str]:
@@ -370,6 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
         mod.add_fetch_arguments(sp)
         sp.set_defaults(func=cmd_fetch)
 
+    _refresh_parser(sub)
     i = sub.add_parser("import", help="import route: files downloaded from a source (or the offline mirror)")
     i.add_argument("source", help="source name: " + ", ".join(sources.names()))
     i.add_argument("files", nargs="*", help="files to import")
@@ -403,6 +428,23 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(b)
     b.set_defaults(func=cmd_build)
     return p
+
+
+def _refresh_parser(sub) -> None:
+    from .refresh import DEFAULT_BUDGET, PLAN
+
+    rf = sub.add_parser("refresh", help="fetch every live source the sections need, under a request budget")
+    rf.add_argument(
+        "--source", action="append", help=f"only this source, repeatable ({', '.join(s for s, _ in PLAN)})"
+    )
+    rf.add_argument(
+        "--budget", type=int, default=DEFAULT_BUDGET, help=f"most requests sent (default {DEFAULT_BUDGET})"
+    )
+    rf.add_argument(
+        "--dry-run", action="store_true", help="list the first request of every query; no network"
+    )
+    rf.add_argument("--json", action="store_true", help="with --dry-run: print JSON")
+    rf.set_defaults(func=cmd_refresh)
 
 
 def main(argv: list[str] | None = None) -> int:

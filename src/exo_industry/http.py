@@ -190,6 +190,7 @@ class _Cache:
         resp.status_code, resp.url, resp._content = 200, meta["url"], content
         resp.headers = CaseInsensitiveDict(meta.get("headers") or {})
         resp.from_cache = True
+        resp.retrieved_at = _iso(float(meta["stored"]))  # when the cached answer was fetched
         return resp
 
     def put(self, key: str, url: str, headers, content: bytes) -> None:
@@ -204,6 +205,80 @@ class _Cache:
         }
         atomic_write_bytes(self.folder / f"{key}.body", content)
         atomic_write_text(self.folder / f"{key}.json", json.dumps(meta))
+
+
+class RequestBudget:
+    """At most ``limit`` requests sent over the network (cache hits are free), counted per
+    client name. Installed by ``exo-industry refresh``; the request that would exceed the
+    budget is refused before it is sent, naming the source that asked for it."""
+
+    def __init__(self, limit: int):
+        self.limit = int(limit)
+        self.used: dict[str, int] = {}
+
+    @property
+    def total(self) -> int:
+        return sum(self.used.values())
+
+    def charge(self, name: str, url: str) -> None:
+        if self.total >= self.limit:
+            raise SourceError(
+                f"request budget of {self.limit} reached: {name} would make request {self.total + 1} "
+                f"({redact_url(url)})",
+                hint="raise --budget or refresh fewer sources; nothing of this source was stored",
+            )
+        self.used[name] = self.used.get(name, 0) + 1
+
+
+_BUDGET: RequestBudget | None = None
+
+
+@contextlib.contextmanager
+def request_budget(limit: int):
+    """Count (and cap) every network request made inside the block."""
+    global _BUDGET
+    previous, _BUDGET = _BUDGET, RequestBudget(limit)
+    try:
+        yield _BUDGET
+    finally:
+        _BUDGET = previous
+
+
+class Planned(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised instead of sending a request while requests are being planned (dry run)."""
+
+
+_PLAN: list | None = None
+
+
+@contextlib.contextmanager
+def plan_requests():
+    """Record the request a client would send, and stop it before any network (``Planned``)."""
+    global _PLAN
+    previous, _PLAN = _PLAN, []
+    try:
+        yield _PLAN
+    finally:
+        _PLAN = previous
+
+
+def _planned(prepared) -> dict:
+    parts = urlsplit(prepared.url)
+    params = {
+        k: v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS
+    }
+    body = prepared.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    with contextlib.suppress(TypeError, ValueError):
+        body = json.loads(body) if body else None
+    return {"method": prepared.method, "url": urlunsplit(parts._replace(query="")), "params": params,
+            "body": body}  # fmt: skip
+
+
+def _iso(seconds: float) -> str:
+    stamp = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).replace(microsecond=0)
+    return stamp.isoformat().replace("+00:00", "Z")
 
 
 class Client:
@@ -278,6 +353,9 @@ class Client:
         self._check_origin(url)
         prepared = self.session.prepare_request(requests.Request(method, url, **_request_args(kw)))
         self._check_origin(prepared.url)
+        if _PLAN is not None:
+            _PLAN.append(_planned(prepared))
+            raise Planned(prepared.url)
         key = self.cache.key(method, prepared.url, prepared.body) if self.cache else None
         cached = self.cache.get(key) if key else None
         if cached is not None:
@@ -288,6 +366,7 @@ class Client:
         if key and resp.status_code == 200:
             self.cache.put(key, resp.url, resp.headers, resp.content)
         resp.from_cache = False
+        resp.retrieved_at = _iso(time.time())
         return resp
 
     def _send_with_retries(self, prepared, started: float, hook=None) -> requests.Response:
@@ -298,6 +377,8 @@ class Client:
             if remaining <= 0:
                 raise self._deadline_error(url)
             started += self._throttle()  # our own politeness does not count against the server
+            if _BUDGET is not None:
+                _BUDGET.charge(self.name, url)
             resp, error = self._send_once(prepared, started, remaining)
             if resp is not None and hook is not None:  # called once the body is read (and bounded)
                 for h in hook if isinstance(hook, list) else [hook]:

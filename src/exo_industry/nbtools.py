@@ -79,7 +79,8 @@ def notice(text: str, kind: str = "note") -> None:
     body = html.escape(text).replace("\n", "<br>")
     _display(
         HTML(
-            f'<div class="exo-notice exo-{kind}" style="background:{css};padding:.6em 1em;margin:.6em 0">{body}</div>'
+            f'<div class="exo-notice exo-{kind}" '
+            f'style="background:{css};padding:.6em 1em;margin:.6em 0">{body}</div>'
         )
     )
 

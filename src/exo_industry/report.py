@@ -60,6 +60,8 @@ TEXT = {
         "partial": "数据完整性",
         "built": "编制",
         "key_figure": "主要图表",
+        "changed_since": "自上次刷新以来的变化：",
+        "no_change": "各论断的结论与数值均无变化。",
         "open": "查看章节简报",
     },
     "en": {
@@ -83,6 +85,8 @@ TEXT = {
         "partial": "Completeness",
         "built": "Built",
         "key_figure": "Key figure",
+        "changed_since": "What changed since",
+        "no_change": "No claim's verdict or value changed.",
         "open": "open the section briefing",
     },
 }
@@ -345,8 +349,12 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "note": s.DATA_NOTE[lang],
             }
         )
+    from .refresh import changes_since
+
+    changed = changes_since()  # after `refresh` + `process`: what changed against the previous ledger
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.from_string(OVERVIEW).render(
+        changed=changed,
         lang_code=LANG_CODES[lang],
         t=t,
         rows=rows,
@@ -372,6 +380,11 @@ OVERVIEW = """<!DOCTYPE html>
 <nav class="exo-lang">{% for l in links %}<a href="{{ l.href }}"{% if l.current %} aria-current="page"{% endif %}>{{ l.label }}</a>{% endfor %}</nav></header>
 <h1>{{ t.overview_title }}</h1>
 <p>{{ t.overview_intro }}</p>
+{% if changed %}<section class="exo-changes"><h2>{{ t.changed_since }} {{ changed[0] }}</h2>
+{% if changed[1] %}<ul>{% for c in changed[1] %}
+<li><a href="#{{ c.claim_id }}">{{ c.claim_id }}</a>: {{ c.field }} {{ c.before }} → {{ c.after }}</li>
+{% endfor %}</ul>
+{% else %}<p>{{ t.no_change }}</p>{% endif %}</section>{% endif %}
 <table class="exo-ledger"><colgroup><col style="width:6%"><col style="width:25%"><col style="width:13%"><col style="width:18%"><col style="width:14%"><col style="width:24%"></colgroup><thead><tr><th>{{ t.section }}</th><th>{{ t.claim }}</th><th>{{ t.paper }}</th><th>{{ t.ours }}</th><th>{{ t.verdict }}</th><th>{{ t.reason }}</th></tr></thead>
 <tbody>{% for r in rows %}<tr id="{{ r.id }}"><td>{{ r.section }}</td>
 <td>{% if r.href %}<a href="{{ r.href }}">{% endif %}{{ r.statement }}{% if r.href %}</a>{% endif %}<br><small>{{ r.statement_en }}</small></td>

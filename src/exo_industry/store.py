@@ -59,6 +59,7 @@ class Page:
     citation: str | None = None
     query: dict = field(default_factory=dict)
     notes: str | None = None
+    retrieved_at: str | None = None  # when the answer was fetched (a cached answer keeps its time)
 
 
 def snapshot_key(prefix: str, query: dict) -> str:
@@ -432,7 +433,7 @@ class RawStore:
                 target = new_dir / f"{key}_p{i:04d}{page.suffix}"
                 prov = Provenance(
                     source=source, kind=page.kind, route="live", sha256=sha256_bytes(page.data),
-                    size=len(page.data), retrieved_at=retrieved, licence=page.licence,
+                    size=len(page.data), retrieved_at=page.retrieved_at or retrieved, licence=page.licence,
                     release=page.release, url=page.url, query=dict(page.query or query),
                     citation=page.citation, notes=page.notes,
                 )  # fmt: skip

@@ -13,7 +13,9 @@ Live route (needs a registered OPS application: consumer key and secret in
    has its own cache key).
    OPS returns at most 100 documents per request and serves ranges only up to 2,000;
    the query is therefore split by publication year (``pd within "YYYY0101 YYYY1231"``), and a year
-   with more than 2,000 hits is flagged incomplete (stored, and said so in provenance).
+   with more than 2,000 hits is split again by halves of its dates until each part is below
+   the cap (:func:`search_span`); the year is complete only when its parts' totals add up to
+   its own total (stored with the year: ``parts``, ``parts_total``).
    A 404 with ``SERVER.EntityNotFound`` means "no hits" and gives an empty year.
 3. Every answer carries ``X-Throttling-Control``, e.g.
    ``idle (images=green:200, inpadoc=green:60, other=green:1000, retrieval=green:200, search=green:30)``:
@@ -28,7 +30,10 @@ publication/docdb/{CC.number.kind}/biblio`` (:func:`biblio`).
 
 CQL for the default query: ``ta`` (title or abstract) ``any "exosome exosomes"`` or the
 phrases ``extracellular vesicle(s)``; OPS has no claims field, so claims-only matches
-are missed (Lens searches claims too).
+are missed (Lens searches claims too). OPS does no stemming, so "exosomal" is not found;
+the Lens route switches its stemming off (``stemming: false``) so both search the same
+word forms, but the fields still differ (Lens: title, abstract, claims; OPS: title and
+abstract): the two series count different sets and are compared as such, not as one figure.
 
 Import route:
 - saved OPS answers (``ops:world-patent-data`` XML: a search with biblio, or a biblio);
@@ -42,6 +47,7 @@ Import route:
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import logging
 import os
 import re
@@ -479,7 +485,35 @@ class OPSClient:
 
 
 def year_query(cql: str, year: int) -> str:
-    return f'({cql}) and pd within "{year}0101 {year}1231"'
+    return span_query(cql, _dt.date(year, 1, 1), _dt.date(year, 12, 31))
+
+
+def span_query(cql: str, d0: _dt.date, d1: _dt.date) -> str:
+    return f'({cql}) and pd within "{d0:%Y%m%d} {d1:%Y%m%d}"'
+
+
+def search_span(
+    ops, cql: str, d0: _dt.date, d1: _dt.date, page: int = PAGE, max_records: int = OPS_RANGE_LIMIT
+):
+    """Every page of ``cql`` published within [d0, d1], split below the OPS range cap.
+
+    OPS serves ranges only up to 2,000 documents (https://www.epo.org/en/searching-for-patents/
+    data/web-services/ops, OPS v3.2 reference guide, "Range" of published-data search). A span
+    whose total is above it is halved (a year into half-years, quarters, ... down to single
+    days) and each part fetched on its own; the split is proven complete when the parts'
+    totals add up to the span's total. Returns (pages, total, complete, parts) where parts
+    lists (first day, last day, total) of every span fetched."""
+    q = span_query(cql, d0, d1)
+    resp, _kind, _docs, meta = ops.search_page(q, 1, page)
+    total = 0 if resp is None else int(meta["total"])
+    if total > OPS_RANGE_LIMIT and d1 > d0:
+        mid = d0 + (d1 - d0) // 2
+        a = search_span(ops, cql, d0, mid, page, max_records)
+        b = search_span(ops, cql, mid + _dt.timedelta(days=1), d1, page, max_records)
+        parts_total = a[1] + b[1]
+        return a[0] + b[0], total, a[2] and b[2] and parts_total == total, a[3] + b[3]
+    pages, _total, complete = ops.search(q, page=page, max_records=max_records)  # page 1 from the cache
+    return pages, total, complete, [(d0.isoformat(), d1.isoformat(), total)]
 
 
 def add_fetch_arguments(parser) -> None:
@@ -515,8 +549,12 @@ def fetch(
     with malformed_answers("EPO OPS"):
         for year in tqdm(range(start, end + 1), desc="OPS years", unit="year", disable=None):
             q = year_query(cql, year)
-            pages, total, complete = ops.search(q, page=page, max_records=max_per_year)
+            pages, total, complete, parts = search_span(
+                ops, cql, _dt.date(year, 1, 1), _dt.date(year, 12, 31), page, max_per_year
+            )
             query = {"cql": q, "cql_base": cql, "year": year, "total": total, "complete": complete}
+            if len(parts) > 1:  # the split and its proof: the parts' totals add up to the year's
+                query.update({"parts": parts, "parts_total": sum(n for *_, n in parts)})
             notes = (
                 None if complete else f"incomplete: OPS reports {total} hits for {year}, more than it serves"
             )

@@ -4,7 +4,7 @@ Live route (needs a token in ``LENS_API_TOKEN``; it is sent as a bearer header o
 never logged, never written to provenance or the HTTP cache):
 
 - ``records`` mode: ``POST https://api.lens.org/patent/search`` with a JSON query, only the
-  fields the counting needs (``include``), 1,000 records a page, paged with ``scroll``
+  fields the counting needs (``include``), 100 records a page (``--page-size``), paged with ``scroll``
   (the first answer carries a ``scroll_id``; each next request sends it back). Every page
   is stored as it came. Exact counts under every counting rule can be made from these.
 - ``aggregate`` mode: ``POST https://api.lens.org/patent/aggregate`` with a ``terms``
@@ -66,8 +66,23 @@ API_URL = "https://api.lens.org"
 TOKEN_VAR = "LENS_API_TOKEN"
 DEFAULT_TERMS = ("exosome", "exosomes", "extracellular vesicle", "extracellular vesicles")
 DEFAULT_FIELDS = ("title", "abstract", "claim")
-PAGE_SIZE = 1000
-SCROLL = "1m"
+# Documented limits (Lens Patent API):
+# - page ``size``: the most a scroll page may hold depends on the access plan (trial plans
+#   are the smallest); a size above it is answered 400. 100 is within every plan; raise it
+#   with --page-size on a larger plan. https://docs.api.lens.org/request-patent.html (Pagination)
+#   and https://support.lens.org/knowledge-base/lens-patent-and-scholar-api/ (access plans)
+# - rate limits come in the response headers x-rate-limit-remaining-request-per-minute and
+#   x-rate-limit-retry-after-seconds: https://docs.api.lens.org/getting-started.html (Rate Limiting)
+# - ``scroll`` is the lifetime of the scroll context in minutes (e.g. "1m"); a scroll_id sent
+#   after it lapsed is refused; the end of a scroll is an answer with no records (204, no
+#   body): https://docs.api.lens.org/request-patent.html
+# - ``stemming`` is on by default; EPO OPS does not stem, so it is switched off here to keep
+#   the two patent series comparable: https://docs.api.lens.org/request-patent.html
+PAGE_SIZE = 100
+PAGE_SIZE_MAX = 1000  # the largest plan's page
+SCROLL_MINUTES = 1
+RATE_LEFT = "x-rate-limit-remaining-request-per-minute"
+RATE_WAIT = "x-rate-limit-retry-after-seconds"
 INCLUDE = [
     "lens_id",
     "jurisdiction",
@@ -129,18 +144,7 @@ def record_problems(rec) -> list[str]:
     """
     if not isinstance(rec, dict):
         return [f"a record must be a JSON object, found {type(rec).__name__}"]
-    out = []
-    for key in ("lens_id", "jurisdiction", "doc_number", "date_published"):
-        if key not in rec or rec[key] in (None, ""):
-            out.append(f"mandatory field {key!r} is missing")
-    if isinstance(rec.get("lens_id"), str) and not LENS_ID.match(rec["lens_id"]):
-        out.append(f"lens_id {rec['lens_id']!r} is not a Lens ID (NNN-NNN-NNN-NNN-NNN)")
-    if "jurisdiction" in rec and not (
-        isinstance(rec["jurisdiction"], str) and re.fullmatch(r"[A-Z]{2}", rec["jurisdiction"])
-    ):
-        out.append(f"jurisdiction {rec.get('jurisdiction')!r} is not a two-letter office code")
-    if rec.get("date_published") not in (None, "") and not _is_date(rec.get("date_published")):
-        out.append(f"date_published {rec.get('date_published')!r} is not a date")
+    out = _mandatory_problems(rec)
     biblio = rec.get("biblio", {})
     if not isinstance(biblio, dict):
         return out + ["biblio is not an object"]
@@ -166,28 +170,48 @@ def record_problems(rec) -> list[str]:
         apps = parties.get("applicants", [])
         if not isinstance(apps, list) or not all(isinstance(a, dict) for a in apps):
             out.append("biblio.parties.applicants is not a list of objects")
-    refs = biblio.get("references_cited")
-    if refs is not None:
-        cits = refs.get("citations", []) if isinstance(refs, dict) else None
-        if not isinstance(cits, list):
-            out.append("biblio.references_cited.citations is not a list")
-        else:
-            for i, c in enumerate(cits):
-                where = f"biblio.references_cited.citations[{i}]"
-                if not isinstance(c, dict) or not ({"patcit", "nplcit"} & set(c)):
-                    out.append(f"{where} is neither a patent nor a non-patent citation")
-                    continue
-                if "patcit" in c:
-                    pat = c["patcit"]
-                    if not isinstance(pat, dict) or not (
-                        pat.get("lens_id")
-                        or (isinstance(pat.get("document_id"), dict) and pat["document_id"].get("doc_number"))
-                    ):
-                        out.append(f"{where}.patcit is malformed: it names no document and no Lens ID")
-                if "nplcit" in c:
-                    npl = c["nplcit"]
-                    if not isinstance(npl, dict) or not (npl.get("text") or npl.get("lens_id")):
-                        out.append(f"{where}.nplcit is malformed: it has no text")
+    return out + _citation_problems(biblio.get("references_cited"))
+
+
+def _mandatory_problems(rec: dict) -> list[str]:
+    out = []
+    for key in ("lens_id", "jurisdiction", "doc_number", "date_published"):
+        if key not in rec or rec[key] in (None, ""):
+            out.append(f"mandatory field {key!r} is missing")
+    if isinstance(rec.get("lens_id"), str) and not LENS_ID.match(rec["lens_id"]):
+        out.append(f"lens_id {rec['lens_id']!r} is not a Lens ID (NNN-NNN-NNN-NNN-NNN)")
+    if "jurisdiction" in rec and not (
+        isinstance(rec["jurisdiction"], str) and re.fullmatch(r"[A-Z]{2}", rec["jurisdiction"])
+    ):
+        out.append(f"jurisdiction {rec.get('jurisdiction')!r} is not a two-letter office code")
+    if rec.get("date_published") not in (None, "") and not _is_date(rec.get("date_published")):
+        out.append(f"date_published {rec.get('date_published')!r} is not a date")
+    return out
+
+
+def _citation_problems(refs) -> list[str]:
+    if refs is None:
+        return []
+    cits = refs.get("citations", []) if isinstance(refs, dict) else None
+    if not isinstance(cits, list):
+        return ["biblio.references_cited.citations is not a list"]
+    out = []
+    for i, c in enumerate(cits):
+        where = f"biblio.references_cited.citations[{i}]"
+        if not isinstance(c, dict) or not ({"patcit", "nplcit"} & set(c)):
+            out.append(f"{where} is neither a patent nor a non-patent citation")
+            continue
+        pat, npl = c.get("patcit"), c.get("nplcit")
+        if "patcit" in c and not (
+            isinstance(pat, dict)
+            and (
+                pat.get("lens_id")
+                or (isinstance(pat.get("document_id"), dict) and pat["document_id"].get("doc_number"))
+            )
+        ):
+            out.append(f"{where}.patcit is malformed: it names no document and no Lens ID")
+        if "nplcit" in c and not (isinstance(npl, dict) and (npl.get("text") or npl.get("lens_id"))):
+            out.append(f"{where}.nplcit is malformed: it has no text")
     return out
 
 
@@ -545,6 +569,12 @@ def add_fetch_arguments(parser) -> None:
     parser.add_argument("--start", type=int, default=2000)
     parser.add_argument("--end", type=int, default=2024)
     parser.add_argument("--max-records", type=int, default=50000)
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        default=PAGE_SIZE,
+        help=f"records a scroll page (plan maximum; default {PAGE_SIZE})",
+    )
     parser.add_argument("--base-url", default=os.environ.get("EXO_LENS_URL", API_URL))
 
 
@@ -558,18 +588,54 @@ def _client(base_url: str, client=None):
             hint="request API access at lens.org (user profile > API), then export LENS_API_TOKEN=...",
         )
     if client is None:
-        # no HTTP cache: scroll ids expire, so a cached first page would break paging
-        client = Client(base_url, name="Lens Patent API", cache=False, min_interval=0.5)
+        # no HTTP cache: scroll ids expire, so a cached first page would break paging; the pace
+        # comes from the rate-limit headers of each answer (_rate_wait), not a fixed interval
+        client = Client(base_url, name="Lens Patent API", cache=False)
     client.session.headers["Authorization"] = f"Bearer {token}"
     return client
 
 
-def _rate_pause(resp) -> None:
-    """Lens reports its per-minute allowance; wait when it is used up."""
-    left = resp.headers.get("x-rate-limit-remaining-request-per-minute")
-    wait = resp.headers.get("x-rate-limit-retry-after-seconds")
-    if left is not None and left.strip() == "0" and wait and wait.strip().isdigit():
-        time.sleep(min(int(wait), 60))
+def _header_seconds(resp, name: str) -> int | None:
+    value = (resp.headers.get(name) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _retry_after_from_lens(resp, *args, **kwargs):
+    """A 429 from Lens says how long to wait in its own header; give it to the retry loop."""
+    wait = _header_seconds(resp, RATE_WAIT)
+    if resp.status_code == 429 and wait is not None and "Retry-After" not in resp.headers:
+        resp.headers["Retry-After"] = str(wait)
+    return resp
+
+
+def _rate_wait(resp) -> int:
+    """Seconds to wait before the next request: the allowance left in this minute is 0."""
+    left, wait = resp.headers.get(RATE_LEFT), _header_seconds(resp, RATE_WAIT)
+    if left is not None and left.strip() == "0":
+        return wait if wait is not None else 60
+    return 0
+
+
+def _post(client, path: str, payload: dict, what: str):
+    from ..http import parse_json
+
+    try:
+        resp = client.request("POST", path, json=payload, hooks={"response": _retry_after_from_lens})
+    except SourceError as exc:
+        if "HTTP 400" in str(exc) and "scroll_id" in payload:
+            raise SourceError(
+                f"Lens API refused {what}: the scroll context expired or is unknown ({exc})",
+                hint=f"a scroll lives {payload.get('scroll')}; nothing was stored; try again",
+            ) from None
+        if "HTTP 400" in str(exc) and "size" in payload:
+            raise SourceError(
+                f"Lens API refused {what} ({exc})",
+                hint=f"page size {payload['size']} may be above your plan's maximum; try --page-size 100",
+            ) from None
+        raise
+    if resp.status_code == 204 or not resp.content.strip():
+        return resp, None  # the documented end of a scroll: 204, no body
+    return resp, parse_json(resp.content, f"Lens {what}")
 
 
 def fetch(
@@ -585,66 +651,70 @@ def fetch(
     client=None,
     page_size: int = PAGE_SIZE,
 ) -> list[Entry]:
-    from ..http import malformed_answers, parse_json
-    from ..store import Page
-
     terms = tuple(term or DEFAULT_TERMS)
+    _check_fetch(start, end, mode, year_by, country_by, page_size)
+    query = build_query(terms, start=start, end=end, year_by=year_by)
+    qmeta = {"terms": list(terms), "fields": list(DEFAULT_FIELDS), "start": start, "end": end,
+             "year_by": year_by, "mode": mode, "stemming": False}  # fmt: skip
+    client = _client(base_url, client)
+    stamp = f"{start}-{end}_{year_by}"
+    if mode == "aggregate":
+        return _fetch_aggregate(store, client, query, qmeta, country_by, stamp)
+    return _fetch_records(store, client, query, qmeta, page_size, max_records, stamp)
+
+
+def _check_fetch(start, end, mode, year_by, country_by, page_size) -> None:
     if start > end:
         raise BadParameter(f"reversed years: start {start} is after end {end}")
     if mode not in ("records", "aggregate"):
         raise BadParameter(f"unsupported Lens mode {mode!r}: use 'records' or 'aggregate'")
     if year_by not in YEAR_FIELDS:
         raise BadParameter(f"unsupported year basis {year_by!r}: use {', '.join(YEAR_FIELDS)}")
-    query = build_query(terms, start=start, end=end, year_by=year_by)
-    qmeta = {
-        "terms": list(terms),
-        "fields": list(DEFAULT_FIELDS),
-        "start": start,
-        "end": end,
-        "year_by": year_by,
-        "mode": mode,
-    }
-    client = _client(base_url, client)
-    stamp = f"{start}-{end}_{year_by}"
-    if mode == "aggregate":
-        if country_by not in COUNTRY_FIELDS:
-            raise BadParameter(
-                f"Lens aggregations cannot count by {country_by!r}; use {', '.join(COUNTRY_FIELDS)} "
-                "or --mode records (priority office needs the records)"
-            )
-        payload = {
-            "query": query,
-            "size": 0,
-            "aggregations": {
-                "by_country": {
-                    "terms": {
-                        "field": COUNTRY_FIELDS[country_by],
-                        "size": 100,
-                        "aggregations": {
-                            "by_year": {
-                                "date_histogram": {
-                                    "field": YEAR_FIELDS[year_by],
-                                    "interval": "YEAR",
-                                    "aggregations": {
-                                        "families": {"cardinality": {"field": "family.simple.id"}}
-                                    },
-                                }
-                            }
-                        },
-                    }
-                }
-            },
-        }
-        with malformed_answers("Lens Patent API"):
-            resp = client.request("POST", "patent/aggregate", json=payload)
-            body = parse_json(resp.content, "Lens aggregate")
-            results = len(aggregate_rows(body, "Lens aggregate answer"))  # validate before storing
-        qmeta["country_by"] = country_by
-        page = Page(resp.content, f"{client.base_url}/patent/aggregate", "lens_api_aggregate", LICENCE,
-                    citation=CITATION, query=qmeta)  # fmt: skip
-        return store.put_snapshot(
-            NAME, f"api_aggregate_{country_by}_{stamp}", [page], results=results, query=qmeta
+    if mode == "aggregate" and country_by not in COUNTRY_FIELDS:
+        raise BadParameter(
+            f"Lens aggregations cannot count by {country_by!r}; use {', '.join(COUNTRY_FIELDS)} "
+            "or --mode records (priority office needs the records)"
         )
+    if not 1 <= int(page_size) <= PAGE_SIZE_MAX:
+        raise BadParameter(f"Lens page size {page_size} is outside 1..{PAGE_SIZE_MAX}")
+
+
+def aggregate_payload(query: dict, country_by: str, year_by: str) -> dict:
+    histogram = {
+        "field": YEAR_FIELDS[year_by],
+        "interval": "YEAR",
+        "aggregations": {"families": {"cardinality": {"field": "family.simple.id"}}},
+    }
+    by_country = {"field": COUNTRY_FIELDS[country_by], "size": 100,
+                  "aggregations": {"by_year": {"date_histogram": histogram}}}  # fmt: skip
+    return {"query": query, "size": 0, "stemming": False,
+            "aggregations": {"by_country": {"terms": by_country}}}  # fmt: skip
+
+
+def _fetch_aggregate(store, client, query, qmeta, country_by, stamp) -> list[Entry]:
+    from ..http import malformed_answers
+    from ..store import Page
+
+    payload = aggregate_payload(query, country_by, qmeta["year_by"])
+    with malformed_answers("Lens Patent API"):
+        resp, body = _post(client, "patent/aggregate", payload, "aggregate")
+        if body is None:
+            raise SourceError("Lens aggregate: empty answer (204)", hint="nothing was stored")
+        results = len(aggregate_rows(body, "Lens aggregate answer"))  # validate before storing
+    # /patent/aggregate needs its own subscription, and cardinality (families) is approximate:
+    # the series is never marked complete
+    qmeta.update({"country_by": country_by, "complete": False, "families_approximate": True})
+    note = "families by cardinality (approximate); an aggregate is never a complete walk"
+    page = Page(resp.content, f"{client.base_url}/patent/aggregate", "lens_api_aggregate", LICENCE,
+                citation=CITATION, query=qmeta, notes=note)  # fmt: skip
+    return store.put_snapshot(NAME, f"api_aggregate_{country_by}_{stamp}", [page], results=results,
+                              query=qmeta)  # fmt: skip
+
+
+def _fetch_records(store, client, query, qmeta, page_size, max_records, stamp) -> list[Entry]:
+    from ..http import malformed_answers
+    from ..store import Page
+
     with malformed_answers("Lens Patent API"):
         pages, got, total = _walk_search(client, query, page_size, max_records)
     qmeta.update({"total": total, "retrieved": got, "complete": bool(total is not None and got >= total)})
@@ -658,19 +728,24 @@ def fetch(
 
 
 def _walk_search(
-    client, query: dict, page_size: int, max_records: int
+    client, query: dict, page_size: int, max_records: int, sleep=time.sleep
 ) -> tuple[list[bytes], int, int | None]:
-    """Every page of one scroll, each checked: (page bodies, records received, total reported)."""
-    from ..http import check_pages, parse_json
+    """Every page of one scroll, each checked: (page bodies, records received, total reported).
+
+    Before each next page the rate-limit headers say whether to wait; the scroll lifetime
+    sent with the request covers that wait, so backing off cannot let the scroll expire."""
+    from ..http import check_pages
 
     pages: list[bytes] = []
-    payload = {"query": query, "size": page_size, "scroll": SCROLL, "include": INCLUDE}
-    got, total = 0, None
+    payload = {"query": query, "size": page_size, "scroll": f"{SCROLL_MINUTES}m", "include": INCLUDE,
+               "stemming": False}  # fmt: skip
+    got, total, wait = 0, None, 0
     with tqdm(desc="Lens records", unit="rec", disable=None) as bar:
         while True:
             check_pages(len(pages), "Lens patent/search")
-            resp = client.request("POST", "patent/search", json=payload)
-            body = parse_json(resp.content, f"Lens search page {len(pages) + 1}")
+            resp, body = _post(client, "patent/search", payload, f"search page {len(pages) + 1}")
+            if body is None:  # 204: the scroll has ended
+                break
             total_now, data, scroll_id = check_search_page(body, f"page {len(pages) + 1}")
             total = total_now if total is None else total
             if not data:
@@ -686,6 +761,14 @@ def _walk_search(
                 raise SourceError(
                     f"Lens API: page {len(pages)} has no scroll_id but {total - got} records remain"
                 )
-            _rate_pause(resp)
-            payload = {"scroll_id": scroll_id, "scroll": SCROLL}
+            wait = _rate_wait(resp)
+            if wait:
+                sleep(wait)
+            minutes = max(SCROLL_MINUTES, -(-(wait + 30) // 60))  # the scroll outlives the wait
+            payload = {"scroll_id": scroll_id, "scroll": f"{minutes}m"}
+    if total is not None and got < min(total, max_records):
+        raise SourceError(
+            f"Lens API: the scroll ended after {got} of {total} records",
+            hint="the result would be incomplete; nothing was stored; try again",
+        )
     return pages, got, total

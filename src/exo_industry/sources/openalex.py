@@ -12,12 +12,27 @@ Live route (``https://api.openalex.org/works``; base URL from ``EXO_OPENALEX_URL
 - the **top countries** of the topic come from one ``group_by=authorships.countries``
   request (``--top N``);
 - **records** (``--counting first`` or ``corresponding``, which OpenAlex cannot group
-  by) are paged with ``cursor=*`` and ``per_page=200``, selecting the id, year,
+  by) are paged with ``cursor=*`` and ``per_page=100``, selecting the id, year,
   title and authorships; the counting is then done here (bibliometrics.py).
 
-The polite pool: ``mailto`` is read from ``EXO_MAILTO`` or ``OPENALEX_MAILTO``; an API
-key, if the user has one, from ``OPENALEX_API_KEY`` (``api_key`` is never written to
-provenance or logs, and ``mailto`` is left out of stored URLs).
+Documented limits enforced here:
+
+- an API key is required since 13 February 2026 (without one the daily allowance is
+  $0.01, a handful of calls): https://developers.openalex.org/guides/authentication.
+  ``fetch`` refuses to start without ``OPENALEX_API_KEY`` (exit status 2), before any
+  request. 429 means the daily allowance is spent, 403 that requests came too fast:
+  https://developers.openalex.org/api-reference/errors;
+- ``per_page`` is 1..100 (``PER_PAGE_MAX``): https://developers.openalex.org/guides/page-through-results
+  (its table gives per_page a range of 1-100); the pricing page advises per_page=100;
+- a page shorter than ``per_page`` is the last one, so no request is made for the empty
+  page a ``next_cursor`` would lead to;
+- record paging (first/corresponding counting) never stops silently at a cap: the first
+  page's ``meta.count`` is compared with ``--max-records`` before any further page, and
+  the error says how many requests the whole walk would take.
+
+The polite pool: ``mailto`` is read from ``EXO_MAILTO`` or ``OPENALEX_MAILTO``; the API
+key from ``OPENALEX_API_KEY`` (``api_key`` is never written to provenance or logs, and
+``mailto`` is left out of stored URLs).
 
 The query goes in the ``title_and_abstract.search`` filter with upper-case AND/OR and
 quoted phrases (OpenAlex stems words, so ``exosome`` also finds ``exosomes``). OpenAlex's
@@ -59,6 +74,10 @@ API_URL = "https://api.openalex.org"
 MAILTO_VARS = ("EXO_MAILTO", "OPENALEX_MAILTO")
 WORLD = "ALL"  # the country value of a series without a country filter
 RECORD_SELECT = "id,publication_year,display_name,authorships"
+# https://developers.openalex.org/guides/page-through-results: per_page between 1 and 100
+PER_PAGE_MAX = 100
+KEY_VAR = "OPENALEX_API_KEY"
+KEY_URL = "https://openalex.org/settings/api"  # https://developers.openalex.org/guides/authentication
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -185,6 +204,16 @@ def polite_params() -> dict:
     return params
 
 
+def require_key() -> None:
+    """OpenAlex needs an API key since 13 Feb 2026 (https://developers.openalex.org/guides/authentication);
+    refuse before any request rather than fail part-way with 429."""
+    if not secret(KEY_VAR):
+        raise SourceError(
+            f"OpenAlex needs an API key since February 2026; {KEY_VAR} is not set",
+            hint=f"get a free key at {KEY_URL} and `export {KEY_VAR}=...`; no request was made",
+        )
+
+
 def stored_url(url: str) -> str:
     """The request URL as provenance keeps it: no mailto, no api_key."""
     from ..redact import redact_url
@@ -196,20 +225,24 @@ def stored_url(url: str) -> str:
     return redact_url(urlunsplit(parts._replace(query=urlencode(query, safe=":;,|*"))))
 
 
-def group_pages(client, filt: str, group_by: str, max_pages: int = 50):
-    """Yield (url, raw bytes, body) for every group page of one query (cursor paging)."""
+def group_pages(client, filt: str, group_by: str, max_pages: int = 50, per_page: int = PER_PAGE_MAX):
+    """Yield (url, raw bytes, body, retrieved_at) for every group page of one query (cursor paging).
+
+    A page with fewer than ``per_page`` groups is the last: OpenAlex would still send a
+    ``next_cursor`` leading to an empty page, which costs a call and says nothing."""
     from ..http import check_pages, parse_json
 
     cursor, seen = "*", set()
     for n in range(max_pages):
         check_pages(n, "OpenAlex group_by")
-        params = {"filter": filt, "group_by": group_by, "per_page": 200, "cursor": cursor, **polite_params()}
+        params = {"filter": filt, "group_by": group_by, "per_page": per_page, "cursor": cursor}
+        params.update(polite_params())
         resp = client.get("works", params=params)
         body = parse_json(resp.content, f"OpenAlex {stored_url(resp.url)}")
         parse_group_by(body, stored_url(resp.url))  # validates
-        yield resp.url, resp.content, body
+        yield resp.url, resp.content, body, getattr(resp, "retrieved_at", None)
         nxt = body["meta"].get("next_cursor")
-        if not nxt or not body["group_by"]:
+        if not nxt or len(body["group_by"]) < per_page:
             return
         if nxt in seen:
             raise SourceError(
@@ -220,8 +253,13 @@ def group_pages(client, filt: str, group_by: str, max_pages: int = 50):
     raise SourceError(f"OpenAlex group_by paging did not end after {max_pages} pages")
 
 
-def record_pages(client, filt: str, max_records: int = 20000, per_page: int = 200):
-    """Yield (url, raw bytes, body) for every results page (cursor paging)."""
+def record_pages(client, filt: str, max_records: int = 20000, per_page: int = PER_PAGE_MAX):
+    """Yield (url, raw bytes, body, retrieved_at) for every results page (cursor paging).
+
+    The first page's ``meta.count`` decides: more works than ``max_records`` is an error
+    naming the number of requests the whole walk needs, never a silently cut count."""
+    if not 1 <= per_page <= PER_PAGE_MAX:
+        raise BadParameter(f"OpenAlex per_page {per_page} is outside 1..{PER_PAGE_MAX}")
     from ..http import check_pages, parse_json
 
     cursor, got, n = "*", 0, 0
@@ -241,10 +279,12 @@ def record_pages(client, filt: str, max_records: int = 20000, per_page: int = 20
         total = meta_count(body)
         if total > max_records:
             raise SourceError(
-                f"OpenAlex: {total} works match; more than --max-records {max_records}",
-                hint="narrow the years, or use whole counting (one request per country)",
+                f"OpenAlex: {total} works match, more than --max-records {max_records}; counting "
+                f"first or corresponding authors needs every record ({-(-total // per_page)} requests)",
+                hint=f"raise --max-records to {total} to page them all, narrow the years, "
+                "or use whole counting (one request per country)",
             )
-        yield resp.url, resp.content, body
+        yield resp.url, resp.content, body, getattr(resp, "retrieved_at", None)
         got += len(body["results"])
         cursor = body["meta"].get("next_cursor")
         if got >= total:
@@ -315,6 +355,7 @@ def fetch(
     countries = bib.normalise_country_list(country or ["CN", "US"])
     topics = list(topic or bib.TOPICS)
     validate_query(terms, countries, start, end, counting, china_scope, topics)
+    require_key()
     client = client or Client(base_url or os.environ.get("EXO_OPENALEX_URL", API_URL), name="OpenAlex API")
     with malformed_answers("OpenAlex API"):
         collected = _collect(
@@ -323,9 +364,10 @@ def fetch(
     # Every page arrived and parsed: only now write to the store, one snapshot per query.
     release = f"OpenAlex API, retrieved {pd.Timestamp.now('UTC').date()}"
     groups: dict = {}
-    for kind, url, raw, query in collected:
+    for kind, url, raw, query, when in collected:
         stem = f"{kind}_{query['topic']}_{query.get('country', WORLD)}_{start}-{end}_{china_scope}"
-        page = Page(raw, stored_url(url), kind, LICENCE, release=release, citation=CITATION, query=query)
+        page = Page(raw, stored_url(url), kind, LICENCE, release=release, citation=CITATION, query=query,
+                    retrieved_at=when)  # fmt: skip
         body = json.loads(raw)
         q, pages, results = groups.get(stem, (query, [], 0))
         groups[stem] = (q, pages + [page], results + len(body.get("group_by") or body.get("results") or []))
@@ -333,47 +375,47 @@ def fetch(
 
 
 def _collect(client, terms, countries, topics, start, end, counting, china_scope, max_records, top):
-    """Every page of every query of one fetch, each checked: [(kind, url, raw, query)]."""
+    """Every page of every query of one fetch, each checked: [(kind, url, raw, query, retrieved_at)]."""
     base_q = {"terms": list(terms), "start": start, "end": end, "china_scope": china_scope}
-    collected: list[tuple[str, str, bytes, dict]] = []  # (kind, url, body, query)
+    collected: list[tuple] = []
+
+    def walk(kind, pages, query):
+        for url, raw, body, when in pages:
+            if kind == "group_by_year":
+                year_groups(body, stored_url(url))
+            collected.append((kind, url, raw, query, when))
 
     if top and top > 0:
         filt = works_filter(terms, "exosomes", start, end)
-        for url, raw, _body in group_pages(client, filt, "authorships.countries"):
-            collected.append(("group_by_country", url, raw, {**base_q, "topic": "exosomes", "filter": filt}))
-        ranked = pd.concat(
-            [country_groups(json.loads(r)) for k, _, r, _ in collected if k == "group_by_country"]
-        )
-        ranked = ranked.sort_values(["papers", "country"], ascending=[False, True])
-        wanted = len(countries) + top
-        for c in ranked["country"]:
-            if len(countries) >= wanted:
-                break
-            if c not in countries and c not in bib.CHINA_MERGE[china_scope]:
-                countries.append(c)
-
+        walk("group_by_country", group_pages(client, filt, "authorships.countries"),
+             {**base_q, "topic": "exosomes", "filter": filt})  # fmt: skip
+        _add_top_countries(collected, countries, top, china_scope)
     if counting == "whole":
         for c in tqdm(countries, desc="OpenAlex countries", unit="country", disable=None):
             filt = works_filter(terms, "exosomes", start, end, c, china_scope)
-            for url, raw, body in group_pages(client, filt, "publication_year"):
-                year_groups(body, stored_url(url))
-                collected.append(
-                    ("group_by_year", url, raw, {**base_q, "topic": "exosomes", "country": c, "filter": filt})
-                )
+            walk("group_by_year", group_pages(client, filt, "publication_year"),
+                 {**base_q, "topic": "exosomes", "country": c, "filter": filt})  # fmt: skip
     else:
         filt = works_filter(terms, "exosomes", start, end)
-        for url, raw, _body in record_pages(client, filt, max_records):
-            collected.append(("works_page", url, raw, {**base_q, "topic": "exosomes", "filter": filt}))
-
+        walk("works_page", record_pages(client, filt, max_records),
+             {**base_q, "topic": "exosomes", "filter": filt})  # fmt: skip
     for t in tqdm(topics, desc="OpenAlex topics", unit="topic", disable=None):
         filt = works_filter(terms, t, start, end)
-        for url, raw, body in group_pages(client, filt, "publication_year"):
-            year_groups(body, stored_url(url))
-            collected.append(
-                ("group_by_year", url, raw, {**base_q, "topic": t, "country": WORLD, "filter": filt})
-            )
-
+        walk("group_by_year", group_pages(client, filt, "publication_year"),
+             {**base_q, "topic": t, "country": WORLD, "filter": filt})  # fmt: skip
     return collected
+
+
+def _add_top_countries(collected, countries: list, top: int, china_scope: str) -> None:
+    """Extend ``countries`` (in place) by the next ``top`` countries by output."""
+    ranked = pd.concat([country_groups(json.loads(c[2])) for c in collected if c[0] == "group_by_country"])
+    ranked = ranked.sort_values(["papers", "country"], ascending=[False, True])
+    wanted = len(countries) + top
+    for c in ranked["country"]:
+        if len(countries) >= wanted:
+            break
+        if c not in countries and c not in bib.CHINA_MERGE[china_scope]:
+            countries.append(c)
 
 
 def live_command(
@@ -490,3 +532,27 @@ def load_records(store: RawStore) -> pd.DataFrame:
 
 def inputs(store: RawStore) -> list[Entry]:
     return store.entries(NAME)
+
+
+def plan_requests(term=None, country=None, top: int = 5, topic=None, start: int = 2007, end: int = 2024,
+                  counting: str = "whole", china_scope: str = "mainland", base_url: str | None = None,
+                  **_ignored) -> list[dict]:  # fmt: skip
+    """The first request of every query ``fetch`` makes (no network; for ``refresh --dry-run``).
+    The ``--top`` countries are known only from the first answer, so they are not listed."""
+    terms = bib.check_terms(term or bib.DEFAULT_TERMS)
+    countries = bib.normalise_country_list(country or ["CN", "US"])
+    url = f"{(base_url or os.environ.get('EXO_OPENALEX_URL', API_URL)).rstrip('/')}/works"
+
+    def req(filt: str, group_by: str | None) -> dict:
+        params = {"filter": filt, "per_page": PER_PAGE_MAX, "cursor": "*"}
+        params.update({"group_by": group_by} if group_by else {"select": RECORD_SELECT})
+        return {"method": "GET", "url": url, "params": params, "body": None}
+
+    out = [req(works_filter(terms, "exosomes", start, end), "authorships.countries")] if top else []
+    if counting == "whole":
+        out += [req(works_filter(terms, "exosomes", start, end, c, china_scope), "publication_year")
+                for c in countries]  # fmt: skip
+    else:
+        out.append(req(works_filter(terms, "exosomes", start, end), None))
+    out += [req(works_filter(terms, t, start, end), "publication_year") for t in (topic or bib.TOPICS)]
+    return out

@@ -7,7 +7,9 @@ Live route: ``esearch.fcgi?db=pubmed&term=<query>&retmax=0`` (base URL from
 
 The answer is an ``eSearchResult`` XML whose own ``<Count>`` (not the per-term counts
 nested in ``TranslationStack``) is the number of matching records. ``<ERROR>`` in the
-body is a failure; ``<ErrorList><PhraseNotFound>`` with Count 0 is an empty result.
+body is a failure, and so is any ``<ErrorList>`` or ``<WarningList>``: PubMed drops a
+phrase it cannot find and runs the rest of the query, so a Count > 0 can answer a
+different question (ESearch output: https://www.ncbi.nlm.nih.gov/books/NBK25499/).
 NCBI allows 3 requests per second without a key and 10 with one: the key is read from
 ``NCBI_API_KEY`` in the environment, sent as ``api_key``, and never logged or stored
 (provenance URLs are redacted). ``tool`` and ``email`` (``EXO_MAILTO``/``NCBI_EMAIL``)
@@ -17,7 +19,15 @@ Caveats of affiliation ([ad]) counts, stated with every series: a paper counts f
 country that appears in any author affiliation (whole counting; PubMed cannot count
 first or corresponding authors by query); before 2014 MEDLINE indexed only the first
 author's affiliation; [ad] is a text match, so "China[ad]" also matches affiliations
-written "Hong Kong, China".
+written "Hong Kong, China" or "Taiwan, China". The ``mainland`` scope therefore adds
+``NOT (Hong Kong[ad] OR Macau[ad] OR Macao[ad] OR Taiwan[ad])``, which also drops a paper
+with both a mainland and a Hong Kong/Macao/Taiwan affiliation (stated with the series).
+
+Yearly counts overlap: ``YEAR[dp]`` matches both the print and the electronic date
+(https://pubmed.ncbi.nlm.nih.gov/help/#publication-date), so a paper e-published in 2020
+and printed in 2021 counts in both years. Each series therefore also asks the whole range
+``START:END[dp]`` once; ``overlap = sum(years) - range`` is stored with that answer
+(kind ``esearch_range``) and reported by :func:`load_overlap`.
 
 Import routes:
 - PubMed MEDLINE text export (``PMID- ``, ``DP  - ``, ``AD  - ``, ``FAU - ``) -> records;
@@ -102,6 +112,14 @@ def parse_esearch(data: bytes, where: str = "esearch answer") -> dict:
         {} if error_list is None else {e.tag: [x.text for x in error_list.iter(e.tag)] for e in error_list}
     )
     warnings = [w.text for w in root.iter("OutputMessage")]
+    if errors or root.find("WarningList") is not None:
+        # https://www.ncbi.nlm.nih.gov/books/NBK25499/ (ESearch): a phrase not found is
+        # dropped from the query, so the Count no longer answers the query that was asked
+        raise SourceError(
+            f"PubMed esearch {where}: the query was not run as written "
+            f"(errors {errors or 'none'}; warnings {warnings or 'none'})",
+            hint="fix the terms named above; nothing was stored",
+        )
     return {
         "count": int(count.text),
         "ids": [i.text for i in root.findall("IdList/Id")],
@@ -124,14 +142,28 @@ def country_clause(country: str, scope: str = "mainland") -> str:
             if rec is None:
                 raise BadParameter(f"no affiliation name for country code {c!r}")
             names.append(getattr(rec, "common_name", None) or rec.name)
-    return "(" + " OR ".join(f'"{n}"[ad]' if " " in n else f"{n}[ad]" for n in names) + ")"
+    clause = "(" + " OR ".join(_ad(n) for n in names) + ")"
+    if country == "CN":
+        # [ad] is a text match: "Hong Kong, China" and "Taiwan, China" match China[ad];
+        # leave out the regions the scope does not merge so the count matches its label
+        rest = [n for c in ("HK", "MO", "TW") if c not in codes for n in AD_NAMES[c]]
+        if rest:
+            clause = f"({clause} NOT ({' OR '.join(_ad(n) for n in rest)}))"
+    return clause
 
 
-def esearch_term(terms, topic: str, year: int | None, country: str | None, scope: str = "mainland") -> str:
+def _ad(name: str) -> str:
+    return f'"{name}"[ad]' if " " in name else f"{name}[ad]"
+
+
+def esearch_term(terms, topic: str, year, country: str | None, scope: str = "mainland") -> str:
+    """One esearch query; ``year`` is a year or a ``(start, end)`` range."""
     parts = [bib.topic_query(terms, topic, "pubmed")]
     if country and country != WORLD:
         parts.append(country_clause(country, scope))
-    if year is not None:
+    if isinstance(year, tuple):
+        parts.append(f"{int(year[0])}:{int(year[1])}[dp]")
+    elif year is not None:
         parts.append(f"{int(year)}[dp]")
     return " AND ".join(parts)
 
@@ -167,7 +199,9 @@ def esearch_count(client, term: str) -> tuple[str, bytes, dict]:
     url = redact_url(resp.url)
     if email:
         url = url.replace(re.sub(r"@", "%40", email), "***").replace(email, "***")
-    return url, resp.content, parse_esearch(resp.content, f"PubMed esearch {term!r}")
+    parsed = parse_esearch(resp.content, f"PubMed esearch {term!r}")
+    parsed["retrieved_at"] = getattr(resp, "retrieved_at", None)  # a cached answer keeps its time
+    return url, resp.content, parsed
 
 
 # --------------------------------------------------------------------------- live
@@ -225,8 +259,9 @@ def fetch(
     from ..http import malformed_answers
 
     client = client or make_client(base_url)
-    jobs = [("exosomes", c, y) for c in countries for y in range(start, end + 1)]
-    jobs += [(t, WORLD, y) for t in topics for y in range(start, end + 1)]
+    series = [("exosomes", c) for c in countries] + [(t, WORLD) for t in topics]
+    years = list(range(start, end + 1)) + [(start, end)]  # the range measures the overlap
+    jobs = [(t, c, y) for t, c in series for y in years]
     collected = []
     with malformed_answers("NCBI E-utilities"):
         for t, c, y in tqdm(jobs, desc="PubMed esearch", unit="query", disable=None):
@@ -234,6 +269,15 @@ def fetch(
             url, raw, parsed = esearch_count(client, q)
             collected.append((t, c, y, q, url, raw, parsed))
     # Every answer arrived and parsed: one snapshot (of one page) per esearch query.
+    return put_grouped(store, NAME, _snapshots(collected, terms, china_scope))
+
+
+def _snapshots(collected, terms, china_scope) -> dict:
+    """One snapshot per esearch query; a range answer carries the series' overlap."""
+    sums: dict = {}
+    for t, c, y, _q, _u, _r, parsed in collected:
+        if not isinstance(y, tuple):
+            sums[(t, c)] = sums.get((t, c), 0) + int(parsed["count"])
     groups = {}
     for t, c, y, q, url, raw, parsed in collected:
         query = {
@@ -244,9 +288,14 @@ def fetch(
             "terms": list(terms),
             "china_scope": china_scope,
         }
-        page = Page(raw, url, "esearch_count", LICENCE, suffix=".xml", citation=CITATION, query=query)
-        groups[f"esearch_{t}_{c}_{y}_{china_scope}"] = (query, [page], int(parsed["count"]))
-    return put_grouped(store, NAME, groups)
+        kind = "esearch_count"
+        if isinstance(y, tuple):
+            kind, query["year"] = "esearch_range", f"{y[0]}-{y[1]}"
+            query["overlap"] = sums[(t, c)] - int(parsed["count"])
+        page = Page(raw, url, kind, LICENCE, suffix=".xml", citation=CITATION, query=query,
+                    retrieved_at=parsed.get("retrieved_at"))  # fmt: skip
+        groups[f"{kind}_{t}_{c}_{query['year']}_{china_scope}"] = (query, [page], int(parsed["count"]))
+    return groups
 
 
 def live_command(
@@ -300,30 +349,30 @@ def parse_medline(text: str, name: str = "MEDLINE file") -> pd.DataFrame:
         raise MalformedFile(
             f"{name}: no PMID records", hint="expected a PubMed export in MEDLINE format ('PMID- ' lines)"
         )
-    rows = []
-    for r in records:
-        y = re.match(r"^(\d{4})", r["DP"])
-        every, first = set(), ""
-        for i, a in enumerate(r["authors"]):
-            for ad in a["ad"]:
-                for piece in ad.split("; "):
-                    c = bib.address_country(piece)
-                    if c:
-                        every.add(c)
-                        if i == 0 and not first:
-                            first = c
-        rows.append(
-            {
-                "record_id": r["PMID"],
-                "year": int(y.group(1)) if y else None,
-                "countries": bib.join_codes(every),
-                "first_country": first,
-                "corresponding_country": "",
-                "title": r["TI"],
-                "abstract": r["AB"],
-            }
-        )
-    return pd.DataFrame(rows, columns=bib.RECORD_COLUMNS)
+    return pd.DataFrame([_medline_row(r) for r in records], columns=bib.RECORD_COLUMNS)
+
+
+def _medline_row(r: dict) -> dict:
+    """One parsed MEDLINE record to a row of the common record table."""
+    y = re.match(r"^(\d{4})", r["DP"])
+    every, first = set(), ""
+    for i, a in enumerate(r["authors"]):
+        for ad in a["ad"]:
+            for piece in ad.split("; "):
+                c = bib.address_country(piece)
+                if c:
+                    every.add(c)
+                    if i == 0 and not first:
+                        first = c
+    return {
+        "record_id": r["PMID"],
+        "year": int(y.group(1)) if y else None,
+        "countries": bib.join_codes(every),
+        "first_country": first,
+        "corresponding_country": "",
+        "title": r["TI"],
+        "abstract": r["AB"],
+    }
 
 
 # --------------------------------------------------------------------------- mirror files
@@ -492,3 +541,43 @@ def load_series(store: RawStore) -> tuple[pd.DataFrame, list[Entry]]:
         used.append(e)
     cols = ["source", "route", "topic", "counting", "china_scope", "country", "year", "papers"]
     return pd.DataFrame(rows, columns=cols), used
+
+
+def load_overlap(store: RawStore) -> pd.DataFrame:
+    """Per live series: ``topic, country, range, range_papers, overlap`` (papers counted in two years)."""
+    entries, _ = newest_query_only(store.find(NAME, "esearch_range"), ("terms",))
+    rows = [
+        {
+            "topic": e.provenance.query.get("topic", "exosomes"),
+            "country": e.provenance.query.get("country", WORLD),
+            "range": e.provenance.query.get("year"),
+            "range_papers": parse_esearch(store.read_bytes(e), e.name)["count"],
+            "overlap": int(e.provenance.query.get("overlap", 0)),
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=["topic", "country", "range", "range_papers", "overlap"])
+
+
+def plan_requests(
+    term=None,
+    country=None,
+    topic=None,
+    start=2007,
+    end=2024,
+    china_scope="mainland",
+    base_url=None,
+    **_ignored,
+) -> list[dict]:
+    """Every esearch request ``fetch`` makes (no network; for ``refresh --dry-run``)."""
+    terms = bib.check_terms(term or bib.DEFAULT_TERMS)
+    countries = bib.normalise_country_list(country or DEFAULT_COUNTRIES)
+    series = [("exosomes", c) for c in countries] + [(t, WORLD) for t in (topic or bib.TOPICS)]
+    url = f"{(base_url or os.environ.get('EXO_PUBMED_URL', API_URL)).rstrip('/')}/esearch.fcgi"
+    years = list(range(start, end + 1)) + [(start, end)]
+    return [
+        {"method": "GET", "url": url, "body": None,
+         "params": {"db": "pubmed", "term": esearch_term(terms, t, y, c, china_scope), "retmax": 0,
+                    "tool": "exo_industry"}}
+        for t, c in series for y in years
+    ]  # fmt: skip

@@ -57,7 +57,10 @@ MAX_PAGES = 2000
 INDICATOR_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{1,60}$")
 SPATIAL_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,20}$")
 REQUIRED_ROW_KEYS = ("IndicatorCode", "SpatialDim", "TimeDim", "NumericValue")
-TIDY_COLUMNS = ["indicator", "spatial_type", "spatial", "year", "dim1_type", "dim1", "value", "low", "high"]
+TIDY_COLUMNS = [
+    "indicator", "spatial_type", "spatial", "year", "dim1_type", "dim1", "dim2", "dim3",
+    "value", "low", "high",
+]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- validation
@@ -115,6 +118,9 @@ def rows_to_frame(rows: list[dict]) -> pd.DataFrame:
             "year": [int(r["TimeDim"]) if r["TimeDim"] is not None else -1 for r in rows],
             "dim1_type": [r.get("Dim1Type") or "" for r in rows],
             "dim1": [r.get("Dim1") or "" for r in rows],
+            # multi-dimension indicators (e.g. age group, income, cause) carry Dim2/Dim3
+            "dim2": [r.get("Dim2") or "" for r in rows],
+            "dim3": [r.get("Dim3") or "" for r in rows],
             "value": [num(r["NumericValue"]) for r in rows],
             "low": [num(r.get("Low")) for r in rows],
             "high": [num(r.get("High")) for r in rows],
@@ -291,6 +297,8 @@ def load_values(store: RawStore, indicators: list[str] | None = None) -> tuple[p
             "no WHO GHO values in the raw store",
             hint="`exo-industry fetch who_gho --indicator NCDMORT3070` (needs a network)",
         )
-    keys = ["indicator", "spatial", "year", "dim1"]
+    # one row per indicator, place, year and every dimension: rows that differ only in Dim2 or
+    # Dim3 are different figures, not duplicates
+    keys = ["indicator", "spatial", "year", "dim1", "dim2", "dim3"]
     df = pd.concat(frames, ignore_index=True).drop_duplicates(keys, keep="last")
     return df.sort_values(keys).reset_index(drop=True), used

@@ -98,93 +98,110 @@ def detect_kind(text: str, name: str) -> str:
 
 def parse(kind: str, text: str, name: str) -> pd.DataFrame:
     """Parse one file of a known kind into a frame (validating as it goes)."""
-    if kind == "popAge5dt":
-        df = csv_frame(text, name)
-        require_columns(df, ["country_code", "year", "age", "popM", "popF", "pop"], name)
-        out = pd.DataFrame(
-            {
-                "location_code": df["country_code"].astype(int),
-                "year": df["year"].astype(int),
-                "variant": "estimates",
-                "age_group": df["age"].map(_norm_age),
-                "pop_male": df["popM"].astype(float),
-                "pop_female": df["popF"].astype(float),
-                "pop_total": df["pop"].astype(float),
-            }
-        )
-        return out
-    if kind == "popprojAge5dt":
-        df = csv_frame(text, name)
-        require_columns(
-            df,
-            ["country_code", "year", "age", "popM", "popF", "pop", "popM_low", "popF_low", "pop_low"],
-            name,
-        )
-        frames = []
-        for variant, suffix in (("medium", ""), ("low", "_low"), ("high", "_high")):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "location_code": df["country_code"].astype(int),
-                        "year": df["year"].astype(int),
-                        "variant": variant,
-                        "age_group": df["age"].map(_norm_age),
-                        "pop_male": df[f"popM{suffix}"].astype(float),
-                        "pop_female": df[f"popF{suffix}"].astype(float),
-                        "pop_total": df[f"pop{suffix}"].astype(float),
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)
-    if kind == "wpp_age5_download":
-        df = csv_frame(text, name, low_memory=False)
-        require_columns(df, ["LocID", "Time", "AgeGrp", "PopMale", "PopFemale", "PopTotal", "Variant"], name)
-        variant = df["Variant"].map(lambda v: _PORTAL_VARIANTS.get(str(v), str(v).lower()))
-        est = df["Time"].astype(int) <= 2023
-        variant = variant.where(~est, "estimates")
-        return pd.DataFrame(
-            {
-                "location_code": df["LocID"].astype(int),
-                "year": df["Time"].astype(int),
-                "variant": variant,
-                "age_group": df["AgeGrp"].map(_norm_age),
-                "pop_male": df["PopMale"].astype(float),
-                "pop_female": df["PopFemale"].astype(float),
-                "pop_total": df["PopTotal"].astype(float),
-            }
-        )
     if kind == "portal_json":
         return _parse_portal_page(text, name)
-    if kind == "countries":
-        df = csv_frame(text, name)
-        require_columns(df, ["country_code", "name"], name)
-        return df
-    if kind == "unlocations":
-        df = csv_frame(text, name, sep="\t", dtype=str, keep_default_na=False)
-        require_columns(df, ["name", "country_code", "location_type"], name)
-        return df
-    if kind == "ddf_age5":
-        df = csv_frame(text, name)
-        require_columns(df, ["country_area", "time", "age_group_5year", "population"], name)
-        return pd.DataFrame(
-            {
-                "location_code": df["country_area"].astype(int),
-                "year": df["time"].astype(int),
-                "age_group": df["age_group_5year"].map(_norm_age),
-                "pop_total": df["population"].astype(float),
-            }
-        )
-    if kind == "ddf_total":
-        df = csv_frame(text, name)
-        require_columns(df, ["country_area", "time", "population"], name)
-        return pd.DataFrame(
-            {
-                "location_code": df["country_area"].astype(int),
-                "year": df["time"].astype(int),
-                "pop_total": df["population"].astype(float),
-            }
-        )
-    raise MalformedFile(f"{name}: unknown WPP file kind {kind!r}")
+    reader = _PARSERS.get(kind)
+    if reader is None:
+        raise MalformedFile(f"{name}: unknown WPP file kind {kind!r}")
+    return reader(text, name)
+
+
+def _pop_frame(codes, years, variant, ages, male, female, total) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "location_code": codes.astype(int),
+            "year": years.astype(int),
+            "variant": variant,
+            "age_group": ages.map(_norm_age),
+            "pop_male": male.astype(float),
+            "pop_female": female.astype(float),
+            "pop_total": total.astype(float),
+        }
+    )
+
+
+def _parse_estimates(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name)
+    require_columns(df, ["country_code", "year", "age", "popM", "popF", "pop"], name)
+    return _pop_frame(
+        df["country_code"], df["year"], "estimates", df["age"], df["popM"], df["popF"], df["pop"]
+    )
+
+
+def _parse_projections(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name)
+    needed = ["country_code", "year", "age", "popM", "popF", "pop", "popM_low", "popF_low", "pop_low"]
+    require_columns(df, needed, name)
+    frames = [
+        _pop_frame(
+            df["country_code"],
+            df["year"],
+            variant,
+            df["age"],
+            df[f"popM{sfx}"],
+            df[f"popF{sfx}"],
+            df[f"pop{sfx}"],
+        )  # fmt: skip
+        for variant, sfx in (("medium", ""), ("low", "_low"), ("high", "_high"))
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _parse_age5_download(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name, low_memory=False)
+    require_columns(df, ["LocID", "Time", "AgeGrp", "PopMale", "PopFemale", "PopTotal", "Variant"], name)
+    variant = df["Variant"].map(lambda v: _PORTAL_VARIANTS.get(str(v), str(v).lower()))
+    variant = variant.where(~(df["Time"].astype(int) <= 2023), "estimates")
+    return _pop_frame(df["LocID"], df["Time"], variant, df["AgeGrp"], df["PopMale"], df["PopFemale"],
+                      df["PopTotal"])  # fmt: skip
+
+
+def _parse_countries(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name)
+    require_columns(df, ["country_code", "name"], name)
+    return df
+
+
+def _parse_unlocations(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name, sep="\t", dtype=str, keep_default_na=False)
+    require_columns(df, ["name", "country_code", "location_type"], name)
+    return df
+
+
+def _parse_ddf_age5(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name)
+    require_columns(df, ["country_area", "time", "age_group_5year", "population"], name)
+    return pd.DataFrame(
+        {
+            "location_code": df["country_area"].astype(int),
+            "year": df["time"].astype(int),
+            "age_group": df["age_group_5year"].map(_norm_age),
+            "pop_total": df["population"].astype(float),
+        }
+    )
+
+
+def _parse_ddf_total(text: str, name: str) -> pd.DataFrame:
+    df = csv_frame(text, name)
+    require_columns(df, ["country_area", "time", "population"], name)
+    return pd.DataFrame(
+        {
+            "location_code": df["country_area"].astype(int),
+            "year": df["time"].astype(int),
+            "pop_total": df["population"].astype(float),
+        }
+    )
+
+
+_PARSERS = {
+    "popAge5dt": _parse_estimates,
+    "popprojAge5dt": _parse_projections,
+    "wpp_age5_download": _parse_age5_download,
+    "countries": _parse_countries,
+    "unlocations": _parse_unlocations,
+    "ddf_age5": _parse_ddf_age5,
+    "ddf_total": _parse_ddf_total,
+}
 
 
 def _parse_portal_page(text: str, name: str) -> pd.DataFrame:

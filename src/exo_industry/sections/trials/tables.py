@@ -286,11 +286,14 @@ def table1_audit(studies: list[ctgov.Study], atlas: pd.DataFrame | None = None) 
 
 
 def records_complete(entries) -> bool:
-    """A live API walk for an EV query (an EV term in query.term, .cond or .intr) is in the store."""
+    """An unfiltered live API walk for an EV query (an EV term in query.term, .cond or .intr)
+    is in the store. A walk narrowed by study type, dates, status, sponsor or IDs
+    (``filter.*``, ``query.spons``) is a subset: it can never show that a study is absent."""
     for e in entries:
         q = e.provenance.query or {}
         asked = " ".join(str(q.get(k, "")) for k in ("query.term", "query.cond", "query.intr"))
-        if e.provenance.route == "live" and e.kind == "api_page" and is_ev_query(asked):
+        narrowed = any(str(k).startswith("filter.") or k == "query.spons" for k in q)
+        if e.provenance.route == "live" and e.kind == "api_page" and is_ev_query(asked) and not narrowed:
             return True
     return False
 
