@@ -219,6 +219,10 @@ def cmd_report(args) -> int:
     from .config import paths
     from .runcache import is_complete
 
+    if args.pdf:
+        from . import report
+
+        report.chromium()  # a missing Chromium is said before any work
     langs = _langs(args.lang)
     found = sorted(
         p for p in (paths().build / "notebooks").glob("*.ipynb") if p.stem.rsplit(".", 1)[-1] in langs
@@ -236,10 +240,6 @@ def cmd_report(args) -> int:
             "no executed notebooks in build/notebooks" + (" from a finished run" if found else ""),
             hint="run `exo-industry run` first (or `exo-industry build`)",
         )
-    if args.pdf:
-        from . import report
-
-        report.chromium()  # a missing Chromium is said before any work
     written = _report(executed, langs)
     for p in written:
         print(f"  {p}")

@@ -164,14 +164,17 @@ def parameters_html(stem: str, injected: dict, lang: str) -> str:
     if not merged:
         return ""
     changed = {k for k, v in merged.items() if k in injected and defaults.get(k) != v}
-    mark = f' <strong class="exo-nondefault">({html.escape(t["non_default"])})</strong>'
+    note = f"（{t['non_default']}）" if lang == "zh" else f" ({t['non_default']})"
+    mark = f' <strong class="exo-nondefault">{html.escape(note)}</strong>'
     items = "".join(
         f'<li><code>{html.escape(k)}</code> = <span class="exo-value">{html.escape(_value(v))}</span>'
         + (mark if k in changed else "")
         + "</li>"
         for k, v in merged.items()
     )
-    head = t["parameters"] + ("" if changed else f" ({t['defaults']})")
+    head = t["parameters"] + (
+        "" if changed else (f"（{t['defaults']}）" if lang == "zh" else f" ({t['defaults']})")
+    )
     return f'<h3>{html.escape(head)}</h3><ul class="exo-params">{items}</ul>'
 
 
@@ -327,8 +330,8 @@ def _subset(font_file: Path, chars: str) -> bytes:
 
 
 _LINKABLE = re.compile(
-    r"(?P<url>https?://[^\s<>\"']+)"
-    r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"']+)"
+    r"(?P<url>https?://(?:(?!&quot;|&lt;|&gt;|&#x27;|&#39;)[^\s<>\"'])+)"
+    r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"'&]+)"
     r"|(?P<nct>\bNCT\d{8}\b)"
     r"|(?P<actrn>\bACTRN\d{14}\b)"
 )

@@ -1,0 +1,102 @@
+"""`exo-industry report --pdf`: one A4 PDF per briefing, printed by headless Chromium; the PDFs
+are read back (pdfinfo for the page size, pdftotext page by page for stranded headings)."""
+
+import html as html_mod
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import chromium_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.notebook]
+A4 = (595, 842)  # points, rounded
+
+
+def need_poppler():
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdfinfo, pdftotext) are not installed")
+
+
+def page_sizes(pdf: Path) -> list[tuple[int, int]]:
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)
+    return [(round(float(w)), round(float(h))) for w, h in sizes]
+
+
+def page_lines(pdf: Path, n: int) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def headings(page: str) -> set[str]:
+    found = re.findall(r"<h([1-4])[^>]*>(.*?)</h\1>", page, flags=re.S)
+    texts = {" ".join(html_mod.unescape(re.sub(r"<[^>]+>", "", t)).split()) for _, t in found}
+    return {t.replace("¶", "").strip() for t in texts if t.strip()}
+
+
+@pytest.fixture(scope="module")
+def pdfs(built, tmp_path_factory):
+    """The overview and two section briefings in both languages, printed to PDF."""
+    chromium_path()
+    need_poppler()
+    from exo_industry import report
+
+    out = tmp_path_factory.mktemp("pdf")
+    chosen = [
+        p
+        for p in built["html"]
+        if p.name.split(".")[0] in ("00_overview", "01_aging_demographics", "03_clinical_trials")
+    ]
+    made = {p: report.export_pdf(p, out / (p.stem + ".pdf")) for p in chosen}
+    print(f"\nPDFs kept in {out}")
+    return made
+
+
+def test_every_page_is_a4(pdfs):
+    assert len(pdfs) == 6
+    for pdf in pdfs.values():
+        sizes = page_sizes(pdf)
+        assert sizes, pdf.name
+        assert all(abs(w - A4[0]) <= 1 and abs(h - A4[1]) <= 1 for w, h in sizes), (pdf.name, sizes)
+
+
+def test_no_page_holds_only_a_heading_and_none_ends_on_one(pdfs):
+    for html_path, pdf in pdfs.items():
+        heads = headings(html_path.read_text(encoding="utf-8"))
+        n = len(page_sizes(pdf))
+        assert n >= 2, f"{pdf.name}: {n} page(s)"
+        for i in range(1, n + 1):
+            lines = page_lines(pdf, i)
+            assert lines, f"{pdf.name} page {i} is empty"
+            assert not all(line in heads for line in lines), f"{pdf.name} page {i} holds only {lines}"
+            if i < n:
+                assert lines[-1] not in heads, (
+                    f"{pdf.name}: heading {lines[-1]!r} stranded at the foot of page {i}"
+                )
+
+
+def test_overview_first_page_has_the_ledger(pdfs):
+    """The overview's first page is not the title alone: the ledger starts on it."""
+    pdf = next(p for h, p in pdfs.items() if h.name == "00_overview.en.html")
+    first = " ".join(page_lines(pdf, 1))
+    assert "Checking the paper's numbers" in first
+    assert "Reproduced value" in first and "Verdict" in first, first[:300]
+
+
+def test_missing_chromium_is_a_clear_error(iso_env, monkeypatch, capsys):
+    from exo_industry.cli import main
+
+    monkeypatch.setenv("EXO_CHROMIUM", str(iso_env / "no-such-chromium"))
+    assert main(["report", "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "Chromium is needed to print briefings to PDF" in err and "apt-get install chromium" in err
