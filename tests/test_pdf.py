@@ -16,8 +16,8 @@ A4 = (595, 842)  # points, rounded
 
 
 def need_poppler():
-    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
-        pytest.skip("poppler-utils (pdfinfo, pdftotext) are not installed")
+    if not all(shutil.which(t) for t in ("pdfinfo", "pdftotext", "pdfimages")):
+        pytest.skip("poppler-utils (pdfinfo, pdftotext, pdfimages) are not installed")
 
 
 def page_sizes(pdf: Path) -> list[tuple[int, int]]:
@@ -36,6 +36,29 @@ def page_lines(pdf: Path, n: int) -> list[str]:
         check=True,
     ).stdout
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def page_images(pdf: Path, n: int) -> int:
+    out = subprocess.run(
+        ["pdfimages", "-list", "-f", str(n), "-l", str(n), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return max(0, len(out.strip().splitlines()) - 2)  # two header lines
+
+
+def lowest_text(pdf: Path, n: int) -> float:
+    """How far down the page (0 top, 1 bottom) its lowest word ends."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(n), "-l", str(n), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
+    ys = [float(y) for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', out)]
+    return max(ys, default=0.0) / height
 
 
 def headings(page: str) -> set[str]:
@@ -76,9 +99,10 @@ def test_no_page_holds_only_a_heading_and_none_ends_on_one(pdfs):
         n = len(page_sizes(pdf))
         assert n >= 2, f"{pdf.name}: {n} page(s)"
         for i in range(1, n + 1):
-            lines = page_lines(pdf, i)
-            assert lines, f"{pdf.name} page {i} is empty"
-            assert not all(line in heads for line in lines), f"{pdf.name} page {i} holds only {lines}"
+            lines, images = page_lines(pdf, i), page_images(pdf, i)
+            assert lines or images, f"{pdf.name} page {i} is empty"
+            only_headings = lines and all(line in heads for line in lines)
+            assert images or not only_headings, f"{pdf.name} page {i} holds only {lines}"
             if i < n:
                 assert lines[-1] not in heads, (
                     f"{pdf.name}: heading {lines[-1]!r} stranded at the foot of page {i}"
@@ -90,7 +114,8 @@ def test_overview_first_page_has_the_ledger(pdfs):
     pdf = next(p for h, p in pdfs.items() if h.name == "00_overview.en.html")
     first = " ".join(page_lines(pdf, 1))
     assert "Checking the paper's numbers" in first
-    assert "Reproduced value" in first and "Verdict" in first, first[:300]
+    # header cells wrap over two lines in the text layer, so look for single words and a value
+    assert "Reproduced" in first and "Verdict" in first and "272.0" in first, first[:300]
 
 
 def test_missing_chromium_is_a_clear_error(iso_env, monkeypatch, capsys):

@@ -314,6 +314,31 @@ def cmd_build(args) -> int:
 
 
 # --------------------------------------------------------------------------- parser
+def _run_options(sp) -> None:
+    sp.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="notebook parameter (VALUE read as YAML)",
+    )
+    sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    sp.add_argument(
+        "--jobs", type=_jobs, default=None, help="notebooks run at once (separate processes; 1 or more)"
+    )
+    sp.add_argument(
+        "--force", action="store_true", help="run every notebook even if nothing it depends on changed"
+    )
+    sp.add_argument(
+        "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
+    )
+
+
+def _pdf_option(sp) -> None:
+    sp.add_argument("--pdf", action="store_true", help="also print each briefing to an A4 PDF (Chromium)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import sources
 
@@ -352,39 +377,19 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--force", action="store_true", help="process even if inputs are unchanged")
     pr.set_defaults(func=cmd_process)
 
-    def run_options(sp):
-        sp.add_argument(
-            "-p",
-            "--param",
-            nargs=2,
-            action="append",
-            metavar=("NAME", "VALUE"),
-            help="notebook parameter (VALUE read as YAML)",
-        )
-        sp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-        sp.add_argument(
-            "--jobs", type=_jobs, default=None, help="notebooks run at once (separate processes; 1 or more)"
-        )
-        sp.add_argument(
-            "--force", action="store_true", help="run every notebook even if nothing it depends on changed"
-        )
-        sp.add_argument(
-            "--cell-timeout", type=int, default=600, help="seconds a cell may run before it is stopped"
-        )
-
     r = sub.add_parser("run", help="execute notebooks with papermill into build/notebooks")
     r.add_argument("notebook", nargs="?", help="notebook name or prefix (default: all)")
-    run_options(r)
+    _run_options(r)
     r.set_defaults(func=cmd_run)
 
     rp = sub.add_parser("report", help="export executed notebooks and the overview as HTML briefings")
     rp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
-    rp.add_argument("--pdf", action="store_true", help="also print each briefing to an A4 PDF (Chromium)")
+    _pdf_option(rp)
     rp.set_defaults(func=cmd_report)
 
     b = sub.add_parser("build", help="process (if inputs changed), run every notebook, export the briefings")
-    run_options(b)
-    b.add_argument("--pdf", action="store_true", help="also print each briefing to an A4 PDF (Chromium)")
+    _run_options(b)
+    _pdf_option(b)
     b.set_defaults(func=cmd_build)
     return p
 

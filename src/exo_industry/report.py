@@ -335,6 +335,8 @@ _LINKABLE = re.compile(
     r"|(?P<nct>\bNCT\d{8}\b)"
     r"|(?P<actrn>\bACTRN\d{14}\b)"
 )
+# dates and ranges such as 2026-11-25 or 2015-2025: browsers may break after their hyphens
+_NOBREAK = re.compile(r"(?<![\w\-–])\d+(?:[\-–]\d+)+(?![\w\-–])")
 _TRAILING = ".,;:)]}）。，；：、"
 _SKIP_TAGS = ("a", "script", "style", "title", "textarea", "code")
 
@@ -357,6 +359,14 @@ def _link(m: re.Match) -> str:
     return f'<a href="{html.escape(href, quote=True)}" rel="noopener">{text}</a>{tail}'
 
 
+def _keep_together(text: str) -> str:
+    """Dates and number ranges in (escaped) text wrapped so that a line never breaks inside them."""
+    pieces = re.split(r"(<[^>]*>)", text)  # the links just made: leave their tags alone
+    return "".join(
+        p if p.startswith("<") else _NOBREAK.sub(r'<span class="exo-nb">\g<0></span>', p) for p in pieces
+    )
+
+
 def linkify(page: str) -> str:
     """DOIs, web addresses and trial registry ids in the text of already escaped HTML become
     links; tag attributes (data: URIs) and the text of links, scripts and styles are left alone."""
@@ -369,7 +379,7 @@ def linkify(page: str) -> str:
                 depth = max(depth, 0)
             out.append(part)
         elif depth == 0 and part:
-            out.append(_LINKABLE.sub(_link, part))
+            out.append(_keep_together(_LINKABLE.sub(_link, part)))
         else:
             out.append(part)
     return "".join(out)
