@@ -335,8 +335,11 @@ _LINKABLE = re.compile(
     r"|(?P<nct>\bNCT\d{8}\b)"
     r"|(?P<actrn>\bACTRN\d{14}\b)"
 )
-# dates and ranges such as 2026-11-25 or 2015-2025: browsers may break after their hyphens
-_NOBREAK = re.compile(r"(?<![\w\-–])\d+(?:[\-–]\d+)+(?![\w\-–])")
+# dates, ranges and hyphenated words (2026-11-25, 2015–2025, non-commercial): browsers may break
+# after a hyphen, and a briefing wraps at spaces only
+_NOBREAK = re.compile(
+    r"(?<![A-Za-z0-9_.\-–])[A-Za-z0-9][A-Za-z0-9_.]*(?:[\-–][A-Za-z0-9_.]+)+(?![A-Za-z0-9_\-–])"
+)
 _TRAILING = ".,;:)]}）。，；：、"
 _SKIP_TAGS = ("a", "script", "style", "title", "textarea", "code")
 
