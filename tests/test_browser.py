@@ -1,5 +1,7 @@
 """Every briefing in a real headless Chromium: no console error, no broken image, nothing
-executed from hostile text; a screenshot of each goes to a temporary folder (never the repo's build/)."""
+executed from hostile text. At 1280 px and 400 px: the page never scrolls sideways and no
+table cell splits a word or a number (line breaks measured on the rendered text, word by
+word); screenshots under pytest's tmp_path."""
 
 from pathlib import Path
 
@@ -86,3 +88,98 @@ def test_briefing_prints(built, browser, tmp_path):
     pdf = page.pdf(path=str(tmp_path / "brief.pdf"), format="A4", print_background=True)
     page.close()
     assert pdf[:4] == b"%PDF" and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 2
+
+
+# Every run of Latin letters, digits and the marks inside ids and numbers ("aging.share60",
+# "10.0", "2026-11-25", "NCT01234567"): such a run must sit on one rendered line. Breaks between
+# Chinese characters and at spaces are how text wraps, so they are not counted.
+SPLIT_WORDS_JS = r"""
+() => {
+  const bad = [];
+  const re = /[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\uf900-\ufaff]+/g;
+  for (const cell of document.querySelectorAll('td, th')) {
+    if (cell.getClientRects().length === 0) continue;  // hidden
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      let m;
+      re.lastIndex = 0;
+      while ((m = re.exec(node.data))) {
+        if (m[0].length < 2) continue;
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const rects = Array.from(r.getClientRects()).filter(x => x.width > 0);
+        const tops = new Set(rects.map(x => Math.round(x.top)));
+        if (tops.size > 1) bad.push(m[0]);
+      }
+    }
+  }
+  return bad;
+}
+"""
+WIDTHS = (1280, 400)
+
+
+def layout(browser, path: Path, width: int, shot: Path) -> dict:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    out = {
+        "overflow": page.evaluate(
+            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth"
+        ),
+        "split": page.evaluate(SPLIT_WORDS_JS),
+        "cells": page.evaluate("document.querySelectorAll('td').length"),
+    }
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+    return out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_fit_and_table_cells_never_split_a_word(built, browser, tmp_path, width):
+    from exo_industry import report
+
+    index = report.export_index(built["html"][0].parent)
+    shots = tmp_path / f"screens-{width}"
+    print(f"\nscreenshots at {width} px: {shots}")
+    for path in [*built["html"], index]:
+        seen = layout(browser, path, width, shots / f"{path.stem}.png")
+        assert seen["overflow"] <= 0, (
+            f"{path.name} at {width} px is {seen['overflow']} px wider than the window"
+        )
+        assert seen["split"] == [], f"{path.name} at {width} px splits {seen['split'][:10]}"
+        assert seen["cells"] > 0, path.name
+
+
+def test_the_split_word_check_can_fail(browser, tmp_path):
+    """The measurement itself: a narrow cell that may break anywhere is caught."""
+    page = tmp_path / "narrow.html"
+    page.write_text(
+        '<html><body><table><tr><td style="width:3em;max-width:3em;overflow-wrap:anywhere">'
+        "aging.share60 2026-11-25</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    seen = layout(browser, page, 400, tmp_path / "narrow.png")
+    assert "aging.share60" in seen["split"]
+
+
+def test_overview_reads_top_to_bottom_on_a_phone(built, browser):
+    """At 400 px each claim of the ledger is one block, its cells stacked, labelled by their header."""
+    path = next(p for p in built["html"] if p.name == "00_overview.en.html")
+    page = browser.new_page(viewport={"width": 400, "height": 900})
+    page.goto(path.as_uri())
+    rows = page.evaluate(
+        """Array.from(document.querySelectorAll('table.exo-ledger tbody tr')).slice(0, 3).map(tr =>
+             Array.from(tr.cells).map(td => [Math.round(td.getBoundingClientRect().left),
+                                              getComputedStyle(td, '::before').content]))"""
+    )
+    page.close()
+    assert rows
+    for cells in rows:
+        lefts = {left for left, _ in cells}
+        assert len(lefts) == 1, cells  # one column: every cell starts at the same x
+        assert all(label not in ("none", "normal", '""') for _, label in cells), cells

@@ -1,5 +1,6 @@
 """The command line: clear errors for bad input, and the main commands on small data."""
 
+import re
 import subprocess
 import sys
 
@@ -115,7 +116,7 @@ def test_build_on_committed_data(committed_processed, capsys):
     assert "processing: nothing to do" in out
     html = Path(os.environ["EXO_BUILD"]) / "briefings"
     assert sorted(p.name for p in html.glob("*.html")) == sorted(
-        [f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html"]
+        [f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html", "index.html"]
     )
     assert "timings:" in out
 
@@ -210,3 +211,21 @@ def test_jobs_must_be_at_least_one(iso_env, capsys, jobs):
         main(["run", "01", "--jobs", jobs])
     err = capsys.readouterr().err
     assert stop.value.code == 2 and "--jobs" in err and "at least 1" in err and "Traceback" not in err
+
+def test_run_says_where_the_briefing_will_be(committed_processed, capsys, monkeypatch):
+    """`run` ends with the briefing's path (under its parameter key) and how to export it."""
+    from exo_industry import execute
+
+    def fake_run_many(stems, langs, params, **kw):
+        tag = execute.param_tag(stems[0], execute.check_parameters(stems[0], params))
+        out = execute.output_path(stems[0], langs[0], tag=tag)
+        return [execute.RunResult(stems[0], langs[0], out, 0.1)]
+
+    monkeypatch.setattr(execute, "run_many", fake_run_many)
+    code, out, err = run(capsys, "run", "01", "--lang", "en", "-p", "variant", "high")
+    assert code == 0, err
+    assert "exo-industry report" in out
+    m = re.search(r"briefings/01_aging_demographics\.(p[0-9a-f]{8})\.en\.html", out)
+    assert m, out
+    code, out, err = run(capsys, "run", "01", "--lang", "en")
+    assert "briefings/01_aging_demographics.en.html" in out

@@ -14,9 +14,10 @@ from conftest import need_shared
 from conftest import outputs_text as shown_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
-from exo_industry.execute import run_notebook
+from exo_industry.execute import figures_dir, run_notebook, split_run_name
 from exo_industry.sources import bibexport, ev_atlas, pubmed
 from exo_industry.store import RawStore
+from exo_industry.theme import tagged_name
 
 DATA = Path(__file__).parent / "data" / "literature"
 STEM = "04_literature_trends"
@@ -71,7 +72,8 @@ def test_notebook_with_imported_exports(iso_env):
     text = outputs_text(out)
     assert "Web of Science export; first-author country" in text
     assert "Rank of each country per year" in text
-    assert (Path(os.environ["EXO_FIGURES"]) / "literature_china_us.en.png").exists()
+    tag = split_run_name(out.stem)[1]  # a non-default run: its figures carry its key, under build/
+    assert (figures_dir(tag) / f"{tagged_name('literature_china_us.en', tag)}.png").exists()
 
 
 def test_notebook_rejects_bad_parameters(iso_env):

@@ -61,8 +61,11 @@ def test_parameters_change_the_run(iso_env, committed_processed):
     out = run_notebook(
         "01_aging_demographics", {"country": "JPN", "threshold": 65, "comparators": ["World"]}, lang="en"
     )
-    figures = Path(os.environ["EXO_FIGURES"])
-    assert (figures / "aging_trend_JPN_65.en.png").exists()
+    # a non-default run: its figures carry the parameter key and go under build/, never figures/
+    tag = out.name.split(".")[1]
+    assert out.name == f"01_aging_demographics.{tag}.en.ipynb" and tag.startswith("p")
+    assert (Path(os.environ["EXO_BUILD"]) / "figures" / f"aging_trend_JPN_65.{tag}.en.png").exists()
+    assert not list(Path(os.environ["EXO_FIGURES"]).glob("aging_*"))
     assert "Annual data cover China" in outputs_text(out)  # no annual series for Japan: said plainly
 
 

@@ -11,9 +11,10 @@ import pytest
 from conftest import need_shared, outputs_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
-from exo_industry.execute import check_parameters, run_notebook
+from exo_industry.execute import check_parameters, figures_dir, run_notebook, split_run_name
 from exo_industry.sources import epo_ops, lens
 from exo_industry.store import RawStore
+from exo_industry.theme import tagged_name
 
 pytestmark = pytest.mark.notebook
 STEM = "05_patent_trends"
@@ -74,8 +75,9 @@ def test_notebook_with_imported_series_english(mirror_processed, tmp_path):
         or "Year China's count first passes" in text
     )
     assert "RU" in text and "patents.rank" in text
-    figures = Path(os.environ["EXO_FIGURES"])
-    assert (figures / "patents_country_years.en.png").stat().st_size > 5000
+    tag = split_run_name(out.stem)[1]  # a non-default run: its figures carry its key, under build/
+    figures = figures_dir(tag)
+    assert (figures / f"{tagged_name('patents_country_years.en', tag)}.png").stat().st_size > 5000
 
 
 def test_notebook_bad_parameters_rejected_before_kernel(mirror_processed):

@@ -224,11 +224,26 @@ def _run(args, stems: list[str], export: bool = False) -> list:
     return results
 
 
+def _where_briefings(results: list) -> None:
+    """After ``run``: where each briefing will be and the command that writes it."""
+    from .execute import briefings_dir_path, split_run_name
+
+    print("briefings (written by `exo-industry report`; add --pdf for A4 PDFs):")
+    for r in results:
+        if r.path is None:
+            continue
+        stem, tag, lang = split_run_name(r.path.stem)
+        print(f"  {briefings_dir_path(stem, lang, tag)}")
+    from .config import paths
+
+    print(f"  index of all briefings: {paths().build / 'briefings' / 'index.html'}")
+
+
 def cmd_run(args) -> int:
     from .execute import notebook_stems, resolve_stem
 
     stems = [resolve_stem(args.notebook)] if args.notebook else notebook_stems()
-    _run(args, stems)
+    _where_briefings(_run(args, stems))
     return 0
 
 
@@ -236,7 +251,20 @@ def _report(executed: list[Path], langs: list[str]) -> list[Path]:
     from . import report
 
     out = [report.export_notebook(p) for p in executed]
-    out += [report.export_overview(lang) for lang in langs]
+    out += [report.export_overview(lang) for lang in langs]  # from the ledger and default figures only
+    out.append(report.export_index())
+    return out
+
+
+def _pdfs(htmls: list[Path]) -> list[Path]:
+    """One A4 PDF beside each briefing (Chromium is looked for before the first one is printed)."""
+    from . import report
+
+    report.chromium()
+    out = []
+    for h in htmls:
+        out.append(report.export_pdf(h))
+        print(f"  {out[-1]}", flush=True)
     return out
 
 
@@ -244,6 +272,10 @@ def cmd_report(args) -> int:
     from .config import paths
     from .runcache import is_complete
 
+    if args.pdf:
+        from . import report
+
+        report.chromium()  # a missing Chromium is said before any work
     langs = _langs(args.lang)
     found = sorted(
         p for p in (paths().build / "notebooks").glob("*.ipynb") if p.stem.rsplit(".", 1)[-1] in langs
@@ -261,8 +293,11 @@ def cmd_report(args) -> int:
             "no executed notebooks in build/notebooks" + (" from a finished run" if found else ""),
             hint="run `exo-industry run` first (or `exo-industry build`)",
         )
-    for p in _report(executed, langs):
+    written = _report(executed, langs)
+    for p in written:
         print(f"  {p}")
+    if args.pdf:
+        _pdfs([p for p in written if p.name != "index.html"])
     return 0
 
 
@@ -271,8 +306,14 @@ def _overviews(langs: list[str], briefings: list[Path], force: bool) -> list[tup
     from . import report, runcache
 
     out = []
+    from .execute import split_run_name
+
     for lang in langs:
-        own = [b for b in briefings if b.name.endswith(f".{lang}.html")]
+        own = [  # default runs only: a parameter run never changes the overview
+            b
+            for b in briefings
+            if b.name.endswith(f".{lang}.html") and not split_run_name(b.name.removesuffix(".html"))[1]
+        ]
         key = runcache.overview_key(lang, own)
         path = report.briefings_dir() / f"00_overview.{lang}.html"
         if not force and runcache.overview_fresh(path, key):
@@ -288,6 +329,10 @@ def cmd_build(args) -> int:
     from .execute import notebook_stems
     from .pipeline import process, stale_sections
 
+    if args.pdf:
+        from .report import chromium
+
+        chromium()  # a missing Chromium is said before any work
     timings = {}
     t0 = time.perf_counter()
     stale = stale_sections()
@@ -307,9 +352,16 @@ def cmd_build(args) -> int:
         print(
             f"  {path.name} {'exported' if made else 'reused (claims, key figures and briefings unchanged)'}"
         )
+    from .report import export_index
+
+    index = export_index()
     timings["overview"] = time.perf_counter() - t2
     paths_ = [r.html for r in results] + [p for p, _ in overviews]
-    print(f"briefings: {len(paths_)} file(s) in {paths_[0].parent}")
+    print(f"briefings: {len(paths_)} file(s) in {paths_[0].parent}; index: {index}")
+    if args.pdf:
+        t3 = time.perf_counter()
+        _pdfs(paths_)
+        timings["pdf"] = time.perf_counter() - t3
     print("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
 
@@ -371,6 +423,10 @@ def _add_list(sub) -> None:
     ls.set_defaults(func=cmd_list)
 
 
+def _pdf_option(sp) -> None:
+    sp.add_argument("--pdf", action="store_true", help="also print each briefing to an A4 PDF (Chromium)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import sources
 
@@ -422,10 +478,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="export executed notebooks and the overview as HTML briefings")
     rp.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    _pdf_option(rp)
     rp.set_defaults(func=cmd_report)
 
     b = sub.add_parser("build", help="process (if inputs changed), run every notebook, export the briefings")
     _run_options(b)
+    _pdf_option(b)
     b.set_defaults(func=cmd_build)
     return p
 

@@ -3,11 +3,20 @@
 Each run writes ``build/notebooks/<stem>.<lang>.ipynb``. Several notebooks run as
 separate processes (papermill and its kernel client are not thread-safe), up to
 ``jobs`` at a time.
+
+A run with non-default parameters is named by a short, stable key of those parameters
+(:func:`param_tag`, e.g. ``p3f09a1c2``): its executed notebook is
+``build/notebooks/<stem>.<key>.<lang>.ipynb``, its figures go to ``build/figures/`` as
+``<name>.<key>.<lang>.png`` and its briefing to ``build/briefings/<stem>.<key>.<lang>.html``;
+it never writes into ``figures/`` nor over a default briefing. Default runs keep their names.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import hashlib
+import json
 import os
 import sys
 import time
@@ -119,6 +128,7 @@ def check_parameters(stem: str, parameters: dict) -> dict:
                 f"parameter {key!r} holds a credential; credentials are read from the environment only"
             )
     merged = {**defaults, **parameters}
+    _check_files(parameters)
     from .sections import by_notebook
 
     section = by_notebook(stem)
@@ -127,9 +137,91 @@ def check_parameters(stem: str, parameters: dict) -> dict:
     return merged
 
 
-def output_path(stem: str, lang: str, out_dir: Path | None = None) -> Path:
+def non_defaults(stem: str, merged: dict) -> dict:
+    """The parameters (other than ``lang``) whose value differs from the notebook's default."""
+    defaults = notebook_defaults(stem)
+    return {k: v for k, v in sorted(merged.items()) if k != "lang" and defaults.get(k) != v}
+
+
+def param_tag(stem: str, merged: dict) -> str:
+    """'' for the default parameters, else ``p`` + 8 hex digits of the non-default values."""
+    diff = non_defaults(stem, merged)
+    if not diff:
+        return ""
+    text = json.dumps(diff, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def run_name(stem: str, lang: str, tag: str = "") -> str:
+    """``<stem>.<lang>`` for a default run, ``<stem>.<tag>.<lang>`` for a parameter run."""
+    return f"{stem}.{tag}.{lang}" if tag else f"{stem}.{lang}"
+
+
+def split_run_name(name: str) -> tuple[str, str, str]:
+    """``(stem, tag, lang)`` from a run name such as ``01_aging.p1a2b3c4d.en`` ('' tag: defaults)."""
+    parts = name.split(".")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    stem, lang = name.rsplit(".", 1)
+    return stem, "", lang
+
+
+def figures_dir(tag: str = "") -> Path:
+    """Where a run's figures go: ``figures/`` for defaults, ``build/figures/`` otherwise."""
+    return paths().figures if not tag else paths().build / "figures"
+
+
+FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".xml", ".ris", ".xlsx")
+
+
+def _imported_names() -> set[str]:
+    from .store import RawStore
+
+    try:
+        return {e.provenance.original_name for e in RawStore().entries() if e.provenance.original_name}
+    except ExoError:  # no raw store yet: nothing was imported
+        return set()
+
+
+def _check_files(parameters: dict) -> None:
+    """A parameter that names a data file (``-p source export.csv``) must name a file that exists
+    or one already imported into the raw store; otherwise the run would quietly show nothing."""
+    for key, value in parameters.items():
+        if not isinstance(value, str) or Path(value.strip()).suffix.lower() not in FILE_SUFFIXES:
+            continue
+        path = Path(value.strip()).expanduser()
+        if path.is_file() or path.name in _imported_names():
+            continue
+        raise BadParameter(
+            f"parameter {key!r}: the file {value!r} does not exist and was never imported",
+            hint="import it first (`exo-industry import SOURCE FILE`) or give the path of an existing file",
+        )
+
+
+def output_path(stem: str, lang: str, out_dir: Path | None = None, tag: str = "") -> Path:
     out_dir = Path(out_dir) if out_dir else paths().build / "notebooks"
-    return out_dir / f"{stem}.{lang}.ipynb"
+    return out_dir / f"{run_name(stem, lang, tag)}.ipynb"
+
+
+@contextlib.contextmanager
+def _run_environment(tag: str):
+    """The kernel inherits these: where figures go and the key theme.save_figure puts in names."""
+    from .theme import RUN_TAG_VAR
+
+    saved = {v: os.environ.get(v) for v in ("EXO_FIGURES", RUN_TAG_VAR)}
+    if tag:
+        os.environ["EXO_FIGURES"] = str(figures_dir(tag))
+        os.environ[RUN_TAG_VAR] = tag
+    else:
+        os.environ.pop(RUN_TAG_VAR, None)
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
 
 
 def _failing_cell(nb_path: Path) -> str:
@@ -172,11 +264,12 @@ def run_notebook(
     params = dict(parameters or {})
     if lang is not None:
         params["lang"] = lang
-    check_parameters(stem, params)
+    merged = check_parameters(stem, params)
     ensure_kernel()
     lang = params.get("lang") or notebook_defaults(stem).get("lang", "zh")
+    tag = param_tag(stem, merged)
     src = paths().notebooks / f"{stem}.ipynb"
-    out = output_path(stem, lang, output_dir)
+    out = output_path(stem, lang, output_dir, tag)
     out.parent.mkdir(parents=True, exist_ok=True)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
@@ -185,7 +278,8 @@ def run_notebook(
     clear_mark(out)  # the completion mark is written only once papermill has finished
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
-            _execute(src, out, params, stem, lang, cell_timeout, progress)
+            with _run_environment(tag):
+                _execute(src, out, params, stem, lang, cell_timeout, progress)
             write_mark(out, key=None, figures={})
             return out
         except KernelStartFailed as exc:
@@ -267,6 +361,7 @@ class _Plan:
     key: dict
     why: str | None  # why the notebook must run again; None: its last run can be reused
     export: bool  # whether its briefing must be exported (again)
+    tag: str = ""  # the key of its non-default parameters ('' for a default run)
 
 
 def _worker(
@@ -278,22 +373,23 @@ def _worker(
     export: bool = False,
     key: dict | None = None,
     run: bool = True,
+    tag: str = "",
 ) -> RunResult:
     from . import runcache
 
     t0 = time.perf_counter()
     try:
+        out = output_path(stem, lang, Path(output_dir) if output_dir else None, tag)
         if run:
-            out = output_path(stem, lang, Path(output_dir) if output_dir else None)
             since = time.time_ns() - 1_000_000_000
             path = run_notebook(
                 stem, params, out.parent, lang=lang, cell_timeout=cell_timeout, progress=False
             )
-            figures = runcache.figures_of(stem, lang, since)
+            figures = runcache.figures_of(stem, lang, since, tag)
             if key is not None:
                 runcache.write_mark(path, key, figures)
         else:
-            path = output_path(stem, lang, Path(output_dir) if output_dir else None)
+            path = out
             figures = (runcache.read_mark(path) or {}).get("figures") or {}
         html = None
         if export:  # exporting here overlaps it with the other workers' kernels
@@ -325,14 +421,16 @@ def plan_runs(
     plans = []
     for stem in stems:
         merged = check_parameters(stem, params)  # validate everything before starting any kernel
+        tag = param_tag(stem, merged)
         for lang in langs:
             key = runcache.run_key(stem, lang, merged)
             if force:
-                plans.append(_Plan(stem, lang, key, "--force", export))
+                plans.append(_Plan(stem, lang, key, "--force", export, tag))
                 continue
-            briefing = briefings_dir_path(stem, lang) if export else None
-            why, stale_html = runcache.reuse_problem(output_path(stem, lang, output_dir), key, briefing)
-            plans.append(_Plan(stem, lang, key, why, export and (why is not None or stale_html)))
+            briefing = briefings_dir_path(stem, lang, tag) if export else None
+            out = output_path(stem, lang, output_dir, tag)
+            why, stale_html = runcache.reuse_problem(out, key, briefing)
+            plans.append(_Plan(stem, lang, key, why, export and (why is not None or stale_html), tag))
     return plans
 
 
@@ -356,8 +454,9 @@ def run_many(
     results = []
     for p in plans:
         if p.why is None and not p.export:
-            r = RunResult(p.stem, p.lang, output_path(p.stem, p.lang, output_dir), 0.0, status="reused")
-            r.html = briefings_dir_path(p.stem, p.lang) if export else None
+            out = output_path(p.stem, p.lang, output_dir, p.tag)
+            r = RunResult(p.stem, p.lang, out, 0.0, status="reused")
+            r.html = briefings_dir_path(p.stem, p.lang, p.tag) if export else None
             r.reason = "nothing it depends on changed"
             results.append(r)
             if on_done:
@@ -375,6 +474,7 @@ def run_many(
             p.export,
             p.key,
             p.why is not None,
+            p.tag,
         )
         for p in todo
     ]
@@ -388,9 +488,9 @@ def run_many(
     return sorted(results, key=lambda r: (r.stem, r.lang))
 
 
-def briefings_dir_path(stem: str, lang: str) -> Path:
+def briefings_dir_path(stem: str, lang: str, tag: str = "") -> Path:
     """Where ``report.export_notebook`` writes the briefing (without importing report)."""
-    return paths().build / "briefings" / f"{stem}.{lang}.html"
+    return paths().build / "briefings" / f"{run_name(stem, lang, tag)}.html"
 
 
 def _execute_tasks(tasks: list[tuple], jobs: int):

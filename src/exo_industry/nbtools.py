@@ -77,12 +77,8 @@ def notice(text: str, kind: str = "note") -> None:
         "warning": "#fdf3e7;border-left:4px solid #e67e22",
     }[kind]
     body = html.escape(text).replace("\n", "<br>")
-    _display(
-        HTML(
-            f'<div class="exo-notice exo-{kind}" '
-            f'style="background:{css};padding:.6em 1em;margin:.6em 0">{body}</div>'
-        )
-    )
+    style = f"background:{css};padding:.6em 1em;margin:.6em 0"
+    _display(HTML(f'<div class="exo-notice exo-{kind}" style="{style}">{body}</div>'))
 
 
 def show_table(df: pd.DataFrame, caption: str | None = None, index: bool = False) -> None:
@@ -91,7 +87,9 @@ def show_table(df: pd.DataFrame, caption: str | None = None, index: bool = False
     from IPython.display import HTML
 
     cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
-    _display(HTML(cap + df.to_html(index=index, escape=True, border=0, classes="exo-table", na_rep="")))
+    table = df.to_html(index=index, escape=True, border=0, classes="exo-table", na_rep="")
+    # a wrapper that scrolls sideways, so a wide table never widens the page on a phone
+    _display(HTML(f'{cap}<div class="exo-scroll" role="region" tabindex="0">{table}</div>'))
 
 
 def claims_table(section_prefix: str, lang: str = "zh") -> pd.DataFrame:

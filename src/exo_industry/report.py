@@ -9,7 +9,12 @@
   (fontTools subsetter) into an inline web font, so a reader without Chinese fonts still
   sees Simplified Chinese forms, not empty boxes;
 - every briefing ends with a provenance footer built from ``data/processed/manifest.json``;
-- file names carry notebook and language: ``01_aging_demographics.zh.html``.
+- file names carry notebook and language: ``01_aging_demographics.zh.html``; a run with
+  non-default parameters also carries their key (``01_aging_demographics.p1a2b3c4d.zh.html``)
+  and its footer lists the parameters; the overview uses default runs only;
+- DOIs, web addresses and trial registry ids in the text become links (after escaping, in
+  text nodes only); ``build/briefings/index.html`` lists every briefing;
+- ``export_pdf`` prints a briefing to an A4 PDF with headless Chromium.
 """
 
 from __future__ import annotations
@@ -20,7 +25,11 @@ import functools
 import hashlib
 import html
 import io
+import json
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -63,6 +72,12 @@ TEXT = {
         "changed_since": "自上次刷新以来的变化：",
         "no_change": "各论断的结论与数值均无变化。",
         "open": "查看章节简报",
+        "unit": "单位",
+        "parameters": "参数",
+        "defaults": "全部为默认值",
+        "non_default": "非默认值",
+        "index": "全部简报",
+        "commit": "提交",
     },
     "en": {
         "kicker": "China's exosome industry · evidence briefing",
@@ -88,6 +103,12 @@ TEXT = {
         "changed_since": "What changed since",
         "no_change": "No claim's verdict or value changed.",
         "open": "open the section briefing",
+        "unit": "Unit",
+        "parameters": "Parameters",
+        "defaults": "all at their defaults",
+        "non_default": "not the default",
+        "index": "All briefings",
+        "commit": "commit",
     },
 }
 
@@ -100,11 +121,73 @@ def _css() -> str:
     return (TEMPLATES / "briefing.css").read_text(encoding="utf-8")
 
 
-def _lang_links(stem: str, lang: str) -> list[dict]:
+def _lang_links(stem: str, lang: str, tag: str = "") -> list[dict]:
+    from .execute import run_name
+
     return [
-        {"href": f"{stem}.{other}.html", "label": LANG_LABELS[other], "current": other == lang}
+        {
+            "href": f"{run_name(stem, other, tag)}.html",
+            "label": LANG_LABELS[other],
+            "code": LANG_CODES[other],
+            "current": other == lang,
+        }
         for other in ("zh", "en")
     ]
+
+
+@functools.lru_cache(maxsize=None)
+def compendium_commit() -> str:
+    """The short git commit of the compendium's checkout ('' outside a git checkout)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(paths().root), "rev-parse", "--short=10", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _value(v) -> str:
+    return json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+
+
+def parameters_html(stem: str, injected: dict, lang: str) -> str:
+    """The footer's parameter list: every parameter of the run, non-default ones marked."""
+    from .execute import notebook_defaults
+
+    t = TEXT[lang]
+    try:
+        defaults = notebook_defaults(stem)
+    except Exception:  # noqa: BLE001 - a notebook outside the project: show what was injected
+        defaults = {}
+    merged = {k: v for k, v in {**defaults, **injected}.items() if k != "lang"}
+    if not merged:
+        return ""
+    changed = {k for k, v in merged.items() if k in injected and defaults.get(k) != v}
+    note = f"（{t['non_default']}）" if lang == "zh" else f" ({t['non_default']})"
+    mark = f' <strong class="exo-nondefault">{html.escape(note)}</strong>'
+    items = "".join(
+        f'<li><code>{html.escape(k)}</code> = <span class="exo-value">{html.escape(_value(v))}</span>'
+        + (mark if k in changed else "")
+        + "</li>"
+        for k, v in merged.items()
+    )
+    head = t["parameters"] + (
+        "" if changed else (f"（{t['defaults']}）" if lang == "zh" else f" ({t['defaults']})")
+    )
+    return f'<h3>{html.escape(head)}</h3><ul class="exo-params">{items}</ul>'
+
+
+def _built_line(lang: str) -> str:
+    t = TEXT[lang]
+    built = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
+    commit = compendium_commit()
+    what = f"exo_industry {__version__}" + (f" ({t['commit']} {commit})" if commit else "")
+    return f'<p class="exo-built">{html.escape(t["built"])}: {html.escape(what)}, {built}</p>'
 
 
 def _source_title(name: str) -> str:
@@ -116,7 +199,9 @@ def _source_title(name: str) -> str:
         return name
 
 
-def provenance_footer(section_names: list[str], lang: str, data_notes: list[str]) -> str:
+def provenance_footer(
+    section_names: list[str], lang: str, data_notes: list[str], params_html: str = ""
+) -> str:
     """The footer's HTML; every value is escaped."""
     t = TEXT[lang]
     manifest = read_manifest()
@@ -146,11 +231,12 @@ def provenance_footer(section_names: list[str], lang: str, data_notes: list[str]
         for h in (t["sources"], t["file"], t["release"], t["retrieved"], t["licence"])
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in data_notes if n)
-    built = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
     return (
-        f"<h3>{html.escape(t['sources'])}</h3><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<h3>{html.escape(t['sources'])}</h3><div class=\"exo-scroll\"><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
         + (f"<h3>{html.escape(t['partial'])}</h3><ul>{notes}</ul>" if notes else "")
-        + f"<p>{html.escape(t['built'])}: exo_industry {html.escape(__version__)}, {built}</p>"
+        + params_html
+        + _built_line(lang)
     )
 
 
@@ -247,8 +333,67 @@ def _subset(font_file: Path, chars: str) -> bytes:
     return buf.getvalue()
 
 
+_LINKABLE = re.compile(
+    r"(?P<url>https?://(?:(?!&quot;|&lt;|&gt;|&#x27;|&#39;)[^\s<>\"'])+)"
+    r"|(?P<doi>\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\"'&]+)"
+    r"|(?P<nct>\bNCT\d{8}\b)"
+    r"|(?P<actrn>\bACTRN\d{14}\b)"
+)
+# dates, ranges and hyphenated words (2026-11-25, 2015–2025, non-commercial): browsers may break
+# after a hyphen, and a briefing wraps at spaces only
+_NOBREAK = re.compile(
+    r"(?<![A-Za-z0-9_.\-–])[A-Za-z0-9][A-Za-z0-9_.]*(?:[\-–][A-Za-z0-9_.]+)+(?![A-Za-z0-9_\-–])"
+)
+_TRAILING = ".,;:)]}）。，；：、"
+_SKIP_TAGS = ("a", "script", "style", "title", "textarea", "code")
+
+
+def _link(m: re.Match) -> str:
+    text = m.group(0)
+    tail = ""
+    while text and text[-1] in _TRAILING:
+        if text[-1] == ")" and text.count("(") >= text.count(")"):
+            break  # a DOI such as 10.1016/S0140-6736(20)30925-9 keeps its own brackets
+        text, tail = text[:-1], text[-1] + tail
+    if m.group("url"):
+        href = html.unescape(text)
+    elif m.group("doi"):
+        href = "https://doi.org/" + html.unescape(re.sub(r"^doi:\s?", "", text))
+    elif m.group("nct"):
+        href = f"https://clinicaltrials.gov/study/{text}"
+    else:
+        href = f"https://www.anzctr.org.au/TrialSearch.aspx?searchTxt={text}"
+    return f'<a href="{html.escape(href, quote=True)}" rel="noopener">{text}</a>{tail}'
+
+
+def _keep_together(text: str) -> str:
+    """Dates and number ranges in (escaped) text wrapped so that a line never breaks inside them."""
+    pieces = re.split(r"(<[^>]*>)", text)  # the links just made: leave their tags alone
+    return "".join(
+        p if p.startswith("<") else _NOBREAK.sub(r'<span class="exo-nb">\g<0></span>', p) for p in pieces
+    )
+
+
+def linkify(page: str) -> str:
+    """DOIs, web addresses and trial registry ids in the text of already escaped HTML become
+    links; tag attributes (data: URIs) and the text of links, scripts and styles are left alone."""
+    out, depth = [], 0
+    for part in re.split(r"(<[^>]*>)", page):
+        if part.startswith("<"):
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if m and m.group(2).lower() in _SKIP_TAGS and not part.endswith("/>"):
+                depth += -1 if m.group(1) else 1
+                depth = max(depth, 0)
+            out.append(part)
+        elif depth == 0 and part:
+            out.append(_keep_together(_LINKABLE.sub(_link, part)))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
 def _write(path: Path, text: str) -> Path:
-    text = redact(text)
+    text = linkify(redact(text))
     text = text.replace("</head>", embedded_font_css(text) + "</head>", 1)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
@@ -261,16 +406,18 @@ def export_notebook(executed: Path, out_dir: Path | None = None) -> Path:
     """``build/notebooks/<stem>.<lang>.ipynb`` to ``build/briefings/<stem>.<lang>.html``."""
     import nbformat
 
+    from .execute import run_name, split_run_name
     from .runcache import is_complete
 
     executed = Path(executed)
-    stem, lang = executed.stem.rsplit(".", 1)
+    stem, tag, lang = split_run_name(executed.stem)
     if not is_complete(executed):  # e.g. Ctrl-C during a run: never publish a hollow briefing
         raise ExoError(
             f"{executed.name} is not the result of a finished run (no matching completion mark)",
             hint=f"run it again: `exo-industry run {stem} --lang {lang}`",
         )
     nb = nbformat.read(str(executed), as_version=4)
+    injected = dict(nb.metadata.get("papermill", {}).get("parameters") or {})
     _clean(nb)
     section = by_notebook(stem)
     names = [section.NAME] if section else []
@@ -283,15 +430,16 @@ def export_notebook(executed: Path, out_dir: Path | None = None) -> Path:
             "version": __version__,
             "css": _css(),
             "kicker": TEXT[lang]["kicker"],
-            "lang_links": _lang_links(stem, lang),
-            "footer_html": provenance_footer(names, lang, notes),
+            "lang_links": _lang_links(stem, lang, tag),
+            "index_label": TEXT[lang]["index"],
+            "footer_html": provenance_footer(names, lang, notes, parameters_html(stem, injected, lang)),
         },
     }
     body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
     body = body.replace(f'<html lang="{lang}">', f'<html lang="{LANG_CODES[lang]}">', 1)
     out_dir = Path(out_dir) if out_dir else briefings_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _write(out_dir / f"{stem}.{lang}.html", body)
+    return _write(out_dir / f"{run_name(stem, lang, tag)}.html", body)
 
 
 def _img_data_uri(path: Path) -> str:
@@ -307,6 +455,11 @@ def key_figure(section, lang: str) -> Path | None:
             return p
     found = sorted(figs.glob(f"{section.NAME}_*.{lang}.png"))
     return found[0] if found else None
+
+
+def _defaults_note(lang: str) -> str:
+    t = TEXT[lang]
+    return f"<h3>{html.escape(t['parameters'])}</h3><p>{html.escape(t['defaults'])}</p>"
 
 
 def export_overview(lang: str, out_dir: Path | None = None) -> Path:
@@ -326,12 +479,10 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
             {
                 "id": r["claim_id"],
                 "section": r["section"],
-                "statement": r["statement"],
-                "statement_en": r["statement_en"],
+                "statement": claims_mod.localized(r, "statement", lang),
                 "paper": claims_mod.localized(r, "paper_value", lang),
-                "ours": "{} {}".format(
-                    claims_mod.localized(r, "reproduced_value", lang), claims_mod.localized(r, "unit", lang)
-                ).strip(),
+                "ours": claims_mod.localized(r, "reproduced_value", lang),
+                "unit": claims_mod.localized(r, "unit", lang),
                 "verdict": VERDICT_WORDS[lang][r["verdict"]],
                 "verdict_class": "verdict-" + r["verdict"].replace(" ", "-"),
                 "reason": claims_mod.localized(r, "reason", lang),
@@ -363,7 +514,11 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
         links=_lang_links("00_overview", lang),
         version=__version__,
         lang=lang,
-        footer=Markup(provenance_footer([s.NAME for s in sections], lang, [c["note"] for c in cards])),
+        footer=Markup(
+            provenance_footer(
+                [s.NAME for s in sections], lang, [c["note"] for c in cards], _defaults_note(lang)
+            )
+        ),
     )
     out_dir = Path(out_dir) if out_dir else briefings_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -375,9 +530,9 @@ OVERVIEW = """<!DOCTYPE html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="generator" content="exo_industry {{ version }}">
 <title>{{ t.overview_title }}</title><style>{{ css }}</style></head>
-<body class="jp-Notebook"><main>
+<body class="jp-Notebook exo-overview"><main>
 <header class="exo-header"><div class="exo-kicker">{{ t.kicker }}</div>
-<nav class="exo-lang">{% for l in links %}<a href="{{ l.href }}"{% if l.current %} aria-current="page"{% endif %}>{{ l.label }}</a>{% endfor %}</nav></header>
+<nav class="exo-lang"><a href="index.html" class="exo-index">{{ t.index }}</a>{% for l in links %}<a href="{{ l.href }}" hreflang="{{ l.code }}"{% if l.current %} aria-current="page"{% endif %}>{{ l.label }}</a>{% endfor %}</nav></header>
 <h1>{{ t.overview_title }}</h1>
 <p>{{ t.overview_intro }}</p>
 {% if changed %}<section class="exo-changes"><h2>{{ t.changed_since }} {{ changed[0] }}</h2>
@@ -385,13 +540,155 @@ OVERVIEW = """<!DOCTYPE html>
 <li><a href="#{{ c.claim_id }}">{{ c.claim_id }}</a>: {{ c.field }} {{ c.before }} → {{ c.after }}</li>
 {% endfor %}</ul>
 {% else %}<p>{{ t.no_change }}</p>{% endif %}</section>{% endif %}
-<table class="exo-ledger"><colgroup><col style="width:6%"><col style="width:25%"><col style="width:13%"><col style="width:18%"><col style="width:14%"><col style="width:24%"></colgroup><thead><tr><th>{{ t.section }}</th><th>{{ t.claim }}</th><th>{{ t.paper }}</th><th>{{ t.ours }}</th><th>{{ t.verdict }}</th><th>{{ t.reason }}</th></tr></thead>
-<tbody>{% for r in rows %}<tr id="{{ r.id }}"><td>{{ r.section }}</td>
-<td>{% if r.href %}<a href="{{ r.href }}">{% endif %}{{ r.statement }}{% if r.href %}</a>{% endif %}<br><small>{{ r.statement_en }}</small></td>
-<td>{{ r.paper }}</td><td>{{ r.ours }}</td><td class="{{ r.verdict_class }}">{{ r.verdict }}</td><td>{{ r.reason }}</td></tr>{% endfor %}</tbody></table>
+<div class="exo-scroll"><table class="exo-ledger"><thead><tr><th class="exo-id">{{ t.section }}</th><th class="exo-claim">{{ t.claim }}</th><th>{{ t.paper }}</th><th>{{ t.ours }}</th><th>{{ t.unit }}</th><th>{{ t.verdict }}</th><th class="exo-reason">{{ t.reason }}</th></tr></thead>
+<tbody>{% for r in rows %}<tr id="{{ r.id }}"><td class="exo-id" data-label="{{ t.section }}">{{ r.section }}</td>
+<td class="exo-claim" data-label="{{ t.claim }}">{% if r.href %}<a href="{{ r.href }}">{% endif %}{{ r.statement }}{% if r.href %}</a>{% endif %}</td>
+<td data-label="{{ t.paper }}">{{ r.paper }}</td><td data-label="{{ t.ours }}">{{ r.ours }}</td><td data-label="{{ t.unit }}">{{ r.unit }}</td><td class="{{ r.verdict_class }}" data-label="{{ t.verdict }}">{{ r.verdict }}</td><td class="exo-reason" data-label="{{ t.reason }}">{{ r.reason }}</td></tr>{% endfor %}</tbody></table></div>
 {% for c in cards %}<section class="exo-card"><h2><a href="{{ c.href }}">{{ c.title }}</a></h2>
 {% if c.img %}<figure><img src="{{ c.img }}" alt="{{ t.key_figure }}: {{ c.title }}"></figure>{% endif %}
 {% if c.note %}<p><small>{{ c.note }}</small></p>{% endif %}</section>{% endfor %}
 <footer class="exo-footer">{{ footer }}</footer>
 </main></body></html>
 """  # noqa: E501 - an HTML template, kept one element a line
+
+
+# --------------------------------------------------------------------------- index page
+def verdict_counts() -> dict[str, dict[str, int]]:
+    """{claim prefix: {verdict: count}} from the claims ledger."""
+    ledger = claims_mod.read_ledger(paths().claims)
+    out: dict[str, dict[str, int]] = {}
+    for _, r in ledger.iterrows():
+        prefix = str(r["claim_id"]).split(".", 1)[0]
+        out.setdefault(prefix, {}).setdefault(r["verdict"], 0)
+        out[prefix][r["verdict"]] += 1
+    return out
+
+
+def _verdict_badges(counts: dict[str, int]) -> list[dict]:
+    from .nbtools import VERDICT_WORDS
+
+    return [
+        {
+            "n": counts[v],
+            "cls": "verdict-" + v.replace(" ", "-"),
+            "zh": VERDICT_WORDS["zh"][v],
+            "en": VERDICT_WORDS["en"][v],
+        }
+        for v in claims_mod.VERDICTS
+        if counts.get(v)
+    ]
+
+
+def _parameter_runs(folder: Path) -> list[dict]:
+    """Briefings of runs with non-default parameters found in ``folder``."""
+    from .execute import split_run_name
+
+    runs: dict[tuple[str, str], dict] = {}
+    for p in sorted(folder.glob("*.*.*.html")):
+        stem, tag, lang = split_run_name(p.name.removesuffix(".html"))
+        if tag and lang in LANG_CODES:
+            runs.setdefault((stem, tag), {"stem": stem, "tag": tag, "langs": {}})["langs"][lang] = p.name
+    return list(runs.values())
+
+
+def export_index(out_dir: Path | None = None) -> Path:
+    """``build/briefings/index.html``: every briefing in both languages with its verdict counts."""
+    import jinja2
+    from markupsafe import Markup
+
+    out_dir = Path(out_dir) if out_dir else briefings_dir()
+    counts = verdict_counts()
+    total: dict[str, int] = {}
+    rows = []
+    for s in all_sections():
+        c = counts.get(s.CLAIM_PREFIX, {})
+        for v, n in c.items():
+            total[v] = total.get(v, 0) + n
+        rows.append(
+            {"stem": s.NOTEBOOK, "zh": s.TITLE["zh"], "en": s.TITLE["en"], "badges": _verdict_badges(c)}
+        )
+    overview = {
+        "stem": "00_overview",
+        "zh": TEXT["zh"]["overview_title"],
+        "en": TEXT["en"]["overview_title"],
+        "badges": _verdict_badges(total),
+    }
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    page = env.from_string(INDEX).render(
+        rows=[overview, *rows],
+        runs=_parameter_runs(out_dir),
+        css=Markup(_css()),
+        version=__version__,
+        commit=compendium_commit(),
+        exists=lambda name: (out_dir / name).exists(),
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _write(out_dir / "index.html", page)
+
+
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="generator" content="exo_industry {{ version }}">
+<title>简报目录 · Briefings</title><style>{{ css }}</style></head>
+<body class="jp-Notebook exo-index-page"><main>
+<header class="exo-header"><div class="exo-kicker">中国外泌体产业 · 数据复核简报 <span lang="en">/ China's exosome industry · evidence briefings</span></div></header>
+<h1>简报目录 <span lang="en">/ Briefings</span></h1>
+<div class="exo-scroll"><table class="exo-ledger exo-index"><thead><tr><th>简报 <span lang="en">/ Briefing</span></th><th>中文</th><th lang="en">English</th><th>结论 <span lang="en">/ Verdicts</span></th></tr></thead>
+<tbody>{% for r in rows %}<tr><td data-label="简报 / Briefing">{{ r.zh }}<br><span lang="en">{{ r.en }}</span></td>
+<td data-label="中文">{% if exists(r.stem ~ '.zh.html') %}<a href="{{ r.stem }}.zh.html" hreflang="zh-CN">中文</a>{% else %}—{% endif %}</td>
+<td data-label="English">{% if exists(r.stem ~ '.en.html') %}<a href="{{ r.stem }}.en.html" hreflang="en" lang="en">English</a>{% else %}—{% endif %}</td>
+<td data-label="结论 / Verdicts">{% for b in r.badges %}<span class="exo-badge {{ b.cls }}">{{ b.n }} {{ b.zh }} <span lang="en">/ {{ b.en }}</span></span> {% endfor %}</td></tr>{% endfor %}</tbody></table></div>
+{% if runs %}<h2>非默认参数的运行 <span lang="en">/ Runs with non-default parameters</span></h2>
+<ul>{% for run in runs %}<li><code>{{ run.stem }}</code> <code>{{ run.tag }}</code>: {% for lang, name in run.langs.items() %}<a href="{{ name }}">{{ lang }}</a> {% endfor %}</li>{% endfor %}</ul>{% endif %}
+<footer class="exo-footer"><p class="exo-built">exo_industry {{ version }}{% if commit %} (commit {{ commit }}){% endif %}</p></footer>
+</main></body></html>
+"""  # noqa: E501 - an HTML template, kept one element a line
+
+
+# --------------------------------------------------------------------------- PDF
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-pdf-header-footer",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def chromium() -> str:
+    """The Chromium executable (``EXO_CHROMIUM`` or ``chromium`` on PATH)."""
+    import os
+
+    exe = os.environ.get("EXO_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe or not Path(exe).exists():
+        raise ExoError(
+            "Chromium is needed to print briefings to PDF and was not found",
+            hint="install Debian's `chromium` package (apt-get install chromium) or set EXO_CHROMIUM",
+        )
+    return exe
+
+
+def export_pdf(html_path: Path, pdf_path: Path | None = None, timeout: int = 180) -> Path:
+    """Print one briefing to an A4 PDF (the page size comes from the print stylesheet's @page)."""
+    html_path = Path(html_path)
+    pdf_path = Path(pdf_path) if pdf_path else html_path.with_suffix(".pdf")
+    exe = chromium()
+    with tempfile.TemporaryDirectory(prefix="exo-chromium-") as profile:
+        tmp = Path(profile) / "out.pdf"
+        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}"]
+        try:
+            done = subprocess.run(
+                [*cmd, html_path.resolve().as_uri()], capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise ExoError(f"Chromium did not print {html_path.name} within {timeout} s") from None
+        if done.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
+            raise ExoError(f"Chromium could not print {html_path.name}: {done.stderr.strip()[-300:]}")
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(tmp), str(pdf_path) + ".part")
+        Path(str(pdf_path) + ".part").replace(pdf_path)
+    return pdf_path

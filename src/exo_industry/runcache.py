@@ -36,7 +36,7 @@ from pathlib import Path
 from .config import paths
 from .store import atomic_write_text, sha256_bytes
 
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: the key names its outputs (the tag of non-default parameters)
 PACKAGE_ROOT = Path(__file__).parent
 PACKAGE_SUFFIXES = {".py", ".yaml", ".yml", ".css", ".j2", ".json", ".html", ".tpl", ".txt"}
 # the libraries whose version can change a figure's bytes or a briefing's HTML
@@ -137,6 +137,7 @@ def _footer_records(manifest: dict, section_names: list[str]) -> str:
 
 def run_key(stem: str, lang: str, parameters: dict) -> dict:
     """Everything a run's executed notebook and briefing depend on (see the module doc)."""
+    from .execute import param_tag
     from .processed import read_manifest
     from .sections import by_notebook
 
@@ -150,6 +151,7 @@ def run_key(stem: str, lang: str, parameters: dict) -> dict:
         "lang": lang,
         "source": _digest(source),
         "parameters": json.loads(json.dumps({**parameters, "lang": lang}, sort_keys=True, default=str)),
+        "tag": param_tag(stem, parameters),  # names its notebook, figures and briefing
         "tables": {n: file_sha256(processed / n) for n in read_set(stem, source, manifest)},
         "footer": _footer_records(manifest, [section.NAME] if section is not None else []),
         "package": package_hash(),
@@ -208,6 +210,8 @@ def changed(old: dict | None, new: dict) -> str | None:
             if old.get("parameters", {}).get(k) != new["parameters"].get(k)
         )
         return "parameter " + ", ".join(keys) + " changed"
+    if old.get("tag") != new.get("tag"):
+        return "output names changed"
     tables = sorted(
         t
         for t in set(old.get("tables", {})) | set(new["tables"])
@@ -225,15 +229,18 @@ def changed(old: dict | None, new: dict) -> str | None:
     return None
 
 
-def figures_of(stem: str, lang: str, since_ns: int) -> dict[str, str]:
-    """Figures a run wrote: its section's files for ``lang`` modified at or after ``since_ns``."""
+def figures_of(stem: str, lang: str, since_ns: int, tag: str = "") -> dict[str, str]:
+    """Figures a run wrote: its section's files for ``lang`` (and parameter ``tag``) modified at
+    or after ``since_ns``, in the run's figure folder."""
+    from .execute import figures_dir
     from .sections import by_notebook
 
     section = by_notebook(stem)
     if section is None:
         return {}
     out = {}
-    for p in sorted(paths().figures.glob(f"{section.NAME}_*.{lang}.*")):
+    pattern = f"{section.NAME}_*.{tag}.{lang}.*" if tag else f"{section.NAME}_*.{lang}.*"
+    for p in sorted(figures_dir(tag).glob(pattern)):
         if p.suffix in (".png", ".svg") and p.stat().st_mtime_ns >= since_ns:
             out[p.name] = file_sha256(p)
     return out
@@ -249,7 +256,9 @@ def reuse_problem(executed: Path, key: dict, briefing: Path | None) -> tuple[str
     why = changed(mark.get("key"), key)
     if why:
         return why, True
-    figs = paths().figures
+    from .execute import figures_dir
+
+    figs = figures_dir(key.get("tag") or "")
     for name, sha in (mark.get("figures") or {}).items():
         if file_sha256(figs / name) != sha:
             return f"figure {name} missing or changed", True

@@ -12,7 +12,10 @@ the same data gives the same bytes.
 
 from __future__ import annotations
 
+import base64
+import html
 import io
+import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -94,10 +97,27 @@ def figure_bytes(fig, fmt: str) -> bytes:
     return buf.getvalue()
 
 
+RUN_TAG_VAR = "EXO_RUN_TAG"  # set by exo_industry.execute for a run with non-default parameters
+
+
+def tagged_name(name: str, tag: str | None = None) -> str:
+    """``name`` with the run's parameter key before the language: ``x.zh`` -> ``x.p1a2b3c4d.zh``.
+
+    Default runs have no key and keep their names; ``tag`` defaults to the running
+    notebook's key (the ``EXO_RUN_TAG`` variable that :mod:`exo_industry.execute` sets)."""
+    tag = os.environ.get(RUN_TAG_VAR, "") if tag is None else tag
+    if not tag:
+        return name
+    base, dot, last = name.rpartition(".")
+    return f"{base}.{tag}.{last}" if dot and last in LANGS else f"{name}.{tag}"
+
+
 def save_figure(fig, name: str, formats=("png", "svg"), folder: Path | None = None) -> dict[str, Path]:
-    """Write ``figures/<name>.png`` and ``.svg`` (atomically, reproducibly)."""
+    """Write ``figures/<name>.png`` and ``.svg`` (atomically, reproducibly); a run with
+    non-default parameters writes into its own folder under ``build/`` with the key in the name."""
     folder = Path(folder) if folder else paths().figures
     folder.mkdir(parents=True, exist_ok=True)
+    name = tagged_name(name)
     out = {}
     for fmt in formats:
         path = folder / f"{name}.{fmt}"
@@ -119,17 +139,58 @@ def alt_text(fig) -> str:
     return "; ".join(p for p in parts if p) or "figure"
 
 
-def publish(fig, name: str, alt: str | None = None) -> dict[str, Path]:
-    """Save the figure (PNG and SVG) and show exactly the saved PNG, with alt text, then close it."""
+def chart_data(fig):
+    """The plotted values of ``fig`` as a tidy frame (panel, series, x, y): lines and bars."""
+    import pandas as pd
+    from matplotlib.container import BarContainer
+
+    rows = []
+    for i, ax in enumerate(fig.axes):
+        panel = ax.get_title() or ax.get_ylabel() or f"panel {i + 1}"
+        for line in ax.get_lines():
+            label = line.get_label()
+            if label.startswith("_"):
+                continue
+            rows += [(panel, label, x, y) for x, y in zip(line.get_xdata(), line.get_ydata(), strict=False)]
+        for c in ax.containers:
+            if isinstance(c, BarContainer):
+                label = c.get_label() if not c.get_label().startswith("_") else ax.get_ylabel()
+                for r in c.patches:
+                    x = r.get_x() + r.get_width() / 2
+                    rows.append((panel, label, x, r.get_height()))
+    return pd.DataFrame(rows, columns=["panel", "series", "x", "y"])
+
+
+CSV_LINK = {"zh": "下载图表数据（CSV）", "en": "Download the chart's data (CSV)"}
+
+
+def csv_link_html(data, name: str, lang: str = "en") -> str:
+    """A download link holding ``data`` as CSV in a data: URI (no request to any host)."""
+    text = data.to_csv(index=False)
+    uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(("\ufeff" + text).encode("utf-8")).decode()
+    fname = html.escape(f"{name}.csv")
+    label = CSV_LINK.get(lang, CSV_LINK["en"])
+    return f'<p class="exo-csv"><a download="{fname}" href="{uri}">{html.escape(label)}</a></p>'
+
+
+def publish(fig, name: str, alt: str | None = None, data=None) -> None:
+    """Save the figure (PNG and SVG), show exactly the saved PNG with alt text and a CSV of its
+    data (``data``, a tidy frame, or else the values read back from the axes), then close it.
+
+    Returns None, so a ``publish`` on a cell's last line shows nothing but the figure."""
     out = save_figure(fig, name)
+    if data is None:
+        data = chart_data(fig)
+    lang = name.rpartition(".")[2] if name.rpartition(".")[2] in LANGS else "en"
     try:
-        from IPython.display import Image, display
+        from IPython.display import HTML, Image, display
 
         display(
             Image(data=out["png"].read_bytes(), format="png"),
             metadata={"image/png": {"alt": alt or alt_text(fig)}},
         )
+        if len(data):
+            display(HTML(csv_link_html(data, out["png"].stem, lang)))
     except ImportError:  # outside IPython: the files are enough
         pass
     plt.close(fig)
-    return out
