@@ -212,6 +212,7 @@ def test_jobs_must_be_at_least_one(iso_env, capsys, jobs):
     err = capsys.readouterr().err
     assert stop.value.code == 2 and "--jobs" in err and "at least 1" in err and "Traceback" not in err
 
+
 def test_run_says_where_the_briefing_will_be(committed_processed, capsys, monkeypatch):
     """`run` ends with the briefing's path (under its parameter key) and how to export it."""
     from exo_industry import execute
