@@ -35,17 +35,18 @@ VALUES = {
     "NCBI_API_KEY": f"ncbikey{TAG}xyz",
     "OPENALEX_API_KEY": f"oakey-{TAG}-q",
 }
-# source -> (fetch arguments, request path, the variables whose values each request carries)
+YEAR = ["--country", "CN", "--topic", "exosomes", "--start", "2020", "--end", "2020"]
+# (source, contact variable) -> (fetch arguments, request path, the variables each request carries)
 RUNS = {
-    ("pubmed", "NCBI_EMAIL"): (["--country", "CN", "--topic", "exosomes", "--start", "2020", "--end", "2020"],
-                               "/esearch.fcgi", ("NCBI_EMAIL", "NCBI_API_KEY")),
-    ("pubmed", "EXO_MAILTO"): (["--country", "CN", "--topic", "exosomes", "--start", "2020", "--end", "2020"],
-                               "/esearch.fcgi", ("EXO_MAILTO", "NCBI_API_KEY")),
-    ("openalex", "EXO_MAILTO"): (["--country", "CN", "--top", "0", "--topic", "exosomes", "--start", "2020",
-                                  "--end", "2020"], "/works", ("EXO_MAILTO", "OPENALEX_API_KEY")),
-    ("openalex", "OPENALEX_MAILTO"): (["--country", "CN", "--top", "0", "--topic", "exosomes", "--start",
-                                       "2020", "--end", "2020"], "/works", ("OPENALEX_MAILTO", "OPENALEX_API_KEY")),
-}  # fmt: skip
+    ("pubmed", "NCBI_EMAIL"): (YEAR, "/esearch.fcgi", ("NCBI_EMAIL", "NCBI_API_KEY")),
+    ("pubmed", "EXO_MAILTO"): (YEAR, "/esearch.fcgi", ("EXO_MAILTO", "NCBI_API_KEY")),
+    ("openalex", "EXO_MAILTO"): ([*YEAR, "--top", "0"], "/works", ("EXO_MAILTO", "OPENALEX_API_KEY")),
+    ("openalex", "OPENALEX_MAILTO"): (
+        [*YEAR, "--top", "0"],
+        "/works",
+        ("OPENALEX_MAILTO", "OPENALEX_API_KEY"),
+    ),
+}
 
 
 def forms(value: str) -> set[str]:
