@@ -15,7 +15,7 @@ SECRET_PARAMS = {
     "email", "mailto",  # NCBI's and OpenAlex's contact address: personal data, kept out too
 }  # fmt: skip
 # Personal values that are not credentials but are kept out of logs, messages and the cache.
-PERSONAL_VARS = ("NCBI_EMAIL", "EXO_MAILTO")
+PERSONAL_VARS = ("NCBI_EMAIL", "EXO_MAILTO", "OPENALEX_MAILTO")
 # Credential forms recognised by their shape, whatever their value.
 _PATTERNS = (
     re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
