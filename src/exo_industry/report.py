@@ -462,17 +462,10 @@ def _defaults_note(lang: str) -> str:
     return f"<h3>{html.escape(t['parameters'])}</h3><p>{html.escape(t['defaults'])}</p>"
 
 
-def export_overview(lang: str, out_dir: Path | None = None) -> Path:
-    import jinja2
-    from markupsafe import Markup
-
+def _ledger_rows(ledger, lang: str) -> list[dict]:
+    """The overview's ledger table: one row per claim, in the reader's language."""
     from .nbtools import VERDICT_WORDS
 
-    t = TEXT[lang]
-    ledger = claims_mod.read_ledger(paths().claims)
-    if ledger.empty:
-        raise MissingData(f"no claims in {paths().claims}", hint="run `exo-industry process`")
-    sections = all_sections()
     rows = []
     for _, r in ledger.iterrows():
         rows.append(
@@ -489,6 +482,11 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "href": f"{r['notebook']}.{lang}.html" if r["notebook"] else "",
             }
         )
+    return rows
+
+
+def _overview_cards(sections, lang: str) -> list[dict]:
+    """One card per section: title, link, key figure (embedded) and what the offline data cover."""
     cards = []
     for s in sections:
         fig = key_figure(s, lang)
@@ -500,6 +498,20 @@ def export_overview(lang: str, out_dir: Path | None = None) -> Path:
                 "note": s.DATA_NOTE[lang],
             }
         )
+    return cards
+
+
+def export_overview(lang: str, out_dir: Path | None = None) -> Path:
+    import jinja2
+    from markupsafe import Markup
+
+    t = TEXT[lang]
+    ledger = claims_mod.read_ledger(paths().claims)
+    if ledger.empty:
+        raise MissingData(f"no claims in {paths().claims}", hint="run `exo-industry process`")
+    sections = all_sections()
+    rows = _ledger_rows(ledger, lang)
+    cards = _overview_cards(sections, lang)
     from .refresh import changes_since
 
     changed = changes_since()  # after `refresh` + `process`: what changed against the previous ledger
