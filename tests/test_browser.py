@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_notebook
+from helpers import make_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from exo_industry.choices import fold, pick
 from exo_industry.errors import BadParameter
 from exo_industry.locations import resolve
@@ -13,6 +12,7 @@ from exo_industry.sections.ncd.params import resolve_locations
 from exo_industry.sections.ncd.params import validate_parameters as ncd_params
 from exo_industry.sections.patents.params import validate_parameters as patents_params
 from exo_industry.sections.trials.params import validate_parameters as trials_params
+from helpers import ROOT
 
 PROCESSED = ROOT / "data" / "processed"
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.cli import main
+from helpers import need_shared
 
 
 def run(capsys, *argv):

@@ -13,11 +13,11 @@ import json
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sources import ctgov
 from exo_industry.sources import get as get_source
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 FIX = ("clinical_trials", "fixtures_ctgov_api_v2_responses_cyanheads")
 WEB = ("clinical_trials", "fixtures_ctgov_website_export_dgg32")

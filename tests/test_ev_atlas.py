@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import need_shared
 from exo_industry import sources
 from exo_industry.errors import MalformedFile, SourceError
 from exo_industry.sections.literature import tables
 from exo_industry.sources import ev_atlas
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 ATLAS = ("literature", "ev_atlas_chaudhari2026")
 FIG1A = "Fig1a_Articles_by_Year_and_Category.csv"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
 from exo_industry import cli
 from exo_industry.store import Page, RawStore
 from faultserver import FaultServer
+from helpers import need_shared
 
 # source -> (arguments after `fetch SOURCE`, attempts per request with the default retries)
 CLIENTS = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.cli import main
+from helpers import need_shared
 
 CTGOV_JSON = ("clinical_trials", "fixtures_ctgov_website_export_dgg32", "ctg-studies.json")
 CTGOV_CSV = (

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from exo_industry.cli import main
 from exo_industry.sections import all_sections
+from helpers import ROOT
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 

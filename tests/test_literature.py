@@ -20,14 +20,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese
-from conftest import need_shared
 from exo_industry import bibliometrics as bib
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sections import literature as L
 from exo_industry.sections.literature import text
 from exo_industry.sources import bibexport, openalex, pubmed
 from exo_industry.store import RawStore
+from helpers import assert_values_in_chinese as _assert_values_in_chinese
+from helpers import need_shared
 
 DATA = Path(__file__).parent / "data" / "literature"
 WOS = DATA / "wos_savedrecs_sample.txt"

@@ -9,9 +9,9 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import need_shared
 from exo_industry.sections import literature as L
 from exo_industry.sections.literature import claims, rules, text
+from helpers import need_shared
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 YEARS = list(range(2012, 2025))

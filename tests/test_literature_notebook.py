@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
-from conftest import outputs_text as shown_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import figures_dir, run_notebook, split_run_name
 from exo_industry.sources import bibexport, ev_atlas, pubmed
 from exo_industry.store import RawStore
 from exo_industry.theme import tagged_name
+from helpers import need_shared
+from helpers import outputs_text as shown_text
 
 DATA = Path(__file__).parent / "data" / "literature"
 STEM = "04_literature_trends"

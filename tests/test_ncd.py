@@ -16,8 +16,6 @@ import pandas as pd
 import pytest
 
 import ghe_workbook
-from conftest import assert_values_in_chinese as _assert_values_in_chinese
-from conftest import need_shared
 from exo_industry import pipeline, theme
 from exo_industry.claims import Evidence, read_ledger
 from exo_industry.config import paths
@@ -26,6 +24,8 @@ from exo_industry.sections import ncd
 from exo_industry.sections.ncd import rules, text
 from exo_industry.sources import owid, who_ghe, worldbank
 from exo_industry.store import RawStore
+from helpers import assert_values_in_chinese as _assert_values_in_chinese
+from helpers import need_shared
 
 COL = "Deaths - {} - Sex: Both - Age: All Ages (Number)"
 WDI_HEAD = '"Data Source","World Development Indicators",\n\n"Last Updated Date","2023-03-01",\n\n'

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_notebook, outputs_text
 from exo_industry.errors import BadParameter
 from exo_industry.execute import NotebookFailed, check_parameters, notebook_stems, run_notebook
+from helpers import make_notebook, outputs_text
 
 pytestmark = pytest.mark.notebook
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sources import owid
 from exo_industry.store import RawStore
+from helpers import need_shared
 from replay import Exchange
 
 COL = "Deaths - {} - Sex: Both - Age: All Ages (Number)"

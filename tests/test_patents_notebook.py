@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared, outputs_text
 from exo_industry import pipeline
 from exo_industry.errors import BadParameter
 from exo_industry.execute import check_parameters, figures_dir, run_notebook, split_run_name
 from exo_industry.sources import epo_ops, lens
 from exo_industry.store import RawStore
 from exo_industry.theme import tagged_name
+from helpers import need_shared, outputs_text
 
 pytestmark = pytest.mark.notebook
 STEM = "05_patent_trends"

@@ -9,8 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese
-from conftest import need_shared
 from exo_industry import pipeline
 from exo_industry.claims import read_ledger
 from exo_industry.config import paths
@@ -19,6 +17,8 @@ from exo_industry.sections import patents as S
 from exo_industry.sources import _patents as P
 from exo_industry.sources import epo_ops, lens
 from exo_industry.store import RawStore
+from helpers import assert_values_in_chinese as _assert_values_in_chinese
+from helpers import need_shared
 
 
 def _doc(doc_id, family, app, pub_office, pub_date, prio_date, prio_office, countries, dataset="d"):

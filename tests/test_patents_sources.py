@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.sources import epo_ops, lens
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 JSONL = ("patents", "fixtures_lens_patent_jsonl_PatentsLens")
 CSV = ("patents", "fixtures_lens_patent_csv_export_antontruly", "lens-export.csv")

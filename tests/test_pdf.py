@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import chromium_path
+from helpers import chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 A4 = (595, 842)  # points, rounded

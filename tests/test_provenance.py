@@ -4,10 +4,10 @@ raw store and processing it reproduces the committed data/processed byte for byt
 import json
 from pathlib import Path
 
-from conftest import need_shared
 from exo_industry import pipeline, sources
 from exo_industry.config import paths
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data" / "processed"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_notebook
 from exo_industry import report
 from exo_industry.execute import notebook_stems, run_notebook
+from helpers import make_notebook
 
 pytestmark = pytest.mark.notebook
 # a request to another host: an embedded resource (src=, <link href=, CSS url()); plain <a href> links

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_notebook
 from exo_industry import runcache
 from exo_industry.errors import ExoError
 from exo_industry.execute import check_parameters, notebook_stems, output_path
+from helpers import ROOT, make_notebook
 
 LANGS = ("zh", "en")
 

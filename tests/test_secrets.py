@@ -4,9 +4,9 @@ import logging
 
 import pytest
 
-from conftest import make_notebook
 from exo_industry.errors import BadParameter
 from exo_industry.redact import redact, redact_url
+from helpers import make_notebook
 
 TOKEN = "lens-test-token-7f3a9c2e"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import need_shared
 from exo_industry import pipeline, store
 from exo_industry.cli import main
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 OWID = ("ncd", "owid_ihme_gbd2017_deaths_by_cause_category", "deaths-by-cause-category-stacked.csv")

@@ -15,8 +15,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import assert_values_in_chinese as _assert_values_in_chinese
-from conftest import need_shared
 from exo_industry import claims as claims_mod
 from exo_industry import pipeline
 from exo_industry.config import paths
@@ -24,6 +22,8 @@ from exo_industry.errors import BadParameter
 from exo_industry.sections import trials
 from exo_industry.sources import ctgov
 from exo_industry.store import RawStore
+from helpers import assert_values_in_chinese as _assert_values_in_chinese
+from helpers import need_shared
 
 
 @pytest.fixture(scope="module")

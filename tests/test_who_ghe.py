@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 import ghe_workbook
-from conftest import need_shared
 from exo_industry.errors import MalformedFile
 from exo_industry.sources import who_ghe
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 
 def test_parse_reads_by_code_not_position(tmp_path):

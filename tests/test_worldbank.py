@@ -6,11 +6,11 @@ import zipfile
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile, SourceError
 from exo_industry.http import Client
 from exo_industry.sources import worldbank
 from exo_industry.store import RawStore
+from helpers import need_shared
 from replay import load_go_vcr, split_url
 
 CASSETTES = ("demography", "worldbank_api_v2_cassettes")

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from conftest import need_shared
 from exo_industry.errors import BadParameter, MalformedFile
 from exo_industry.http import Client
 from exo_industry.sources import wpp
 from exo_industry.store import RawStore
+from helpers import need_shared
 
 
 def test_package_tables_detected_and_parsed():
