@@ -97,7 +97,7 @@ SPLIT_WORDS_JS = r"""
 () => {
   const bad = [];
   const re = /[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\uf900-\ufaff]+/g;
-  for (const cell of document.querySelectorAll('td, th')) {
+  for (const cell of document.querySelectorAll('td, th, pre')) {
     if (cell.getClientRects().length === 0) continue;  // hidden
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     let node;

@@ -293,3 +293,12 @@ def test_a_parameter_run_leaves_committed_outputs_and_default_briefings_alone(tm
     monkeypatch.setattr("exo_industry.runcache.overview_key", lambda lang, own: seen.setdefault(lang, own))
     _overviews(["en"], [r.html, default], force=True)
     assert seen["en"] == [default]
+
+
+def test_monospace_text_falls_back_to_the_embedded_cjk_face():
+    """Commands in a briefing carry Chinese comments: the monospace stack must reach the embedded
+    CJK subset, or those characters show as empty boxes on a machine without CJK fonts."""
+    css = (Path(report.__file__).parent / "templates" / "briefing.css").read_text(encoding="utf-8")
+    mono = re.search(r"--exo-mono:\s*([^;]+);", css)
+    assert mono and f'"{report.FONT_FAMILY}"' in mono.group(1)
+    assert re.search(r"body\.jp-Notebook pre[^{]*\{[^}]*font-family:\s*var\(--exo-mono\)", css)
