@@ -380,5 +380,5 @@ def test_run_with_missing_import_file_exits_2(iso_env, tmp_path, capsys):
     missing = tmp_path / "missing.csv"
     code = main(["run", "05", "-p", "source", str(missing), "--lang", "en"])
     err = capsys.readouterr().err
-    assert code == 2 and "missing.csv" in err and "not found" in err
+    assert code == 2 and "missing.csv" in err and "was never imported" in err and "Traceback" not in err
     assert not list((Path(os.environ["EXO_BUILD"])).rglob("*.ipynb"))  # refused before any kernel

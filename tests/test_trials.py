@@ -888,9 +888,15 @@ def test_notebook_runs_and_shows_claims_and_figures(iso_env, shared, tmp_path):
     )
     assert "--start-from 2015-01-01" in text
     assert "NCT05354141" in text  # Table 1 audit shows the registry records
-    figs = paths().figures
+    from exo_industry.execute import figures_dir, split_run_name
+    from exo_industry.theme import tagged_name
+
+    tag = split_run_name(Path(out).stem)[1]  # a non-default run: its figures carry its key, under build/
+    assert tag and not list(paths().figures.glob("trials_*"))
+    figs = figures_dir(tag)
     for name in ("trials_by_area.en", "trials_phase_year_country.en"):
-        assert (figs / f"{name}.png").stat().st_size > 10_000 and (figs / f"{name}.svg").exists()
+        stem = tagged_name(name, tag)
+        assert (figs / f"{stem}.png").stat().st_size > 10_000 and (figs / f"{stem}.svg").exists()
     with pytest.raises(Exception, match="did you mean exosome"):
         run_notebook("03_clinical_trials", {"search_terms": ["exosme"]}, tmp_path / "nb")
 
