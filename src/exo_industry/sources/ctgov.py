@@ -704,7 +704,9 @@ def make_client(base_url: str | None = None, min_interval: float = MIN_INTERVAL,
 
 
 def walk_studies(client, params: dict, max_pages: int = 10_000):
-    """Every page of one ``/studies`` query: yields (url, body bytes, studies, token, total).
+    """Every page of one ``/studies`` query: yields (url, body bytes, studies, token, total, retrieved_at).
+
+    ``retrieved_at`` is the time the answer was fetched: a cached answer keeps its own time.
 
     Raises SourceError when a page is not a studies page, when a page repeats a token,
     or when the studies received do not add up to ``totalCount``.
@@ -727,7 +729,7 @@ def walk_studies(client, params: dict, max_pages: int = 10_000):
                 total = page_total
             received += len(studies)
             bar.update(1)
-            yield resp.url, resp.content, studies, token, total
+            yield resp.url, resp.content, studies, token, total, getattr(resp, "retrieved_at", None)
             if not token:
                 break
             if token in seen:
@@ -745,7 +747,8 @@ def walk_studies(client, params: dict, max_pages: int = 10_000):
         )
 
 
-def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study]:
+def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study, str | None]:
+    """One study by NCT ID: (url, body bytes, study, retrieved_at of the answer, cached or not)."""
     from ..http import parse_json
 
     if not NCT_RE.match(nct_id or ""):
@@ -758,7 +761,7 @@ def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study]:
         raise SourceError(f"ClinicalTrials.gov: answer for {nct_id} is not a study: {exc}") from None
     if study.nct_id != nct_id:
         raise SourceError(f"ClinicalTrials.gov: asked for {nct_id}, got {study.nct_id}")
-    return resp.url, resp.content, study
+    return resp.url, resp.content, study, getattr(resp, "retrieved_at", None)
 
 
 def fetch(
@@ -787,18 +790,20 @@ def fetch(
     groups: dict = {}  # one snapshot per query: key -> (query, pages, results)
     with malformed_answers("ClinicalTrials.gov API"):
         for n in nct or []:
-            url, body, _ = fetch_study(client, n)
-            page = Page(body, redact_url(url), "api_study", LICENCE, citation=CITATION, query={"nct_id": n})
+            url, body, _, when = fetch_study(client, n)
+            page = Page(body, redact_url(url), "api_study", LICENCE, citation=CITATION, query={"nct_id": n},
+                        retrieved_at=when)  # fmt: skip
             groups[f"study_{n}"] = ({"nct_id": n}, [page], 1)
         if term or cond or intr or spons:
             params = build_params(
                 term, cond, intr, spons, study_type, status, start_from, start_to, fields, page_size
             )
             pages, results = [], 0
-            for url, body, studies, _tok, _tot in walk_studies(client, params):
+            for url, body, studies, _tok, _tot, when in walk_studies(client, params):
                 pages.append(
-                    Page(body, redact_url(url), "api_page", LICENCE, citation=CITATION, query=params)
-                )
+                    Page(body, redact_url(url), "api_page", LICENCE, citation=CITATION, query=params,
+                         retrieved_at=when)  # a cached answer keeps its time
+                )  # fmt: skip
                 results += len(studies)
             groups[snapshot_key("studies", params)] = (params, pages, results)
     if not groups:

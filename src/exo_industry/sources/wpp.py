@@ -404,17 +404,27 @@ def fetch(
     query = {"indicator": INDICATOR_AGE5, "locations": ids, "start": start, "end": end}
     tag = f"portal_{INDICATOR_AGE5}_{'-'.join(map(str, ids))}_{start}-{end}"
     snapshot = [
-        Page(body, _redacted(u), "portal_json", LICENCE, release=RELEASE, citation=CITATION, query=query)
-        for u, body in pages
+        Page(
+            body,
+            _redacted(u),
+            "portal_json",
+            LICENCE,
+            release=RELEASE,
+            citation=CITATION,
+            query=query,
+            retrieved_at=when,
+        )
+        for u, body, when in pages
     ]
     return store.put_snapshot(NAME, tag, snapshot, results=results, query=query)
 
 
-def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes]], int]:
-    """Every page of one portal query, each checked before the next is asked for."""
+def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes, str | None]], int]:
+    """Every page of one portal query, each checked before the next is asked for:
+    ([(url, body, retrieved_at)], rows); a cached answer keeps the time it was fetched."""
     from ..http import check_pages, parse_json
 
-    pages: list[tuple[str, bytes]] = []
+    pages: list[tuple[str, bytes, str | None]] = []
     results = 0
     bar = tqdm(desc="WPP pages", unit="page", disable=None)
     while url:
@@ -431,7 +441,7 @@ def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes]
                 f"{where}: the rows cannot be read ({str(exc).splitlines()[0][:200]})",
                 hint="nothing was stored",
             ) from None
-        pages.append((resp.url, resp.content))
+        pages.append((resp.url, resp.content, getattr(resp, "retrieved_at", None)))
         bar.update(1)
         url = page.get("nextPage")
         if url is not None and not isinstance(url, str):
