@@ -849,6 +849,20 @@ def load_counts(store: RawStore) -> tuple[dict, list[Entry]]:
     return counts, [e for _, e in newest.values()]
 
 
+def counts_for(store: RawStore, queries: dict) -> tuple[dict, list[Entry]]:
+    """The stored live counts of the searches ``queries`` ({key: (field, expression, study type)}):
+    {key: {"count", "field", "retrieved_at"}} for those fetched with that field, expression and
+    filter, and every count entry read."""
+    stored, entries = load_counts(store)
+    found = {}
+    for key, (field, expression, study_type) in queries.items():
+        params = count_params(field, expression, study_type)  # the request a live count sends
+        got = stored.get((field, params[field], params.get("filter.advanced", "")))
+        if got:
+            found[key] = got
+    return found, entries
+
+
 def count_command(field: str, expression: str, study_type: str | None = None) -> str:
     """The shell command that fetches one live count."""
     import shlex
