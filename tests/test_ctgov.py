@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from exo_industry.errors import BadParameter, MalformedFile, SourceError
+from exo_industry.errors import BadParameter, MalformedFile, MissingData, SourceError
 from exo_industry.sources import ctgov
 from exo_industry.sources import get as get_source
 from exo_industry.store import RawStore
@@ -405,3 +405,66 @@ def test_count_snapshot_import_reads_counts_by_key(iso_env, shared, tmp_path):
     csv_file = ctgov.mirror_files(shared)[0]
     with pytest.raises(MalformedFile, match="not"):
         ctgov_counts.import_files(RawStore(tmp_path / "s3"), [csv_file])
+
+
+# --------------------------------------------------------------------------- counts by field
+EV_COND = '"extracellular vesicle" OR "extracellular vesicles" OR exosome OR exosomes'
+
+
+def _count_server(replay, field: str, total: int, study_type: str | None = None):
+    """The recorded page A with ``totalCount`` added, as the API adds it to the first page when
+    ``countTotal=true`` is sent (https://clinicaltrials.gov/data-api/api)."""
+    body = dict(json.loads(_fix(PAGE_A)), totalCount=total)
+    q = {"format": ["json"], "pageSize": ["1"], "countTotal": ["true"], field: [EV_COND]}
+    if study_type:
+        q["filter.advanced"] = [f"(AREA[StudyType]{study_type})"]
+    replay.add("GET", "/api/v2/studies", json.dumps(body).encode(), query=q)
+
+
+def test_count_only_asks_one_page_for_the_total_in_the_field_given(replay, iso_env):
+    """API reference (https://clinicaltrials.gov/data-api/api): ``countTotal=true`` returns
+    ``totalCount`` with the first page; ``pageSize`` 1 keeps that page to one study. The count
+    is stored beside (not as) records, keyed by the field it searched."""
+    _count_server(replay, "query.cond", 451)
+    _count_server(replay, "query.intr", 502)
+    _count_server(replay, "query.cond", 260, "INTERVENTIONAL")
+    store = RawStore()
+    ctgov.fetch(store, cond=EV_COND, count_only=True, client=_client(replay))
+    ctgov.fetch(store, intr=EV_COND, count_only=True, client=_client(replay))
+    ctgov.fetch(store, cond=EV_COND, study_type=["INTERVENTIONAL"], count_only=True, client=_client(replay))
+    assert len(replay.log) == 3 and all(r.query["pageSize"] == ["1"] for r in replay.log)
+    counts, used = ctgov.load_counts(store)
+    assert len(used) == 3
+    assert counts[("query.cond", EV_COND, "")]["count"] == 451
+    assert counts[("query.intr", EV_COND, "")]["count"] == 502
+    assert counts[("query.cond", EV_COND, "(AREA[StudyType]INTERVENTIONAL)")]["count"] == 260
+    with pytest.raises(MissingData):  # a count is not a record set
+        ctgov.load_studies(store)
+
+
+def test_count_only_rejects_two_fields_and_narrowing_filters(iso_env):
+    with pytest.raises(BadParameter, match="exactly one"):
+        ctgov.fetch(RawStore(), cond="exosome", intr="exosome", count_only=True, client=object())
+    with pytest.raises(BadParameter, match="--study-type only"):
+        ctgov.fetch(RawStore(), cond="exosome", status=["RECRUITING"], count_only=True, client=object())
+
+
+def test_count_without_total_is_an_error(replay, iso_env):
+    replay.add("GET", "/api/v2/studies", _fix(PAGE_A))  # the recorded page: no totalCount
+    with pytest.raises(SourceError, match="totalCount"):
+        ctgov.fetch(RawStore(), cond="exosome", count_only=True, client=_client(replay))
+    assert RawStore().entries("ctgov") == []
+
+
+def test_count_only_from_the_command_line(replay, iso_env, monkeypatch):
+    from exo_industry.cli import main
+
+    _count_server(replay, "query.cond", 451)
+    monkeypatch.setenv("EXO_CTGOV_URL", replay.url + "/api/v2")
+    monkeypatch.setenv("EXO_HTTP_BACKOFF", "0.1")
+    assert main(["fetch", "ctgov", "--count-only", "--cond", EV_COND]) == 0
+    counts, _ = ctgov.load_counts(RawStore())
+    assert counts[("query.cond", EV_COND, "")]["count"] == 451
+    assert ctgov.count_command("query.cond", EV_COND).startswith(
+        "exo-industry fetch ctgov --count-only --cond '"
+    )

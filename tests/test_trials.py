@@ -8,6 +8,7 @@ derivedSection) and are our own text.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -925,3 +926,37 @@ def test_live_walk_makes_the_record_set_complete(iso_env):
         query={"query.term": "melanoma"},
     )
     assert not trials.records_complete(other.entries("ctgov"))
+
+
+def test_cited_counts_name_their_field_and_get_a_live_count_of_the_same_search(iso_env, shared, replay):
+    """The cited totals were condition searches (the snapshot file records field "condition", i.e.
+    ``query.cond``); a live count is set beside one only when it searched the same field with the
+    same expression (``fetch ctgov --count-only``, countTotal=true and pageSize=1 per
+    https://clinicaltrials.gov/data-api/api). The replayed body is a recorded API page with
+    ``totalCount`` added; the live numbers are made up for the test."""
+    import test_ctgov
+    from exo_industry.sections.trials.paper import CITED_QUERIES
+
+    store = _mirror_store(shared)
+    before = {c.claim_id: c for c in trials.process(store).claims}["trials.oncology_most"]
+    assert "all EV studies 444 in query.cond, EV terms among interventions 491 in query.intr" in before.note
+    assert "6 of them have no live count of the same search yet" in before.note
+    assert "exo-industry fetch ctgov --count-only --cond" in before.note
+    live = {"ctgov_ev_total": 461, "ctgov_ev_cancer": 139, "ctgov_ev_intervention": 507}
+    for key, n in live.items():
+        field, expression, _ = CITED_QUERIES[key]
+        body = dict(json.loads(test_ctgov._fix(test_ctgov.PAGE_A)), totalCount=n)
+        q = {"format": ["json"], "pageSize": ["1"], "countTotal": ["true"], field: [expression]}
+        replay.add("GET", "/api/v2/studies", json.dumps(body), query=q)
+        kw = {"cond" if field == "query.cond" else "intr": expression}
+        ctgov.fetch(store, count_only=True, client=test_ctgov._client(replay), **kw)
+    result = trials.process(store)
+    c = {c.claim_id: c for c in result.claims}["trials.oncology_most"]
+    assert c.verdict == before.verdict  # a live count is shown, it does not decide
+    assert "all EV studies 444 in query.cond (live 461 in query.cond, " in c.note
+    assert "EV + cancer 133 in query.cond (live 139 in query.cond, " in c.note
+    assert "EV terms among interventions 491 in query.intr (live 507 in query.intr, " in c.note
+    assert "interventional EV studies 255 in query.cond, " in c.note  # no live count of that search
+    assert "3 of them have no live count of the same search yet" in c.note
+    assert all(n in _numbers(c.note_zh) for n in ("461", "139", "507"))
+    assert sum(e.kind == ctgov.COUNT_KIND for e in result.inputs) == 3

@@ -161,3 +161,41 @@ def test_portal_reversed_years_rejected(replay, iso_env):
     with pytest.raises(BadParameter, match="reversed years"):
         wpp.fetch(RawStore(), start=2030, end=2020, client=Client(replay.url, name="x", cache=False))
     assert replay.log == []
+
+
+def test_portal_keeps_only_the_variants_and_sexes_the_aging_section_reads(replay, iso_env):
+    """WPP 2024 publishes estimates and several projection variants (Medium, Low, High, Constant
+    fertility, ...) and 80/95% prediction intervals (https://population.un.org/wpp/, "Definition of
+    projection scenarios"). The client keeps estimates, medium, low and high for male, female and
+    both sexes; the filter runs when a page is read (the portal's filter parameters could not be
+    checked against its documentation) and is recorded, with the rows it dropped, in the query.
+    Hand-written rows: no recorded portal answer exists in the mirror."""
+    path = "/data/indicators/46/locations/156/start/2022/end/2030"
+    rows = [
+        row(2022, "60-64", "Both sexes", 77000300, "Estimates"),
+        row(2022, "60-64", "Male", 39000100, "Estimates"),
+        row(2022, "60-64", "Female", 38000200, "Estimates"),
+        row(2022, "60-64", "Both sexes", 99999000, "Constant fertility"),  # would pass as "estimates"
+        row(2030, "60-64", "Both sexes", 80000000, "Median"),
+        row(2030, "60-64", "Both sexes", 79000000, "Low"),
+        row(2030, "60-64", "Both sexes", 81000000, "High"),
+        row(2030, "60-64", "Both sexes", 70000000, "Lower 95 PI"),
+        row(2030, "60-64", "Both sexes", 90000000, "Zero migration"),
+    ]
+    replay.add("GET", path, portal_page(rows))
+    client = Client(replay.url, name="UN Data Portal", cache=False)
+    [entry] = wpp.fetch(RawStore(), location=["CHN"], start=2022, end=2030, client=client)
+    filt = entry.provenance.query["filter"]
+    assert filt["variants"] == ["estimates", "medium", "low", "high"] and filt["rows_dropped"] == 3
+    assert "after download" in filt["applied"]
+    df, _ = wpp.load_population(RawStore())
+    assert sorted(df.variant.unique()) == ["estimates", "high", "low", "medium"]
+    got = df.set_index(["year", "variant"]).pop_total
+    assert got[(2022, "estimates")] == pytest.approx(77000.3)  # not the constant-fertility row
+    assert got[(2030, "medium")] == pytest.approx(80000.0) and len(df) == 4
+
+
+def test_portal_page_of_only_other_variants_reads_as_empty():
+    text = portal_page([row(2030, "60-64", "Both sexes", 1, "Instant replacement")])
+    assert wpp.parse("portal_json", text, "p.json").empty
+    assert wpp.portal_rows_dropped(text) == 1

@@ -10,6 +10,11 @@ Live route: the data API v2 (``https://clinicaltrials.gov/api/v2``).
   returned. When the total was asked for, the number of studies received must equal it,
   so a walk that stops early is an error, not a shorter result.
 - ``GET /studies/{nctId}``: one study object, bare (no wrapper).
+- A count (``fetch --count-only``): ``GET /studies`` with ``countTotal=true`` and
+  ``pageSize=1`` asks only for ``totalCount`` (returned with the first page, per the API
+  reference https://clinicaltrials.gov/data-api/api). It searches one field (``query.cond``,
+  ``query.intr`` or ``query.term``) so that a live number can stand beside a cited registry
+  total searched in the same field; it is stored as ``api_count`` and never read as records.
 
 The registry asks clients to stay near 50 requests a minute; the client waits
 ``MIN_INTERVAL`` seconds between requests and retries 429/5xx with backoff, honouring
@@ -615,6 +620,11 @@ def add_fetch_arguments(parser) -> None:
     parser.add_argument("--start-to", default=None, help="start date on or before (YYYY-MM-DD)")
     parser.add_argument("--nct", action="append", default=None, help="fetch single studies by NCT ID")
     parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument(
+        "--count-only",
+        action="store_true",
+        help="store only the registry's totalCount for one field (--cond, --intr or --term; pageSize=1)",
+    )
     parser.add_argument("--base-url", default=os.environ.get(ENV_URL, API_URL))
 
 
@@ -704,7 +714,9 @@ def make_client(base_url: str | None = None, min_interval: float = MIN_INTERVAL,
 
 
 def walk_studies(client, params: dict, max_pages: int = 10_000):
-    """Every page of one ``/studies`` query: yields (url, body bytes, studies, token, total).
+    """Every page of one ``/studies`` query: yields (url, body bytes, studies, token, total, retrieved_at).
+
+    ``retrieved_at`` is the time the answer was fetched: a cached answer keeps its own time.
 
     Raises SourceError when a page is not a studies page, when a page repeats a token,
     or when the studies received do not add up to ``totalCount``.
@@ -727,7 +739,7 @@ def walk_studies(client, params: dict, max_pages: int = 10_000):
                 total = page_total
             received += len(studies)
             bar.update(1)
-            yield resp.url, resp.content, studies, token, total
+            yield resp.url, resp.content, studies, token, total, getattr(resp, "retrieved_at", None)
             if not token:
                 break
             if token in seen:
@@ -745,7 +757,8 @@ def walk_studies(client, params: dict, max_pages: int = 10_000):
         )
 
 
-def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study]:
+def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study, str | None]:
+    """One study by NCT ID: (url, body bytes, study, retrieved_at of the answer, cached or not)."""
     from ..http import parse_json
 
     if not NCT_RE.match(nct_id or ""):
@@ -758,7 +771,107 @@ def fetch_study(client, nct_id: str) -> tuple[str, bytes, Study]:
         raise SourceError(f"ClinicalTrials.gov: answer for {nct_id} is not a study: {exc}") from None
     if study.nct_id != nct_id:
         raise SourceError(f"ClinicalTrials.gov: asked for {nct_id}, got {study.nct_id}")
-    return resp.url, resp.content, study
+    return resp.url, resp.content, study, getattr(resp, "retrieved_at", None)
+
+
+COUNT_KIND = "api_count"  # a count answer: one page of pageSize=1, kept for its totalCount only
+COUNT_FIELDS = ("query.cond", "query.intr", "query.term")
+
+
+def count_params(field: str, expression: str, study_type=None) -> dict:
+    """The ``/studies`` parameters that count the studies matching ``expression`` in one field.
+
+    ``countTotal=true`` with ``pageSize=1``: the API returns ``totalCount`` with the first page
+    (https://clinicaltrials.gov/data-api/api), so one request answers and no study list is walked.
+    The expression is sent as written (an Essie expression), whatever the field."""
+    if field not in COUNT_FIELDS:
+        raise BadParameter(f"count field {field!r} is not one of {', '.join(COUNT_FIELDS)}")
+    if not str(expression or "").strip():
+        raise BadParameter(f"empty count expression for {field}")
+    types = [study_type] if isinstance(study_type, str) else list(study_type or [])
+    params = build_params(cond=expression, study_type=types, page_size=1)
+    if field != "query.cond":
+        params[field] = params.pop("query.cond")
+    return params
+
+
+def count_studies(client, params: dict) -> tuple[str, bytes, int, str | None]:
+    """(url, body, totalCount, retrieved_at) of one count request; SourceError without a totalCount."""
+    from ..http import parse_json
+    from ..redact import redact_url
+
+    resp = client.get("studies", params=params)
+    body = parse_json(resp.content, f"ClinicalTrials.gov count ({redact_url(resp.url)})")
+    _studies, _token, total = check_page(body, "count page")
+    if total is None:
+        raise SourceError(
+            "ClinicalTrials.gov: the count answer has no totalCount although countTotal=true was sent",
+            hint="nothing was stored",
+        )
+    return resp.url, resp.content, int(total), getattr(resp, "retrieved_at", None)
+
+
+def _count_group(client, term, cond, intr, study_type) -> tuple[str, tuple]:
+    """(snapshot key, (query, [page], count)) of ``fetch --count-only``: exactly one field."""
+    from ..redact import redact_url
+    from ..store import Page, snapshot_key
+
+    given = [(f, v) for f, v in (("query.cond", cond), ("query.intr", intr)) if v]
+    if term:
+        terms = [term] if isinstance(term, str) else list(term)
+        given.append(("query.term", _essie_or(terms) if len(terms) > 1 else terms[0]))
+    if len(given) != 1:
+        raise BadParameter("--count-only counts one field: give exactly one of --cond, --intr or --term")
+    field, expression = given[0]
+    params = count_params(field, expression, study_type)
+    url, body, total, when = count_studies(client, params)
+    query = {**params, "field": field, "count": total}
+    page = Page(body, redact_url(url), COUNT_KIND, LICENCE, citation=CITATION, query=query, retrieved_at=when)
+    return snapshot_key("count", params), (query, [page], total)
+
+
+def load_counts(store: RawStore) -> tuple[dict, list[Entry]]:
+    """The newest stored count per query: {(field, expression, filter.advanced): {count, field,
+    retrieved_at}}, and the entries read. Empty when no count was fetched."""
+    newest: dict = {}
+    for e in store.find(NAME, COUNT_KIND):
+        q = e.provenance.query or {}
+        field = q.get("field")
+        if field not in COUNT_FIELDS or not isinstance(q.get("count"), int):
+            raise MalformedFile(f"{e.name}: a ClinicalTrials.gov count without its field or count")
+        key = (field, q.get(field, ""), q.get("filter.advanced", ""))
+        if key not in newest or (e.provenance.retrieved_at, e.name) > newest[key][0]:
+            newest[key] = ((e.provenance.retrieved_at, e.name), e)
+    counts = {
+        k: {"count": e.provenance.query["count"], "field": k[0], "retrieved_at": e.provenance.retrieved_at}
+        for k, (_, e) in newest.items()
+    }
+    return counts, [e for _, e in newest.values()]
+
+
+def counts_for(store: RawStore, queries: dict) -> tuple[dict, list[Entry]]:
+    """The stored live counts of the searches ``queries`` ({key: (field, expression, study type)}):
+    {key: {"count", "field", "retrieved_at"}} for those fetched with that field, expression and
+    filter, and every count entry read."""
+    stored, entries = load_counts(store)
+    found = {}
+    for key, (field, expression, study_type) in queries.items():
+        params = count_params(field, expression, study_type)  # the request a live count sends
+        got = stored.get((field, params[field], params.get("filter.advanced", "")))
+        if got:
+            found[key] = got
+    return found, entries
+
+
+def count_command(field: str, expression: str, study_type: str | None = None) -> str:
+    """The shell command that fetches one live count."""
+    import shlex
+
+    option = {"query.cond": "--cond", "query.intr": "--intr", "query.term": "--term"}[field]
+    parts = ["exo-industry fetch ctgov --count-only", option, shlex.quote(expression)]
+    if study_type:
+        parts += ["--study-type", study_type]
+    return " ".join(parts)
 
 
 def fetch(
@@ -776,29 +889,37 @@ def fetch(
     page_size: int = 100,
     base_url: str | None = None,
     client=None,
+    count_only: bool = False,
     **_ignored,
 ) -> list[Entry]:
-    """Walk a query to its end (or fetch single studies), check everything, then store it."""
+    """Walk a query to its end (or fetch single studies, or one count), check everything, then store it."""
     from ..http import malformed_answers
     from ..redact import redact_url
     from ..store import Page, put_grouped, snapshot_key
 
+    if count_only and (nct or spons or status or start_from or start_to):
+        raise BadParameter("--count-only takes one field (--cond, --intr or --term) and --study-type only")
     client = client or make_client(base_url)
     groups: dict = {}  # one snapshot per query: key -> (query, pages, results)
     with malformed_answers("ClinicalTrials.gov API"):
+        if count_only:
+            key, group = _count_group(client, term, cond, intr, study_type)
+            return put_grouped(store, NAME, {key: group})
         for n in nct or []:
-            url, body, _ = fetch_study(client, n)
-            page = Page(body, redact_url(url), "api_study", LICENCE, citation=CITATION, query={"nct_id": n})
+            url, body, _, when = fetch_study(client, n)
+            page = Page(body, redact_url(url), "api_study", LICENCE, citation=CITATION, query={"nct_id": n},
+                        retrieved_at=when)  # fmt: skip
             groups[f"study_{n}"] = ({"nct_id": n}, [page], 1)
         if term or cond or intr or spons:
             params = build_params(
                 term, cond, intr, spons, study_type, status, start_from, start_to, fields, page_size
             )
             pages, results = [], 0
-            for url, body, studies, _tok, _tot in walk_studies(client, params):
+            for url, body, studies, _tok, _tot, when in walk_studies(client, params):
                 pages.append(
-                    Page(body, redact_url(url), "api_page", LICENCE, citation=CITATION, query=params)
-                )
+                    Page(body, redact_url(url), "api_page", LICENCE, citation=CITATION, query=params,
+                         retrieved_at=when)  # a cached answer keeps its time
+                )  # fmt: skip
                 results += len(studies)
             groups[snapshot_key("studies", params)] = (params, pages, results)
     if not groups:

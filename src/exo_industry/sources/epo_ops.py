@@ -560,7 +560,8 @@ def fetch(
             )
             stored = [
                 Page(resp.content, redact_url(resp.url), "ops_search_biblio", LICENCE, suffix=".xml",
-                     citation=CITATION, query=query, notes=notes)
+                     citation=CITATION, query=query, notes=notes,
+                     retrieved_at=getattr(resp, "retrieved_at", None))  # a cached answer keeps its time
                 for resp, _meta, _n in pages
             ]  # fmt: skip
             groups[snapshot_key(f"search_biblio_{year}", {"cql": q})] = (

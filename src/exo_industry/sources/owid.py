@@ -240,11 +240,12 @@ def fetch(store: RawStore, chart=None, base_url: str | None = None, client=None)
             ) from None
         if kind != next(k for k, s in SLUGS.items() if s == slug):
             raise SourceError(f"Our World in Data: {slug} returned a {kind} table, not the expected one")
-        got.append((slug, resp.url, resp.content, kind, gbd_round(frame), len(frame)))
+        when = getattr(resp, "retrieved_at", None)  # a cached answer keeps its own time
+        got.append((slug, resp.url, resp.content, kind, gbd_round(frame), len(frame), when))
     entries = []
-    for slug, url, body, kind, rnd, rows in got:  # everything checked: one snapshot per chart
+    for slug, url, body, kind, rnd, rows, when in got:  # everything checked: one snapshot per chart
         release = f"IHME {rnd} via Our World in Data"
         page = Page(body, redact_url(url), kind, LICENCE, suffix=".csv", release=release,
-                    citation=CITATION, query={"chart": slug})  # fmt: skip
+                    citation=CITATION, query={"chart": slug}, retrieved_at=when)  # fmt: skip
         entries += store.put_snapshot(NAME, slug, [page], results=rows, query={"chart": slug})
     return entries

@@ -177,7 +177,7 @@ def add_fetch_arguments(parser) -> None:
 
 
 def fetch_pages(client, indicator: str, odata_filter: str):
-    """Yield (url, body bytes, rows) for every page of one indicator query."""
+    """Yield (url, body bytes, rows, retrieved_at) for every page of one indicator query."""
     from ..http import check_pages, parse_json
     from ..redact import redact_url
 
@@ -203,7 +203,7 @@ def fetch_pages(client, indicator: str, odata_filter: str):
                 f"WHO GHO API: rows of {indicator} page {page} cannot be read ({str(exc)[:160]})",
                 hint="nothing was stored",
             ) from None
-        yield resp.url, resp.content, rows
+        yield resp.url, resp.content, rows, getattr(resp, "retrieved_at", None)  # cached: its own time
         url = urljoin(resp.url, nxt) if nxt else None
 
 
@@ -232,8 +232,10 @@ def fetch(
     for code in tqdm(indicators, desc="GHO indicators", unit="indicator", disable=None):
         q = dict(query, indicator=code)
         pages, results = [], 0
-        for url, body, rows in fetch_pages(client, code, odata_filter):
-            pages.append(Page(body, redact_url(url), KIND, LICENCE, citation=CITATION, query=q))
+        for url, body, rows, when in fetch_pages(client, code, odata_filter):
+            pages.append(
+                Page(body, redact_url(url), KIND, LICENCE, citation=CITATION, query=q, retrieved_at=when)
+            )
             results += len(rows)
         snapshots.append((f"gho_{code}_{tag}_{start}-{end}", q, pages, results))
     # Every page of every indicator arrived and validated: only now write, one snapshot per query.

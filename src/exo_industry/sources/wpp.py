@@ -48,6 +48,23 @@ _PORTAL_VARIANTS = {
     "High": "high",
     "Estimates": "estimates",
 }
+# What the aging section reads from a portal answer: estimates and the medium/low/high projections,
+# male, female and both sexes. Everything else the portal sends (other projection variants and
+# prediction intervals) is dropped when a page is read, and the filter is recorded in the
+# snapshot's query. It is applied after download, not in the request, because the portal's own
+# documentation (https://population.un.org/dataportal/about/dataapi and the Swagger page at
+# https://population.un.org/dataportalapi/index.html) could not be consulted for this change:
+# neither page is in the offline reference corpus, and a filter parameter whose name and ids are
+# not documented might be ignored by the server or mean something else (third-party scripts do
+# pass ``variants=4&sexes=3``, but that is not the portal's word). The raw pages stay as sent.
+PORTAL_VARIANTS_KEPT = ("estimates", "medium", "low", "high")
+PORTAL_SEXES_KEPT = ("male", "female", "both sexes")
+PORTAL_FILTER = {
+    "variants": list(PORTAL_VARIANTS_KEPT),
+    "sexes": list(PORTAL_SEXES_KEPT),
+    "applied": "after download, when a page is read",
+    "reason": "the Data Portal API's documentation of its variant and sex filters was not available",
+}
 AGE_GROUPS = [f"{a}-{a + 4}" for a in range(0, 100, 5)] + ["100+"]
 POP_COLUMNS = ["location_code", "year", "variant", "age_group", "pop_male", "pop_female", "pop_total"]
 
@@ -204,6 +221,24 @@ _PARSERS = {
 }
 
 
+def _portal_filter(df: pd.DataFrame) -> pd.DataFrame:
+    """Only the rows of :data:`PORTAL_FILTER` (variants in our names, sexes lower-cased), before the
+    estimates relabelling below, so that no other variant's early years pass as estimates."""
+    variant = df["variant"].map(lambda v: _PORTAL_VARIANTS.get(str(v).strip()))
+    sex = df["sex"].astype(str).str.strip().str.lower()
+    keep = variant.isin(PORTAL_VARIANTS_KEPT) & sex.isin(PORTAL_SEXES_KEPT)
+    return df.loc[keep].assign(variant=variant[keep], sex=sex[keep])
+
+
+def portal_rows_dropped(text: str) -> int:
+    """How many rows of one portal page :func:`_portal_filter` leaves out (0 for a page without rows)."""
+    rows = (json.loads(text) or {}).get("data") or []
+    if not rows:
+        return 0
+    df = pd.DataFrame(rows)
+    return len(df) - len(_portal_filter(df)) if {"variant", "sex"} <= set(df) else 0
+
+
 def _parse_portal_page(text: str, name: str) -> pd.DataFrame:
     try:
         page = json.loads(text)
@@ -217,13 +252,12 @@ def _parse_portal_page(text: str, name: str) -> pd.DataFrame:
         return pd.DataFrame(columns=POP_COLUMNS)
     df = pd.DataFrame(rows)
     require_columns(df, ["locationId", "timeLabel", "variant", "ageLabel", "sex", "value"], name)
-    df["variant"] = df["variant"].map(lambda v: _PORTAL_VARIANTS.get(str(v), str(v).lower()))
+    df = _portal_filter(df)
+    if df.empty:
+        return pd.DataFrame(columns=POP_COLUMNS)
     df["year"] = df["timeLabel"].astype(int)
     df.loc[df["year"] <= 2023, "variant"] = "estimates"
-    sex = df["sex"].str.lower().map({"male": "pop_male", "female": "pop_female", "both sexes": "pop_total"})
-    if sex.isna().any():
-        raise MalformedFile(f"{name}: unexpected sex labels {sorted(df.loc[sex.isna(), 'sex'].unique())}")
-    df["sexcol"] = sex
+    df["sexcol"] = df["sex"].map({"male": "pop_male", "female": "pop_female", "both sexes": "pop_total"})
     df["age_group"] = df["ageLabel"].map(_norm_age)
     wide = df.pivot_table(
         index=["locationId", "year", "variant", "age_group"],
@@ -401,20 +435,32 @@ def fetch(
     path = f"data/indicators/{INDICATOR_AGE5}/locations/{loc}/start/{start}/end/{end}"
     params = {"pagingInHeader": "false", "format": "json", "pageSize": 1000}
     pages, results = _walk_portal(client, client.url(path), params)
-    query = {"indicator": INDICATOR_AGE5, "locations": ids, "start": start, "end": end}
+    dropped = sum(portal_rows_dropped(body.decode("utf-8")) for _, body, _ in pages)
+    query = {"indicator": INDICATOR_AGE5, "locations": ids, "start": start, "end": end,
+             "filter": dict(PORTAL_FILTER, rows_dropped=dropped)}  # fmt: skip
     tag = f"portal_{INDICATOR_AGE5}_{'-'.join(map(str, ids))}_{start}-{end}"
     snapshot = [
-        Page(body, _redacted(u), "portal_json", LICENCE, release=RELEASE, citation=CITATION, query=query)
-        for u, body in pages
+        Page(
+            body,
+            _redacted(u),
+            "portal_json",
+            LICENCE,
+            release=RELEASE,
+            citation=CITATION,
+            query=query,
+            retrieved_at=when,
+        )
+        for u, body, when in pages
     ]
     return store.put_snapshot(NAME, tag, snapshot, results=results, query=query)
 
 
-def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes]], int]:
-    """Every page of one portal query, each checked before the next is asked for."""
+def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes, str | None]], int]:
+    """Every page of one portal query, each checked before the next is asked for:
+    ([(url, body, retrieved_at)], rows); a cached answer keeps the time it was fetched."""
     from ..http import check_pages, parse_json
 
-    pages: list[tuple[str, bytes]] = []
+    pages: list[tuple[str, bytes, str | None]] = []
     results = 0
     bar = tqdm(desc="WPP pages", unit="page", disable=None)
     while url:
@@ -431,7 +477,7 @@ def _walk_portal(client, url: str, params: dict) -> tuple[list[tuple[str, bytes]
                 f"{where}: the rows cannot be read ({str(exc).splitlines()[0][:200]})",
                 hint="nothing was stored",
             ) from None
-        pages.append((resp.url, resp.content))
+        pages.append((resp.url, resp.content, getattr(resp, "retrieved_at", None)))
         bar.update(1)
         url = page.get("nextPage")
         if url is not None and not isinstance(url, str):

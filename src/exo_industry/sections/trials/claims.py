@@ -42,7 +42,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ...claims import Claim, Evidence
-from .paper import CITED_AREA_KEYS, CITED_TOTAL_KEY, PAPER_YEAR, REVIEW_LEAD_ALL, REVIEW_LEAD_THERAPEUTIC
+from .paper import (
+    CITED_AREA_KEYS,
+    CITED_QUERIES,
+    CITED_TOTAL_KEY,
+    PAPER_YEAR,
+    REVIEW_LEAD_ALL,
+    REVIEW_LEAD_THERAPEUTIC,
+)
 from .rules import (
     CHINA_INDUSTRY_CONTRADICT,
     CITED_SHARE_DECIDES,
@@ -97,6 +104,7 @@ def oncology_evidence(
     cited: dict | None = None,
     review_lead: str = REVIEW_LEAD_ALL,
     cited_from: tuple[str, str] = ("", ""),
+    live: dict | None = None,
 ) -> Evidence:
     """Is oncology the area with the most EV studies? ``rows``: the ``trials_studies`` table.
 
@@ -130,6 +138,18 @@ def oncology_evidence(
             "cited_share": onc / total if onc is not None and total else None,
             "cited_date": cited_from[0],
             "cited_citation": cited_from[1],
+            # per cited count: (key, field searched, cited n, live n or None, live count's time or "")
+            "cited_fields": tuple(
+                (
+                    k,
+                    CITED_QUERIES[k][0],
+                    cited[k],
+                    (live or {}).get(k, {}).get("count"),
+                    (live or {}).get(k, {}).get("retrieved_at", ""),
+                )
+                for k in CITED_QUERIES
+                if k in cited
+            ),  # fmt: skip
             "review_lead": review_lead,
             "review_lead_therapeutic": REVIEW_LEAD_THERAPEUTIC if review_lead else "",
         },
@@ -285,7 +305,11 @@ def decide(
     cited = cited or {}
     return [
         oncology_evidence(
-            rows, complete, cited.get("counts"), cited_from=(cited.get("date", ""), cited.get("citation", ""))
+            rows,
+            complete,
+            cited.get("counts"),
+            cited_from=(cited.get("date", ""), cited.get("citation", "")),
+            live=cited.get("live"),
         ),
         china_evidence(rows, complete, records_end),
         table1_evidence(audit, complete),

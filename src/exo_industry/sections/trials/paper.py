@@ -52,6 +52,25 @@ SNAPSHOT_KEYS = (
     ),
     ("ctgov_ev_cardiac", "cardiac_plus_ev", 'EV terms AND (cardiac OR myocardial OR "heart failure")'),
 )
+# The search behind each cited count, as the snapshot file's "queries" record it (its field
+# "condition" is the API's ``query.cond``, "intervention" ``query.intr``): (field, Essie expression,
+# study type or None). A live count (``exo-industry fetch ctgov --count-only``) is set beside a cited
+# count only when it searched the same field with the same expression and filter.
+_EV_ANY = '"extracellular vesicle" OR "extracellular vesicles" OR exosome OR exosomes'
+_EV_AND = '("extracellular vesicle" OR exosome OR exosomes) AND '
+CITED_QUERIES = {
+    "ctgov_ev_total": ("query.cond", _EV_ANY, None),
+    "ctgov_ev_intervention": ("query.intr", _EV_ANY, None),
+    "ctgov_ev_interventional": ("query.cond", _EV_ANY, "INTERVENTIONAL"),
+    "ctgov_ev_cancer": ("query.cond", _EV_AND + "(cancer OR tumor OR metastasis OR metastatic)", None),
+    "ctgov_ev_neurodegeneration": (
+        "query.cond",
+        _EV_AND
+        + '(neurodegeneration OR Alzheimer OR Parkinson OR "amyotrophic lateral sclerosis" OR dementia)',
+        None,
+    ),
+    "ctgov_ev_cardiac": ("query.cond", _EV_AND + '(cardiac OR myocardial OR "heart failure")', None),
+}
 # the keys the oncology claim compares (cancer against the other areas the snapshot counted)
 CITED_AREA_KEYS = {
     "oncology": "ctgov_ev_cancer",

@@ -11,7 +11,7 @@ from ... import i18n
 from ...sources import ctgov
 from ...store import RawStore
 from .. import Result, Table
-from .paper import MIZENKO_2024, NAME, TABLE1, Product, snapshot_references
+from .paper import CITED_QUERIES, MIZENKO_2024, NAME, TABLE1, Product, snapshot_references
 from .rules import (
     AREAS,
     DEFAULT_STUDY_TYPES,
@@ -409,7 +409,10 @@ def cited_inputs(store: RawStore) -> tuple[tuple, dict | None, pd.DataFrame | No
         refs = list(snapshot_references(snap, ctgov_counts.CITATION))
         counts = {r.key: int(r.value) for r in refs}
         cited = {"counts": counts, "date": snap["date"], "citation": ctgov_counts.CITATION}
-        used += entries
+        cited["live"], live_entries = ctgov.counts_for(
+            store, {k: CITED_QUERIES[k] for k in counts if k in CITED_QUERIES}
+        )
+        used += entries + live_entries
     except MissingData:
         pass
     try:

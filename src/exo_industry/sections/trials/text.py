@@ -15,7 +15,7 @@ from ... import i18n
 from ...claims import Claim, Evidence, make_claim
 from ...sources import ctgov
 from ...sources.ev_atlas import CITATION as ATLAS_CITATION
-from .paper import MIZENKO_2024, NAME, NOTEBOOK, claim_section
+from .paper import CITED_QUERIES, CITED_TOTAL_KEY, MIZENKO_2024, NAME, NOTEBOOK, claim_section
 from .rules import DEFAULT_TERMS, phase_label, product
 
 LANGS = ("zh", "en")
@@ -126,6 +126,25 @@ def _cited_values(e: Evidence, lang: str) -> dict:
     return out
 
 
+def _fields_note(e: Evidence, lang: str) -> str:
+    """Which field each cited count searched, with the live count of the same search beside it
+    (or the command that fetches one); "" without cited counts."""
+    key, items = "claims.oncology_most.note.", []
+    for ref, field, cited, live, when in e["cited_fields"]:
+        extra = t(lang, key + "field_live", live=live, field=field, live_date=str(when)[:10] or "?")
+        extra = extra if live is not None else ""
+        items.append({"what": name(lang, "count_label", ref), "cited": cited, "field": field, "live": extra})
+    if not items:
+        return ""
+    joined = _join(lang, items, key + "field_item", "list_sep")
+    out = t(lang, key + "fields", items=joined, date=e["cited_date"] or "?")
+    missing = sum(live is None for _, _, _, live, _ in e["cited_fields"])
+    if missing:
+        command = ctgov.count_command(*CITED_QUERIES[CITED_TOTAL_KEY])
+        out += t(lang, key + "live_count", missing=missing, command=command)
+    return out
+
+
 def _oncology(e: Evidence, records, lang: str) -> dict:
     key = "claims.oncology_most."
     lead = name(lang, "areas", e["lead"])
@@ -148,6 +167,7 @@ def _oncology(e: Evidence, records, lang: str) -> dict:
         if e["cited"]
         else t(lang, key + "note.no_cited")
     )
+    note += _fields_note(e, lang)
     if e["review_lead"]:
         note += t(lang, key + "note.review", citation=MIZENKO_2024.citation, **v)
     note += t(lang, key + "note.live", command=ctgov.live_command(list(DEFAULT_TERMS)))
