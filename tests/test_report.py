@@ -179,6 +179,33 @@ def test_publish_returns_nothing_and_offers_the_data(iso_env):
     plt.close("all")
 
 
+def test_chart_csv_carries_its_column_descriptions():
+    """Beside each chart's CSV, a Table Schema (the data dictionary's form) names every column,
+    the read-back x and y by the chart's own axis labels, in the briefing's language."""
+    import base64
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from exo_industry import theme
+
+    fig, ax = plt.subplots()
+    ax.plot([2000, 2010], [1.5, 2.5], label="China")
+    ax.set_xlabel("年份")
+    ax.set_ylabel("占比（%）")
+    frame = theme.chart_data(fig)
+    link = theme.csv_link_html(frame, "x_test.zh", "zh", theme.chart_fields(fig, frame, "zh"))
+    uri = re.search(r'href="data:application/json;charset=utf-8;base64,([^"]+)"', link).group(1)
+    fields = {f["name"]: f for f in json.loads(base64.b64decode(uri).decode("utf-8"))["fields"]}
+    assert list(fields) == list(frame.columns)
+    assert fields["x"]["description"] == "横轴：年份" and fields["y"]["description"] == "纵轴：占比（%）"
+    assert fields["y"]["type"] == "number" and 'download="x_test.zh.schema.json"' in link
+    plt.close("all")
+
+
 @pytest.mark.parametrize(
     "text, href",
     [

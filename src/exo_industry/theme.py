@@ -162,15 +162,55 @@ def chart_data(fig):
 
 
 CSV_LINK = {"zh": "下载图表数据（CSV）", "en": "Download the chart's data (CSV)"}
+SCHEMA_LINK = {"zh": "列说明（表结构 JSON）", "en": "column descriptions (Table Schema, JSON)"}
+CHART_FIELDS = {
+    "zh": {"panel": "图表分图（其标题）", "series": "数据系列（图例名称）", "x": "横轴：{}", "y": "纵轴：{}"},
+    "en": {
+        "panel": "chart panel (its title)",
+        "series": "series (its legend label)",
+        "x": "x axis: {}",
+        "y": "y axis: {}",
+    },
+}
 
 
-def csv_link_html(data, name: str, lang: str = "en") -> str:
-    """A download link holding ``data`` as CSV in a data: URI (no request to any host)."""
-    text = data.to_csv(index=False)
-    uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(("\ufeff" + text).encode("utf-8")).decode()
-    fname = html.escape(f"{name}.csv")
+def chart_fields(fig, data, lang: str = "en") -> list[dict]:
+    """Column descriptions for a chart's CSV, as Frictionless Table Schema fields (the form of
+    ``data/processed/datapackage.json``): the read-back columns take the chart's own axis labels."""
+    words = CHART_FIELDS.get(lang, CHART_FIELDS["en"])
+    xlab = " / ".join(dict.fromkeys(a.get_xlabel() for a in fig.axes if a.get_xlabel())) or "-"
+    ylab = " / ".join(dict.fromkeys(a.get_ylabel() for a in fig.axes if a.get_ylabel())) or "-"
+    known = {
+        "panel": words["panel"],
+        "series": words["series"],
+        "x": words["x"].format(xlab),
+        "y": words["y"].format(ylab),
+    }
+    fields = []
+    for col in data.columns:
+        kind = "number" if str(data[col].dtype).startswith(("int", "float")) else "string"
+        fields.append({"name": str(col), "type": kind, "description": known.get(str(col), str(col))})
+    return fields
+
+
+def _data_uri(kind: str, text: str) -> str:
+    return f"data:{kind};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode()
+
+
+def csv_link_html(data, name: str, lang: str = "en", fields: list[dict] | None = None) -> str:
+    """A download link holding ``data`` as CSV in a data: URI (no request to any host), and beside
+    it the columns' descriptions as a Table Schema when ``fields`` are given."""
+    import json
+
+    csv_uri = _data_uri("text/csv", "\ufeff" + data.to_csv(index=False))
     label = CSV_LINK.get(lang, CSV_LINK["en"])
-    return f'<p class="exo-csv"><a download="{fname}" href="{uri}">{html.escape(label)}</a></p>'
+    link = f'<a download="{html.escape(name)}.csv" href="{csv_uri}">{html.escape(label)}</a>'
+    if fields:
+        schema = json.dumps({"fields": fields}, ensure_ascii=False, indent=1)
+        uri = _data_uri("application/json", schema)
+        text = html.escape(SCHEMA_LINK.get(lang, SCHEMA_LINK["en"]))
+        link += f' · <a download="{html.escape(name)}.schema.json" href="{uri}">{text}</a>'
+    return f'<p class="exo-csv">{link}</p>'
 
 
 def publish(fig, name: str, alt: str | None = None, data=None) -> None:
@@ -190,7 +230,7 @@ def publish(fig, name: str, alt: str | None = None, data=None) -> None:
             metadata={"image/png": {"alt": alt or alt_text(fig)}},
         )
         if len(data):
-            display(HTML(csv_link_html(data, out["png"].stem, lang)))
+            display(HTML(csv_link_html(data, out["png"].stem, lang, chart_fields(fig, data, lang))))
     except ImportError:  # outside IPython: the files are enough
         pass
     plt.close(fig)
