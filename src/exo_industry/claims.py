@@ -126,6 +126,22 @@ def make_claim(
     )
 
 
+def render_claims(records, text, *, section: str, notebook: str) -> list[Claim]:
+    """Ledger rows for a section's decisions: ``text`` is the section's text module (``source(ev)``
+    and ``render(ev, lang)``)."""
+    return [
+        make_claim(
+            ev,
+            section=section,
+            notebook=notebook,
+            source=text.source(ev),
+            en=text.render(ev, "en"),
+            zh=text.render(ev, "zh"),
+        )
+        for ev in records
+    ]
+
+
 def to_frame(claims: list[Claim]) -> pd.DataFrame:
     return pd.DataFrame([asdict(c) for c in claims], columns=COLUMNS)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import references as refs
-from ...claims import Claim, Evidence, make_claim
+from ...claims import Claim, Evidence, render_claims
 from . import rules, text
 from .tables import at_end_2022, first_year_over, medium_share, peak, totals_2022
 
@@ -87,17 +87,7 @@ def evidence(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | None
 
 def to_claims(records: list[Evidence]) -> list[Claim]:
     """Ledger rows: each decision with its words in both languages."""
-    return [
-        make_claim(
-            ev,
-            section=rules.PAPER_SECTION,
-            notebook=rules.NOTEBOOK,
-            source=text.source(ev),
-            en=text.render(ev, "en"),
-            zh=text.render(ev, "zh"),
-        )
-        for ev in records
-    ]
+    return render_claims(records, text, section=rules.PAPER_SECTION, notebook=rules.NOTEBOOK)
 
 
 def check_claims(older: pd.DataFrame, annual: pd.DataFrame, wdi: pd.DataFrame | None = None) -> list[Claim]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...claims import Claim, Evidence, make_claim
+from ...claims import Claim, Evidence, render_claims
 from ...errors import BadParameter
 from . import rules, text
 from .tables import level2_groups
@@ -205,17 +205,7 @@ def evidence(
 
 def to_claims(records: list[Evidence]) -> list[Claim]:
     """Ledger rows: each decision with its words in both languages."""
-    return [
-        make_claim(
-            ev,
-            section=rules.PAPER_SECTION,
-            notebook=rules.NOTEBOOK,
-            source=text.source(ev),
-            en=text.render(ev, "en"),
-            zh=text.render(ev, "zh"),
-        )
-        for ev in records
-    ]
+    return render_claims(records, text, section=rules.PAPER_SECTION, notebook=rules.NOTEBOOK)
 
 
 def check_claims(
