@@ -49,12 +49,12 @@ def test_notebook_offline_mirror(iso_env):
         )  # the live commands
         assert "10.18632/oncotarget.17223" in text and "https://doi.org/10.3389/fbioe.2022.910812" in text
         figs = Path(os.environ["EXO_FIGURES"])
-        assert (figs / f"literature_pubmed_context.{lang}.png").stat().st_size > 1000
+        assert (figs / f"literature_pubmed_context.{lang}.svg").stat().st_size > 1000
         assert (figs / f"literature_records_topics.{lang}.svg").exists()
-        assert not (figs / f"literature_china_us.{lang}.png").exists()  # no country series offline
+        assert not (figs / f"literature_china_us.{lang}.svg").exists()  # no country series offline
         for stem in ("atlas_years", "atlas_focus", "subfields"):  # lit.topics decided; like-for-like chart
-            assert (figs / f"literature_{stem}.{lang}.png").stat().st_size > 1000, stem
-        assert not (figs / f"literature_published.{lang}.png").exists()  # the unlike-shares chart is gone
+            assert (figs / f"literature_{stem}.{lang}.svg").stat().st_size > 1000, stem
+        assert not (figs / f"literature_published.{lang}.svg").exists()  # the unlike-shares chart is gone
         assert "https://doi.org/10.1097/MD.0000000000039498" in text  # sub-field studies, DOIs as links
         assert "`" not in text  # no raw Markdown backticks in what the reader sees
 
@@ -73,7 +73,7 @@ def test_notebook_with_imported_exports(iso_env):
     assert "Web of Science export; first-author country" in text
     assert "Rank of each country per year" in text
     tag = split_run_name(out.stem)[1]  # a non-default run: its figures carry its key, under build/
-    assert (figures_dir(tag) / f"{tagged_name('literature_china_us.en', tag)}.png").exists()
+    assert (figures_dir(tag) / f"{tagged_name('literature_china_us.en', tag)}.svg").exists()
 
 
 def test_notebook_rejects_bad_parameters(iso_env):

@@ -781,9 +781,9 @@ def test_notebook_runs_and_shows_claims(iso_env):
     assert "ncd.share" in text and "ncd.main4" in text
     assert "reproduced with caveat" in text
     assert "74.7% of deaths other than COVID-19 and pandemic-related (42.7 million), 2020" in text
-    figures = {p.name for p in paths().figures.glob("*.png")}
-    assert {"ncd_share_WLD-CHN_2019_main4.en.png", "ncd_causes_WLD-CHN_2019_main4.en.png",
-            "ncd_ghe2021_pandemic.en.png"} <= figures  # fmt: skip
+    figures = {p.name for p in paths().figures.glob("*.svg")}
+    assert {"ncd_share_WLD-CHN_2019_main4.en.svg", "ncd_causes_WLD-CHN_2019_main4.en.svg",
+            "ncd_ghe2021_pandemic.en.svg"} <= figures  # fmt: skip
 
 
 @pytest.mark.shared

@@ -31,9 +31,9 @@ def test_aging_notebook_outputs(built):
     figures = Path(built["env"]["EXO_FIGURES"])
     for lang in ("zh", "en"):
         for kind in ("trend", "comparators", "annual"):
-            for ext in ("png", "svg"):
-                f = figures / f"aging_{kind}_CHN_60.{lang}.{ext}"
-                assert f.exists() and f.stat().st_size > 5000, f
+            f = figures / f"aging_{kind}_CHN_60.{lang}.svg"
+            assert f.exists() and f.stat().st_size > 5000, f
+            assert not f.with_suffix(".png").exists()  # one drawing per figure: the SVG
 
 
 def test_figures_are_reproducible_byte_for_byte(built):
@@ -41,6 +41,7 @@ def test_figures_are_reproducible_byte_for_byte(built):
     root = Path(__file__).resolve().parents[1] / "figures"
     fresh = Path(built["env"]["EXO_FIGURES"])
     committed = sorted(p for p in root.iterdir() if p.suffix in (".png", ".svg"))
+    assert all(p.suffix == ".svg" for p in committed), "figures/ holds SVG only"
     assert committed
     made = sorted(p.name for p in fresh.iterdir())
     assert [p.name for p in committed] == made, (
@@ -64,7 +65,7 @@ def test_parameters_change_the_run(iso_env, committed_processed):
     # a non-default run: its figures carry the parameter key and go under build/, never figures/
     tag = out.name.split(".")[1]
     assert out.name == f"01_aging_demographics.{tag}.en.ipynb" and tag.startswith("p")
-    assert (Path(os.environ["EXO_BUILD"]) / "figures" / f"aging_trend_JPN_65.{tag}.en.png").exists()
+    assert (Path(os.environ["EXO_BUILD"]) / "figures" / f"aging_trend_JPN_65.{tag}.en.svg").exists()
     assert not list(Path(os.environ["EXO_FIGURES"]).glob("aging_*"))
     assert "Annual data cover China" in outputs_text(out)  # no annual series for Japan: said plainly
 

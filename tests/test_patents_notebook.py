@@ -43,10 +43,9 @@ def test_notebook_offline_shows_slice_claim_and_live_command(mirror_processed, t
     assert "离线数据副本中没有按国家统计的外泌体专利序列" in text and "needs LENS" not in text
     assert "需联网使用 Lens 或 EPO OPS" in text  # the Chinese reason of the claim
     figures = Path(os.environ["EXO_FIGURES"])
-    for ext in ("png", "svg"):
-        f = figures / f"patents_mirror_offices.zh.{ext}"
-        assert f.exists() and f.stat().st_size > 5000
-    assert not (figures / "patents_country_years.zh.png").exists()  # no series, no series chart
+    f = figures / "patents_mirror_offices.zh.svg"
+    assert f.exists() and f.stat().st_size > 5000
+    assert not (figures / "patents_country_years.zh.svg").exists()  # no series, no series chart
     first = {f.name: f.read_bytes() for f in figures.glob("patents_*")}
     run_notebook(STEM, {}, output_dir=tmp_path / "nb2", lang="zh")
     assert {f.name: f.read_bytes() for f in figures.glob("patents_*")} == first  # same data, same bytes
@@ -77,7 +76,7 @@ def test_notebook_with_imported_series_english(mirror_processed, tmp_path):
     assert "RU" in text and "patents.rank" in text
     tag = split_run_name(out.stem)[1]  # a non-default run: its figures carry its key, under build/
     figures = figures_dir(tag)
-    assert (figures / f"{tagged_name('patents_country_years.en', tag)}.png").stat().st_size > 5000
+    assert (figures / f"{tagged_name('patents_country_years.en', tag)}.svg").stat().st_size > 5000
 
 
 def test_notebook_bad_parameters_rejected_before_kernel(mirror_processed):

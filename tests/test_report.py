@@ -1,5 +1,6 @@
 """Briefings: one self-contained HTML file per notebook and language, plus the overview."""
 
+import base64
 import re
 from pathlib import Path
 
@@ -45,7 +46,11 @@ def test_images_are_embedded(built):
         encoding="utf-8"
     )
     imgs = re.findall(r"<img[^>]+src=\"([^\"]+)\"", page)
-    assert len(imgs) >= 3 and all(src.startswith("data:image/png;base64,") for src in imgs)
+    assert len(imgs) >= 3 and all(src.startswith("data:image/svg+xml;base64,") for src in imgs)
+    svg = base64.b64decode(imgs[0].split(",", 1)[1]).decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg  # the chart itself, decodable
+    alts = re.findall(r"<img[^>]+alt=\"([^\"]*)\"", page)
+    assert alts and all(a and a != "figure" for a in alts[:3])  # alt text from the chart's titles
 
 
 def test_language_specific_text(built):
@@ -304,8 +309,8 @@ def test_a_parameter_run_leaves_committed_outputs_and_default_briefings_alone(tm
     assert default.read_text(encoding="utf-8") == "<html>the default briefing</html>"
     tag = r.path.name.split(".")[1]
     assert re.fullmatch(r"p[0-9a-f]{8}", tag) and r.html.name == f"01_aging_demographics.{tag}.en.html"
-    figs = sorted(p.name for p in (tmp_path / "build" / "figures").glob("*.png"))
-    assert figs and all(f".{tag}.en.png" in f for f in figs)
+    figs = sorted(p.name for p in (tmp_path / "build" / "figures").glob("*.svg"))
+    assert figs and all(f".{tag}.en.svg" in f for f in figs)
     footer = r.html.read_text(encoding="utf-8").split('<footer class="exo-footer">')[1]
     assert (
         "<code>variant</code> = <span class=\"exo-value\">high</span>" in footer

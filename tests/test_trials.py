@@ -897,7 +897,7 @@ def test_notebook_runs_and_shows_claims_and_figures(iso_env, shared, tmp_path):
     figs = figures_dir(tag)
     for name in ("trials_by_area.en", "trials_phase_year_country.en"):
         stem = tagged_name(name, tag)
-        assert (figs / f"{stem}.png").stat().st_size > 10_000 and (figs / f"{stem}.svg").exists()
+        assert (figs / f"{stem}.svg").stat().st_size > 10_000
     with pytest.raises(Exception, match="did you mean exosome"):
         run_notebook("03_clinical_trials", {"search_terms": ["exosme"]}, tmp_path / "nb")
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KERNEL_NAME = "exo-industry"  # papermill is always told this name; execute.py registers it
+RUN_TAG_VAR = "EXO_RUN_TAG"  # set by exo_industry.execute for a run with non-default parameters
 DEFAULT_CELL_TIMEOUT = 600  # seconds a notebook cell may run (`run`/`build --cell-timeout`)
 
 

@@ -6,8 +6,10 @@ comes from the ``mplfonts`` package on PyPI, which ships the single-face
 collection from a system package would expose only its first face, Japanese, to
 matplotlib, whose glyph forms differ for many characters.)
 
-Figures are written as PNG and SVG with fixed metadata and a fixed SVG hash salt, so
-the same data gives the same bytes.
+Each figure is drawn once, as SVG (vector: sharp on a phone, a high-density screen and in
+print), with fixed metadata and a fixed hash salt, so the same data gives the same bytes. Its
+layout comes from the ``tight_layout`` every plot function calls; saving with a tight bounding
+box as well would draw the figure a second time for nothing.
 """
 
 from __future__ import annotations
@@ -21,25 +23,18 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib import font_manager
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-from .config import paths
+from .config import RUN_TAG_VAR, paths
 from .errors import BadParameter
+from .fonts import font_path
+from .i18n import LANGS, check_lang  # noqa: F401 - check_lang is part of theme's interface
 from .store import atomic_write_bytes
 
-LANGS = ("zh", "en")
 CJK_FAMILY = "Noto Sans CJK SC"
 PALETTE = ["#c0392b", "#2c7fb8", "#7b3294", "#1b9e77", "#e6ab02", "#666666", "#a6761d", "#e7298a"]
 DPI = 110
 _registered: Path | None = None
-
-
-def font_path() -> Path:
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if not path.is_file():
-        raise FileNotFoundError(f"Noto Sans CJK SC not found at {path}; reinstall the 'mplfonts' package")
-    return path
 
 
 def register_font() -> Path:
@@ -49,12 +44,6 @@ def register_font() -> Path:
         font_manager.fontManager.addfont(str(path))
         _registered = path
     return _registered
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise BadParameter(f"unsupported language {lang!r}; use one of {', '.join(LANGS)}")
-    return lang
 
 
 def use(lang: str = "zh") -> None:
@@ -90,14 +79,23 @@ def labels(table: dict, lang: str) -> dict:
     return table[lang]
 
 
-def figure_bytes(fig, fmt: str) -> bytes:
+FORMATS = ("svg",)  # what publish writes; PNG stays available to figure_bytes/save_figure callers
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+
+
+def figure_bytes(fig, fmt: str = "svg") -> bytes:
+    """The figure in ``fmt`` ("svg" or "png"), without dates or software versions in it."""
+    if fmt not in _METADATA:
+        raise BadParameter(f"unsupported figure format {fmt!r}; use one of {', '.join(_METADATA)}")
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        # fig.tight_layout() leaves this placeholder behind; savefig would lay the figure out
+        # again (a whole extra draw) for an engine that does nothing. The layout is kept.
+        fig.set_layout_engine(None)
     buf = io.BytesIO()
-    meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}[fmt]
-    fig.savefig(buf, format=fmt, metadata=meta, bbox_inches="tight")
+    fig.savefig(buf, format=fmt, metadata=_METADATA[fmt])
     return buf.getvalue()
 
 
-RUN_TAG_VAR = "EXO_RUN_TAG"  # set by exo_industry.execute for a run with non-default parameters
 
 
 def tagged_name(name: str, tag: str | None = None) -> str:
@@ -112,8 +110,8 @@ def tagged_name(name: str, tag: str | None = None) -> str:
     return f"{base}.{tag}.{last}" if dot and last in LANGS else f"{name}.{tag}"
 
 
-def save_figure(fig, name: str, formats=("png", "svg"), folder: Path | None = None) -> dict[str, Path]:
-    """Write ``figures/<name>.png`` and ``.svg`` (atomically, reproducibly); a run with
+def save_figure(fig, name: str, formats=FORMATS, folder: Path | None = None) -> dict[str, Path]:
+    """Write ``figures/<name>.svg`` (or the ``formats`` asked for; atomically, reproducibly); a run with
     non-default parameters writes into its own folder under ``build/`` with the key in the name."""
     folder = Path(folder) if folder else paths().figures
     folder.mkdir(parents=True, exist_ok=True)
@@ -214,8 +212,8 @@ def csv_link_html(data, name: str, lang: str = "en", fields: list[dict] | None =
 
 
 def publish(fig, name: str, alt: str | None = None, data=None) -> None:
-    """Save the figure (PNG and SVG), show exactly the saved PNG with alt text and a CSV of its
-    data (``data``, a tidy frame, or else the values read back from the axes), then close it.
+    """Save the figure as SVG, show exactly the saved file with alt text and a CSV of its data
+    (``data``, a tidy frame, or else the values read back from the axes), then close it.
 
     Returns None, so a ``publish`` on a cell's last line shows nothing but the figure."""
     out = save_figure(fig, name)
@@ -223,14 +221,16 @@ def publish(fig, name: str, alt: str | None = None, data=None) -> None:
         data = chart_data(fig)
     lang = name.rpartition(".")[2] if name.rpartition(".")[2] in LANGS else "en"
     try:
-        from IPython.display import HTML, Image, display
+        from IPython.display import HTML, display
 
+        svg = out["svg"].read_text(encoding="utf-8")
         display(
-            Image(data=out["png"].read_bytes(), format="png"),
-            metadata={"image/png": {"alt": alt or alt_text(fig)}},
+            {"image/svg+xml": svg},
+            raw=True,
+            metadata={"image/svg+xml": {"alt": alt or alt_text(fig)}},
         )
         if len(data):
-            display(HTML(csv_link_html(data, out["png"].stem, lang, chart_fields(fig, data, lang))))
+            display(HTML(csv_link_html(data, out["svg"].stem, lang, chart_fields(fig, data, lang))))
     except ImportError:  # outside IPython: the files are enough
         pass
     plt.close(fig)
