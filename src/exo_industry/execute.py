@@ -7,7 +7,7 @@ separate processes (papermill and its kernel client are not thread-safe), up to
 A run with non-default parameters is named by a short, stable key of those parameters
 (:func:`param_tag`, e.g. ``p3f09a1c2``): its executed notebook is
 ``build/notebooks/<stem>.<key>.<lang>.ipynb``, its figures go to ``build/figures/`` as
-``<name>.<key>.<lang>.png`` and its briefing to ``build/briefings/<stem>.<key>.<lang>.html``;
+``<name>.<key>.<lang>.svg`` and its briefing to ``build/briefings/<stem>.<key>.<lang>.html``;
 it never writes into ``figures/`` nor over a default briefing. Default runs keep their names.
 """
 
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._imports import skip_iri_format_checker
-from .config import DEFAULT_CELL_TIMEOUT, KERNEL_NAME, paths
+from .config import DEFAULT_CELL_TIMEOUT, KERNEL_NAME, RUN_TAG_VAR, paths
 from .errors import BadParameter, ExoError
 from .redact import redact, secret_values
 
@@ -99,18 +101,35 @@ def resolve_stem(name: str) -> str:
     raise BadParameter(f"unknown notebook {name!r}; notebooks: {', '.join(stems)}")
 
 
-def notebook_defaults(stem: str) -> dict:
-    """Default values of the notebook's ``parameters`` cell."""
-    import papermill
+@functools.lru_cache(maxsize=None)
+def _parameters_cell(path: Path, mtime_ns: int) -> dict:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            return _assignments(source)
+    return {}
 
-    info = papermill.inspect_notebook(str(paths().notebooks / f"{stem}.ipynb"))
+
+def _assignments(source: str) -> dict:
+    """``name = value`` lines of a parameters cell: literals evaluated, anything else kept as text."""
     out = {}
-    for name, spec in info.items():
-        try:
-            out[name] = ast.literal_eval(spec["default"])
-        except (ValueError, SyntaxError):
-            out[name] = spec["default"]
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                out[node.targets[0].id] = ast.get_source_segment(source, node.value)
     return out
+
+
+def notebook_defaults(stem: str) -> dict:
+    """Default values of the notebook's ``parameters`` cell (the cell papermill injects after).
+
+    Read from the notebook's JSON with ``ast``, as ``papermill.inspect_notebook`` does, without
+    importing papermill in the process that only plans runs (tests compare the two)."""
+    path = paths().notebooks / f"{stem}.ipynb"
+    return dict(_parameters_cell(path, path.stat().st_mtime_ns))
 
 
 def check_parameters(stem: str, parameters: dict) -> dict:
@@ -206,8 +225,6 @@ def output_path(stem: str, lang: str, out_dir: Path | None = None, tag: str = ""
 @contextlib.contextmanager
 def _run_environment(tag: str):
     """The kernel inherits these: where figures go and the key theme.save_figure puts in names."""
-    from .theme import RUN_TAG_VAR
-
     saved = {v: os.environ.get(v) for v in ("EXO_FIGURES", RUN_TAG_VAR)}
     if tag:
         os.environ["EXO_FIGURES"] = str(figures_dir(tag))
@@ -268,11 +285,21 @@ def run_notebook(
     ensure_kernel()
     lang = params.get("lang") or notebook_defaults(stem).get("lang", "zh")
     tag = param_tag(stem, merged)
-    src = paths().notebooks / f"{stem}.ipynb"
-    out = output_path(stem, lang, output_dir, tag)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if progress is None:
         progress = sys.stderr.isatty() and not os.environ.get("CI")
+    out = output_path(stem, lang, output_dir, tag)
+    return _run_checked(stem, params, lang, tag, out, cell_timeout, progress)
+
+
+def _run_checked(
+    stem: str, params: dict, lang: str, tag: str, out: Path, cell_timeout: int, progress: bool
+) -> Path:
+    """Execute a run whose parameters were already checked (by run_notebook or plan_runs).
+
+    Build workers start here: checking again would import every section (pandas, matplotlib)
+    in the worker before its kernel could start."""
+    src = paths().notebooks / f"{stem}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
     from .runcache import clear_mark, write_mark
 
     clear_mark(out)  # the completion mark is written only once papermill has finished
@@ -380,30 +407,67 @@ def _worker(
     t0 = time.perf_counter()
     try:
         out = output_path(stem, lang, Path(output_dir) if output_dir else None, tag)
-        if run:
+        if run:  # plan_runs checked the parameters and made the tag
             since = time.time_ns() - 1_000_000_000
-            path = run_notebook(
-                stem, params, out.parent, lang=lang, cell_timeout=cell_timeout, progress=False
-            )
+            path = _run_checked(stem, {**params, "lang": lang}, lang, tag, out, cell_timeout, False)
             figures = runcache.figures_of(stem, lang, since, tag)
             if key is not None:
                 runcache.write_mark(path, key, figures)
         else:
             path = out
             figures = (runcache.read_mark(path) or {}).get("figures") or {}
-        html = None
-        if export:  # exporting here overlaps it with the other workers' kernels
-            from .report import export_notebook
-
-            html = export_notebook(path)
-            if key is not None:
-                runcache.write_mark(path, key, figures, html)
+        html = _export(path, key, figures) if export else None
         return RunResult(
             stem, lang, path, time.perf_counter() - t0, html=html, status="ran" if run else "exported"
         )
     except Exception as exc:  # noqa: BLE001 - one failed run must not discard the others' results
-        msg = str(exc) if isinstance(exc, ExoError) else f"{type(exc).__name__}: {redact(str(exc))[:300]}"
-        return RunResult(stem, lang, None, time.perf_counter() - t0, msg)
+        return RunResult(stem, lang, None, time.perf_counter() - t0, _error_text(exc))
+
+
+def _error_text(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ExoError) else f"{type(exc).__name__}: {redact(str(exc))[:300]}"
+
+
+def _export(path: Path, key: dict | None, figures: dict | None = None) -> Path:
+    """Export one executed notebook's briefing and record it in the run's completion mark."""
+    from . import runcache
+    from .report import export_notebook
+
+    html = export_notebook(path)
+    if key is not None:
+        if figures is None:
+            figures = (runcache.read_mark(path) or {}).get("figures") or {}
+        runcache.write_mark(path, key, figures, html)
+    return html
+
+
+def _warm_exporter(langs: list[str]):
+    """Import nbconvert and load the briefing template in a thread while the first kernels
+    start, so that the first finished run's briefing is not kept waiting for them."""
+    import threading
+
+    def warm() -> None:
+        from .report import _exporter
+
+        for lang in langs:
+            _exporter(lang).template  # noqa: B018 - loading the template is the point
+
+    thread = threading.Thread(target=warm, name="warm-exporter", daemon=True)
+    thread.start()
+    return thread
+
+
+def _export_result(r: RunResult, key: dict) -> RunResult:
+    """The parent's half of a run: its briefing, exported while the workers run other kernels."""
+    if r.error is None and r.path is not None:
+        t0 = time.perf_counter()
+        try:
+            r.html = _export(r.path, key)
+        except Exception as exc:  # noqa: BLE001 - one failed export must not discard the others' results
+            r.error = _error_text(exc)
+            r.path = None
+        r.seconds += time.perf_counter() - t0
+    return r
 
 
 def check_jobs(jobs: int | None) -> int | None:
@@ -464,24 +528,27 @@ def run_many(
     todo = [p for p in plans if p.why is not None or p.export]
     if any(p.why is not None for p in todo):
         ensure_kernel()  # once, before workers start, so they never race to install it
+    out_dir = str(output_dir) if output_dir else None
+    # Workers only execute; this process exports each briefing as its run finishes, so a
+    # worker starts its next kernel at once instead of waiting for an export.
     tasks = [
-        (
-            p.stem,
-            params,
-            p.lang,
-            str(output_dir) if output_dir else None,
-            cell_timeout,
-            p.export,
-            p.key,
-            p.why is not None,
-            p.tag,
-        )
-        for p in todo
+        (p.stem, params, p.lang, out_dir, cell_timeout, False, p.key, True, p.tag) for p in todo if p.why
     ]
-    reasons = {(p.stem, p.lang): p.why or "briefing missing or changed" for p in todo}
+    exporting = [p for p in todo if p.why is None]  # the run is reused; only its briefing is stale
+    plan_of = {(p.stem, p.lang): p for p in todo}
     jobs = jobs or max(1, min(len(tasks), os.cpu_count() or 1))
-    for r in _execute_tasks(tasks, jobs):
-        r.reason = reasons[(r.stem, r.lang)]
+    finished = (
+        _worker(p.stem, params, p.lang, out_dir, cell_timeout, True, p.key, False, p.tag) for p in exporting
+    )
+    warm = _warm_exporter(sorted({p.lang for p in todo})) if tasks and export else None
+    for r in itertools.chain(_execute_tasks(tasks, jobs), finished):
+        p = plan_of[(r.stem, r.lang)]
+        if p.why and p.export:
+            if warm is not None:  # never two threads inside one exporter
+                warm.join()
+                warm = None
+            _export_result(r, p.key)
+        r.reason = p.why or "briefing missing or changed"
         results.append(r)
         if on_done:
             on_done(r)

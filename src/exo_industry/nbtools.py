@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import claims as claims_mod
 from .config import paths
-from .theme import check_lang
+from .i18n import check_lang
 
 VERDICT_WORDS = {
     "zh": {

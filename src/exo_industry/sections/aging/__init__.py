@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import plots
 from .claims import check_claims, count60, evidence, rising, share60
 from .params import Parameters, validate_parameters
 from .rules import NAME, NOTEBOOK, THRESHOLDS, VARIANTS
@@ -56,3 +55,13 @@ __all__ = [
     "share60",
     "validate_parameters",
 ]
+
+
+def __getattr__(name: str):
+    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
+    # validating parameters does not pay for the plotting stack.
+    if name == "plots":
+        from importlib import import_module
+
+        return import_module(f"{__name__}.plots")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

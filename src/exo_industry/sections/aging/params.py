@@ -10,8 +10,8 @@ import pandas as pd
 
 from ...choices import accepts, choices, pick
 from ...errors import BadParameter
+from ...i18n import LANGS, check_lang
 from ...locations import resolve
-from ...theme import LANGS, check_lang
 from .rules import THRESHOLDS, VARIANTS, WPP_FIRST_YEAR, WPP_LAST_YEAR
 
 

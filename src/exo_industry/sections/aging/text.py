@@ -14,7 +14,7 @@ import pandas as pd
 from ... import i18n
 from ... import references as refs
 from ...claims import Evidence
-from ...theme import check_lang
+from ...i18n import check_lang
 from .rules import NAME, PAPER_SHARE60
 
 

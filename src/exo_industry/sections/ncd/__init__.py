@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import plots
 from .claims import check_claims, evidence, main4_evidence, share_evidence
 from .params import Parameters, figure_tag, resolve_locations, validate_parameters
 from .rules import (
@@ -129,3 +128,13 @@ __all__ = [
     "validate_parameters",
     "who_world_shares",
 ]
+
+
+def __getattr__(name: str):
+    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
+    # validating parameters does not pay for the plotting stack.
+    if name == "plots":
+        from importlib import import_module
+
+        return import_module(f"{__name__}.plots")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import i18n
 from ...claims import Evidence
-from ...theme import check_lang
+from ...i18n import check_lang
 from . import rules
 
 NAME = rules.NAME

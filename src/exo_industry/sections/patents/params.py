@@ -12,7 +12,7 @@ import pycountry
 
 from ...choices import accepts, choices, pick
 from ...errors import BadParameter
-from ...theme import LANGS
+from ...i18n import LANGS
 from .rules import (
     ALIASES,
     COUNTRY_BASES,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ... import i18n
 from ...claims import Evidence
-from ...theme import check_lang
+from ...i18n import check_lang
 from .params import check_years
 from .rules import DEFAULT_QUERY, DEFAULT_YEARS, NAME, OPRETZKA_2024
 

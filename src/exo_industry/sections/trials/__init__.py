@@ -9,7 +9,7 @@ verdict thresholds), ``tables`` (raw store -> tidy tables, :func:`process`), ``c
 
 from __future__ import annotations
 
-from . import plots, text
+from . import text
 from .claims import (
     CLAIM_IDS,
     china_evidence,
@@ -136,3 +136,13 @@ __all__ = [
     "validate_parameters",
     "wide",
 ]
+
+
+def __getattr__(name: str):
+    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
+    # validating parameters does not pay for the plotting stack.
+    if name == "plots":
+        from importlib import import_module
+
+        return import_module(f"{__name__}.plots")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
