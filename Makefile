@@ -12,6 +12,9 @@ LOCK      ?= requirements.lock
 TEST_LOCK ?= requirements-test.lock
 PYTEST_ARGS ?=
 # uv creates the environment when it is on PATH (pip install uv); otherwise pip does.
+# uv is told to compile bytecode as pip does: without it every kernel compiles pandas and
+# matplotlib from source again whenever PYTHONDONTWRITEBYTECODE is set (the build's floor
+# went from 10 s to 24 s on this machine).
 UV        ?= $(shell command -v uv 2>/dev/null)
 INSTALLER ?= $(if $(UV),uv,pip)
 
@@ -36,7 +39,7 @@ test-env: $(TEST_STAMP) ## add the test tools (the `test` extra, pinned) to .ven
 ifeq ($(INSTALLER),uv)
 define install_lock
 	@test -x $(BIN)/python || $(UV) venv --quiet --python "$$(command -v $(PYTHON))" $(VENV)
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r $(1)
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r $(1)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 endef
 else
