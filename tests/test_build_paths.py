@@ -55,6 +55,26 @@ def test_a_figure_is_drawn_once_per_save(monkeypatch):
     plt.close(fig)
 
 
+def _view_box(svg: bytes) -> list[float]:
+    return [float(v) for v in re.search(rb'viewBox="([^"]+)"', svg).group(1).split()]
+
+
+def test_a_note_below_the_axes_is_inside_the_saved_figure():
+    """Source notes sit below the axes (negative y); the saved box is the tight one savefig
+    would measure itself, found without its second layout pass."""
+    theme.use("zh")
+    fig = _laid_out_figure()
+    fig.text(0.01, -0.06, "数据来源：联合国《世界人口展望2024》", fontsize=8)
+    ours = _view_box(theme.figure_bytes(fig))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plain = io.BytesIO()
+    fig.savefig(plain, format="svg")
+    assert ours == pytest.approx(_view_box(buf.getvalue()), abs=0.5)
+    assert ours[3] > _view_box(plain.getvalue())[3]  # taller than the canvas: the note is in
+    plt.close(fig)
+
+
 def test_figure_bytes_names_an_unknown_format():
     fig = _laid_out_figure()
     with pytest.raises(BadParameter, match="'jpeg'"):

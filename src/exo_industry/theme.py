@@ -92,8 +92,19 @@ def figure_bytes(fig, fmt: str = "svg") -> bytes:
         # again (a whole extra draw) for an engine that does nothing. The layout is kept.
         fig.set_layout_engine(None)
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata=_METADATA[fmt])
+    fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], bbox_inches=_content_box(fig))
     return buf.getvalue()
+
+
+def _content_box(fig):
+    """Everything drawn, source notes below the axes included, plus the usual margin.
+
+    Measured with the canvas's own renderer, whose text sizes tight_layout has just cached;
+    ``bbox_inches="tight"`` would instead lay out the whole figure again in the output format."""
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    if get_renderer is None:  # a canvas without a raster renderer: let savefig measure
+        return "tight"
+    return fig.get_tightbbox(get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
 
 
 
