@@ -132,6 +132,12 @@ def layout(browser, path: Path, width: int, shot: Path) -> dict:
         ),
         "split": page.evaluate(SPLIT_WORDS_JS),
         "cells": page.evaluate("document.querySelectorAll('td').length"),
+        # how far the claims ledger would have to scroll sideways inside its wrapper
+        "ledger_scroll": page.evaluate(
+            "Math.max(0, ...[...document.querySelectorAll('.exo-scroll')]"
+            ".filter(e => e.querySelector('table.exo-ledger'))"
+            ".map(e => e.scrollWidth - e.clientWidth))"
+        ),
     }
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)
@@ -153,6 +159,8 @@ def test_pages_fit_and_table_cells_never_split_a_word(built, browser, tmp_path, 
         )
         assert seen["split"] == [], f"{path.name} at {width} px splits {seen['split'][:10]}"
         assert seen["cells"] > 0, path.name
+        if width >= 1280:  # on a desktop the ledger is read in full, without scrolling sideways
+            assert seen["ledger_scroll"] <= 0, f"{path.name}: the ledger scrolls {seen['ledger_scroll']} px"
 
 
 def test_the_split_word_check_can_fail(browser, tmp_path):
