@@ -119,6 +119,10 @@ def test_build_on_committed_data(committed_processed, capsys):
         [f"{s}.en.html" for s in notebook_stems()] + ["00_overview.en.html", "index.html"]
     )
     assert "timings:" in out
+    assert not list(html.glob("*.json"))  # run keys live with the executed notebooks, not here
+    assert (Path(os.environ["EXO_BUILD"]) / "notebooks" / "00_overview.en.key.json").is_file()
+    code, out, err = run(capsys, "build", "--lang", "en")
+    assert code == 0 and "00_overview.en.html reused" in out, out + err
 
 
 def test_unreachable_host_is_reported_briefly(iso_env, capsys):

@@ -290,11 +290,23 @@ def overview_key(lang: str, briefings: list[Path]) -> dict:
     return json.loads(json.dumps(key))  # as it reads back from the mark
 
 
+def overview_mark_path(html_path: Path) -> Path:
+    """An overview's key lives with the executed notebooks' keys (``build/notebooks``), so the
+    briefings folder holds only what readers open: pages, PDFs and the index."""
+    return paths().build / "notebooks" / (html_path.name.removesuffix(".html") + ".key.json")
+
+
 def overview_fresh(html_path: Path, key: dict) -> bool:
-    mark = read_mark(html_path)
-    return bool(mark) and mark.get("key") == key and mark.get("sha256") == file_sha256(html_path)
+    try:
+        mark = json.loads(overview_mark_path(html_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return mark.get("key") == key and mark.get("sha256") == file_sha256(html_path)
 
 
 def mark_overview(html_path: Path, key: dict) -> None:
     text = json.dumps({"key": key, "sha256": file_sha256(html_path)}, indent=1, sort_keys=True)
-    atomic_write_text(key_path(html_path), text + "\n")
+    mark = overview_mark_path(html_path)
+    mark.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(mark, text + "\n")
+    key_path(html_path).unlink(missing_ok=True)  # where earlier versions kept it, beside the page
