@@ -82,3 +82,24 @@ def test_bearer_token_not_in_http_cache(replay, monkeypatch, iso_env):
 def test_secret_in_url_value_redacted_before_encoding(monkeypatch):
     monkeypatch.setenv("EPO_OPS_SECRET", "s3cr/et+key==")
     assert "s3cr" not in redact_url("https://ops.epo.org/x?other=s3cr%2Fet%2Bkey%3D%3D")
+
+
+def test_a_page_is_redacted_around_its_embedded_files(monkeypatch):
+    """A secret in the page's text is masked; a base64 data: URI (chart, font, CSV) that happens
+    to contain the same characters is left whole, since masking it would corrupt the file."""
+    import base64
+
+    from exo_industry.redact import redact_page
+
+    monkeypatch.setenv("LENS_API_TOKEN", "QUJDRE")  # also a run of base64 characters
+    blob = base64.b64encode(b"ABCDEFGH" * 4).decode()  # "QUJDREVGR0h..." holds it
+    assert "QUJDRE" in blob
+    page = (
+        f'<p>token QUJDRE in text</p><img src="data:image/svg+xml;base64,{blob}" alt="x">'
+        f'<a href="data:text/csv;charset=utf-8;base64,{blob}">csv</a><p>and QUJDRE again</p>'
+    )
+    out = redact_page(page)
+    assert out.count(blob) == 2 and out.count("***") == 2 and "token *** in text" in out
+    assert redact_page("Authorization: Bearer abcdefgh12345678") == redact(
+        "Authorization: Bearer abcdefgh12345678"
+    )

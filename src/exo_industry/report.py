@@ -37,7 +37,7 @@ from ._imports import skip_iri_format_checker
 from .config import paths
 from .errors import ExoError, MissingData
 from .processed import read_manifest
-from .redact import redact
+from .redact import redact_page
 from .sections import all_sections, by_notebook
 from .store import atomic_write_text
 
@@ -393,7 +393,7 @@ def linkify(page: str) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
-    text = linkify(redact(text))
+    text = linkify(redact_page(text))
     text = text.replace("</head>", embedded_font_css(text) + "</head>", 1)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
