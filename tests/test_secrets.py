@@ -103,3 +103,18 @@ def test_a_page_is_redacted_around_its_embedded_files(monkeypatch):
     assert redact_page("Authorization: Bearer abcdefgh12345678") == redact(
         "Authorization: Bearer abcdefgh12345678"
     )
+
+
+def test_briefing_writer_keeps_embedded_files_whole(iso_env, monkeypatch):
+    import base64
+
+    from exo_industry import report
+
+    monkeypatch.setenv("LENS_API_TOKEN", "QUJDRE")
+    blob = base64.b64encode(b"ABCDEFGH" * 4).decode()
+    page = (
+        "<html><head></head><body><p>QUJDRE</p>"
+        f'<img src="data:image/svg+xml;base64,{blob}" alt="c"></body></html>'
+    )
+    text = report._write(iso_env / "page.html", page).read_text(encoding="utf-8")
+    assert blob in text and "QUJDRE" not in text.replace(blob, "")
