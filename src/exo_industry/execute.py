@@ -396,34 +396,20 @@ class _Plan:
 
 
 def _worker(
-    stem: str,
-    params: dict,
-    lang: str,
-    output_dir: str | None,
-    cell_timeout: int,
-    export: bool = False,
-    key: dict | None = None,
-    run: bool = True,
-    tag: str = "",
+    stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int, key: dict, tag: str = ""
 ) -> RunResult:
+    """One run in a worker process: execute, then record its figures in the completion mark.
+    The briefing is exported by the parent (:func:`_export_result`)."""
     from . import runcache
 
     t0 = time.perf_counter()
     try:
         out = output_path(stem, lang, Path(output_dir) if output_dir else None, tag)
-        if run:  # plan_runs checked the parameters and made the tag
-            since = time.time_ns() - 1_000_000_000
-            path = _run_checked(stem, {**params, "lang": lang}, lang, tag, out, cell_timeout, False)
-            figures = runcache.figures_of(stem, lang, since, tag)
-            if key is not None:
-                runcache.write_mark(path, key, figures)
-        else:
-            path = out
-            figures = (runcache.read_mark(path) or {}).get("figures") or {}
-        html = _export(path, key, figures) if export else None
-        return RunResult(
-            stem, lang, path, time.perf_counter() - t0, html=html, status="ran" if run else "exported"
-        )
+        since = time.time_ns() - 1_000_000_000
+        # plan_runs checked the parameters and made the tag
+        path = _run_checked(stem, {**params, "lang": lang}, lang, tag, out, cell_timeout, False)
+        runcache.write_mark(path, key, runcache.figures_of(stem, lang, since, tag))
+        return RunResult(stem, lang, path, time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - one failed run must not discard the others' results
         return RunResult(stem, lang, None, time.perf_counter() - t0, _error_text(exc))
 
@@ -432,16 +418,13 @@ def _error_text(exc: Exception) -> str:
     return str(exc) if isinstance(exc, ExoError) else f"{type(exc).__name__}: {redact(str(exc))[:300]}"
 
 
-def _export(path: Path, key: dict | None, figures: dict | None = None) -> Path:
+def _export(path: Path, key: dict) -> Path:
     """Export one executed notebook's briefing and record it in the run's completion mark."""
     from . import runcache
     from .report import export_notebook
 
     html = export_notebook(path)
-    if key is not None:
-        if figures is None:
-            figures = (runcache.read_mark(path) or {}).get("figures") or {}
-        runcache.write_mark(path, key, figures, html)
+    runcache.write_mark(path, key, (runcache.read_mark(path) or {}).get("figures") or {}, html)
     return html
 
 
@@ -535,19 +518,18 @@ def run_many(
     out_dir = str(output_dir) if output_dir else None
     # Workers only execute; this process exports each briefing as its run finishes, so a
     # worker starts its next kernel at once instead of waiting for an export.
-    tasks = [
-        (p.stem, params, p.lang, out_dir, cell_timeout, False, p.key, True, p.tag) for p in todo if p.why
-    ]
-    exporting = [p for p in todo if p.why is None]  # the run is reused; only its briefing is stale
+    tasks = [(p.stem, params, p.lang, out_dir, cell_timeout, p.key, p.tag) for p in todo if p.why]
     plan_of = {(p.stem, p.lang): p for p in todo}
     jobs = jobs or max(1, min(len(tasks), os.cpu_count() or 1))
-    finished = (
-        _worker(p.stem, params, p.lang, out_dir, cell_timeout, True, p.key, False, p.tag) for p in exporting
+    finished = (  # runs that are reused, whose briefing alone is missing or stale
+        RunResult(p.stem, p.lang, output_path(p.stem, p.lang, output_dir, p.tag), 0.0, status="exported")
+        for p in todo
+        if p.why is None
     )
     warm = _warm_exporter(sorted({p.lang for p in todo})) if tasks and export else None
     for r in itertools.chain(_execute_tasks(tasks, jobs), finished):
         p = plan_of[(r.stem, r.lang)]
-        if p.why and p.export:
+        if p.export:
             if warm is not None:  # never two threads inside one exporter
                 warm.join()
                 warm = None
