@@ -35,6 +35,18 @@ from ..claims import Claim
 from ..errors import BadParameter
 from ..store import Entry
 
+
+def lazy_plots(package: str) -> Callable[[str], ModuleType]:
+    """A module ``__getattr__`` (PEP 562) for a section package: ``<section>.plots`` is imported
+    on first use, so planning a build or validating parameters never loads matplotlib."""
+
+    def __getattr__(name: str) -> ModuleType:
+        if name == "plots":
+            return importlib.import_module(f"{package}.plots")
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
+
 LANGS = ("zh", "en")
 
 

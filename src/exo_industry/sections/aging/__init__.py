@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from .. import lazy_plots
 from .claims import check_claims, count60, evidence, rising, share60
 from .params import Parameters, validate_parameters
 from .rules import NAME, NOTEBOOK, THRESHOLDS, VARIANTS
@@ -57,11 +58,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
-    # validating parameters does not pay for the plotting stack.
-    if name == "plots":
-        from importlib import import_module
-
-        return import_module(f"{__name__}.plots")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_plots(__name__)  # plots (matplotlib) on first use

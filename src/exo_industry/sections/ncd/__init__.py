@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from .. import lazy_plots
 from .claims import check_claims, evidence, main4_evidence, share_evidence
 from .params import Parameters, figure_tag, resolve_locations, validate_parameters
 from .rules import (
@@ -130,11 +131,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
-    # validating parameters does not pay for the plotting stack.
-    if name == "plots":
-        from importlib import import_module
-
-        return import_module(f"{__name__}.plots")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_plots(__name__)  # plots (matplotlib) on first use

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from .. import lazy_plots
 from .claims import check_rank, pick_series, rank, rank_offline, rank_on_series, to_claim
 from .params import Parameters, check_country, check_rule, check_source, check_years, validate_parameters
 from .rules import (
@@ -140,11 +141,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
-    # validating parameters does not pay for the plotting stack.
-    if name == "plots":
-        from importlib import import_module
-
-        return import_module(f"{__name__}.plots")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_plots(__name__)  # plots (matplotlib) on first use

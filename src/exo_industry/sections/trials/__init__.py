@@ -9,6 +9,7 @@ verdict thresholds), ``tables`` (raw store -> tidy tables, :func:`process`), ``c
 
 from __future__ import annotations
 
+from .. import lazy_plots
 from . import text
 from .claims import (
     CLAIM_IDS,
@@ -138,11 +139,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    # ``plots`` (matplotlib, seaborn) is imported on first use, so that planning a build or
-    # validating parameters does not pay for the plotting stack.
-    if name == "plots":
-        from importlib import import_module
-
-        return import_module(f"{__name__}.plots")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_plots(__name__)  # plots (matplotlib) on first use
