@@ -266,7 +266,6 @@ def _exporter(lang: str):
         exclude_output_prompt=True,
         embed_images=True,
     )
-    exp.register_filter("exo_b64", _b64)
     return exp
 
 
@@ -448,10 +447,6 @@ _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 def _img_data_uri(path: Path) -> str:
     return f"data:{_IMAGE_TYPES[path.suffix]};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
-
-def _b64(text: str) -> str:
-    """Template filter: a text output (an SVG) as base64, for an <img> data: URI."""
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
 def key_figure(section, lang: str) -> Path | None:

@@ -222,6 +222,16 @@ def csv_link_html(data, name: str, lang: str = "en", fields: list[dict] | None =
     return f'<p class="exo-csv">{link}</p>'
 
 
+def chart_html(svg: bytes, alt: str) -> str:
+    """The chart as an ``<img>`` holding the SVG in a data: URI, with its alt text.
+
+    An HTML output rather than an ``image/svg+xml`` one: JupyterLab renders SVG outputs only in
+    trusted notebooks, and the copies papermill executes are not trusted, whereas an ``<img>``
+    with a data: URI passes its HTML sanitizer (and nbconvert, VS Code and GitHub) unchanged."""
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    return f'<img class="exo-chart" src="{uri}" alt="{html.escape(alt, quote=True)}">'
+
+
 def publish(fig, name: str, alt: str | None = None, data=None) -> None:
     """Save the figure as SVG, show exactly the saved file with alt text and a CSV of its data
     (``data``, a tidy frame, or else the values read back from the axes), then close it.
@@ -234,12 +244,7 @@ def publish(fig, name: str, alt: str | None = None, data=None) -> None:
     try:
         from IPython.display import HTML, display
 
-        svg = out["svg"].read_text(encoding="utf-8")
-        display(
-            {"image/svg+xml": svg},
-            raw=True,
-            metadata={"image/svg+xml": {"alt": alt or alt_text(fig)}},
-        )
+        display(HTML(chart_html(out["svg"].read_bytes(), alt or alt_text(fig))))
         if len(data):
             display(HTML(csv_link_html(data, out["svg"].stem, lang, chart_fields(fig, data, lang))))
     except ImportError:  # outside IPython: the files are enough
