@@ -10,6 +10,8 @@ say so when you quote them), in a temporary folder on the committed data:
   ``make env``);
 - floor: the same number of papermill runs, with the same parallelism, of notebooks that
   only import what the real ones import (kernel start-up, pandas, matplotlib, seaborn);
+  and, for reference, of notebooks with nothing but their parameters cell (the issue's
+  "empty notebooks": kernel start-up alone);
 - full build: ``exo-industry build --force`` on an empty build folder;
 - no-op build: ``exo-industry build`` again with nothing changed;
 - one table changed: one processed table gets a different checksum (a blank line appended,
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TABLE = "trials_by_area"  # read by one notebook (two runs: zh and en)
 
 
-def empty_notebooks(folder: Path, stems: list[str]) -> None:
+def empty_notebooks(folder: Path, stems: list[str], imports: bool = True) -> None:
     import nbformat
 
     from exo_industry.config import KERNEL_NAME
@@ -49,12 +51,10 @@ def empty_notebooks(folder: Path, stems: list[str]) -> None:
         }
         p = nbformat.v4.new_code_cell('lang = "zh"')
         p.metadata["tags"] = ["parameters"]
-        nb.cells = [
-            p,
-            nbformat.v4.new_code_cell(
-                "import pandas, matplotlib.pyplot, seaborn\nfrom exo_industry import theme"
-            ),
-        ]
+        nb.cells = [p]
+        if imports:
+            code = "import pandas, matplotlib.pyplot, seaborn\nfrom exo_industry import theme"
+            nb.cells.append(nbformat.v4.new_code_cell(code))
         nbformat.write(nb, str(folder / f"{stem}.ipynb"))
 
 
@@ -165,9 +165,13 @@ def main() -> int:
         shutil.copytree(ROOT / "figures", tmp / "figures")
         (tmp / "empty").mkdir()
         empty_notebooks(tmp / "empty", stems)
+        (tmp / "bare").mkdir()
+        empty_notebooks(tmp / "bare", stems, imports=False)
         force = ["--force"] if supports(exe, "build", "--force", env) else []
         base_env = dict(env, EXO_NOTEBOOKS=str(tmp / "empty"), EXO_BUILD=str(tmp / "empty-build"))
         floor, _, _ = timed(exe + ["run"] + jobs + force, base_env)
+        bare_env = dict(env, EXO_NOTEBOOKS=str(tmp / "bare"), EXO_BUILD=str(tmp / "bare-build"))
+        bare, _, _ = timed(exe + ["run"] + jobs + force, bare_env)
         full, out, peak = timed(exe + ["build"] + jobs + force, env, measure_rss=True)
         noop, _, _ = timed(exe + ["build"] + jobs, env)
         with open(tmp / "processed" / f"{args.table}.csv", "a", encoding="utf-8") as fh:
@@ -179,6 +183,8 @@ def main() -> int:
             (f"kernel floor ({total_runs} runs of import-only notebooks)", f"{floor:.1f} s", ""),
             ("full build (build --force)" if force else "full build", f"{full:.1f} s", ""),
             ("full build / floor", f"{full / floor:.2f}x", "<= 1.3x"),
+            (f"kernel floor without imports ({total_runs} runs of empty notebooks)", f"{bare:.1f} s", ""),
+            ("full build / floor without imports", f"{full / bare:.2f}x", ""),
             ("no-op build", f"{noop:.1f} s ({100 * noop / full:.0f}% of full)", "<= 15% of full"),
             (
                 f"one table changed ({args.table}; {rerun}/{total_runs} runs redone)",
