@@ -10,8 +10,9 @@ say so when you quote them), in a temporary folder on the committed data:
   ``make env``);
 - floor: the same number of papermill runs, with the same parallelism, of notebooks that
   only import what the real ones import (kernel start-up, pandas, matplotlib, seaborn);
-  and, for reference, of notebooks with nothing but their parameters cell (the issue's
-  "empty notebooks": kernel start-up alone);
+  and of notebooks with nothing but their parameters cell (the issue's "empty notebooks":
+  kernel start-up alone). Both floors start a kernel for every run (``--fresh-kernels``),
+  as papermill alone does; the build keeps one kernel per worker;
 - full build: ``exo-industry build --force`` on an empty build folder;
 - no-op build: ``exo-industry build`` again with nothing changed;
 - one table changed: one processed table gets a different checksum (a blank line appended,
@@ -168,10 +169,12 @@ def main() -> int:
         (tmp / "bare").mkdir()
         empty_notebooks(tmp / "bare", stems, imports=False)
         force = ["--force"] if supports(exe, "build", "--force", env) else []
+        # a kernel per run, for older versions too (they had no kept kernels)
+        fresh = force + (["--fresh-kernels"] if supports(exe, "run", "--fresh-kernels", env) else [])
         base_env = dict(env, EXO_NOTEBOOKS=str(tmp / "empty"), EXO_BUILD=str(tmp / "empty-build"))
-        floor, _, _ = timed(exe + ["run"] + jobs + force, base_env)
+        floor, _, _ = timed(exe + ["run"] + jobs + fresh, base_env)
         bare_env = dict(env, EXO_NOTEBOOKS=str(tmp / "bare"), EXO_BUILD=str(tmp / "bare-build"))
-        bare, _, _ = timed(exe + ["run"] + jobs + force, bare_env)
+        bare, _, _ = timed(exe + ["run"] + jobs + fresh, bare_env)
         full, out, peak = timed(exe + ["build"] + jobs + force, env, measure_rss=True)
         noop, _, _ = timed(exe + ["build"] + jobs, env)
         with open(tmp / "processed" / f"{args.table}.csv", "a", encoding="utf-8") as fh:

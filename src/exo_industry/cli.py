@@ -213,6 +213,7 @@ def _run(args, stems: list[str], export: bool = False) -> list:
         on_done=done,
         export=export,
         force=args.force,
+        fresh_kernels=args.fresh_kernels,
     )
     failed = [r for r in results if r.error]
     if failed:
@@ -406,6 +407,11 @@ def _run_options(sp) -> None:
     )
     sp.add_argument(
         "--force", action="store_true", help="run every notebook even if nothing it depends on changed"
+    )
+    sp.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a kernel for every run (by default each worker keeps one, cleared between runs)",
     )
     sp.add_argument(
         "--cell-timeout",

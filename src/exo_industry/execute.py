@@ -331,11 +331,12 @@ _START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't 
 def _execute(
     src: Path, out: Path, params: dict, stem: str, lang: str, cell_timeout: int, progress: bool
 ) -> Path:
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    try:
-        papermill.execute_notebook(
+    from . import kernelpool
+
+    try:  # in this process's kept kernel when the caller turned reuse on (kernelpool.py)
+        kernelpool.execute_notebook(
             str(src),
             str(out),
             parameters=params,
@@ -495,10 +496,12 @@ def run_many(
     on_done=None,
     export: bool = False,
     force: bool = False,
+    fresh_kernels: bool = False,
 ) -> list[RunResult]:
     """Run every (notebook, language) pair whose inputs changed since its last finished run
     (all of them with ``force``), ``jobs`` processes at a time, exporting each briefing right
-    after its run when ``export``. Runs whose key still matches are reported as reused."""
+    after its run when ``export``. Runs whose key still matches are reported as reused.
+    Each worker keeps one kernel for its runs (kernelpool.py) unless ``fresh_kernels``."""
     check_jobs(jobs)
     params = dict(parameters or {})
     plans = plan_runs(stems, langs, params, output_dir, export, force)
@@ -527,7 +530,7 @@ def run_many(
         if p.why is None
     )
     warm = _warm_exporter(sorted({p.lang for p in todo})) if tasks and export else None
-    for r in itertools.chain(_execute_tasks(tasks, jobs), finished):
+    for r in itertools.chain(_execute_tasks(tasks, jobs, not fresh_kernels), finished):
         p = plan_of[(r.stem, r.lang)]
         if p.export:
             if warm is not None:  # never two threads inside one exporter
@@ -546,17 +549,25 @@ def briefings_dir_path(stem: str, lang: str, tag: str = "") -> Path:
     return paths().build / "briefings" / f"{run_name(stem, lang, tag)}.html"
 
 
-def _execute_tasks(tasks: list[tuple], jobs: int):
-    """Yield each task's result as it finishes, ``jobs`` worker processes at a time."""
+def _execute_tasks(tasks: list[tuple], jobs: int, keep_kernels: bool = True):
+    """Yield each task's result as it finishes, ``jobs`` worker processes at a time, each
+    worker running its runs in one kept kernel when ``keep_kernels``."""
     if not tasks:
         return
+    from . import kernelpool
+
     if jobs == 1 or len(tasks) == 1:
-        for t in tasks:
-            yield _worker(*t)
+        with kernelpool.kept_kernel() if keep_kernels else contextlib.nullcontext():
+            for t in tasks:
+                yield _worker(*t)
         return
     import multiprocessing as mp
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)),
+        mp_context=mp.get_context("spawn"),
+        initializer=kernelpool.keep_kernels if keep_kernels else None,
+    ) as pool:
         futures = [pool.submit(_worker, *t) for t in tasks]
         for fut in as_completed(futures):
             yield fut.result()

@@ -1,0 +1,213 @@
+"""A kept kernel per build worker: its runs share one kernel, each from a clean namespace.
+
+Most of a notebook run's fixed cost is in the kernel: starting ipykernel, then importing
+pandas, matplotlib, seaborn and the package. A build worker runs several notebooks in a row,
+so it can pay that once. While reuse is on in a process (``keep_kernels()`` as a pool
+worker's initializer, or ``kept_kernel()`` around a loop), :func:`execute_notebook` gives
+papermill this process's ``AsyncKernelManager``. nbclient then does not own the manager
+(``owns_km`` is False in ``NotebookClient.setup_kernel``), so it starts the kernel if it is
+not running and leaves it running after the run; papermill injects the parameters and
+records the run as it does for a fresh kernel.
+
+Before a run's first cell, :func:`kernel_reset` runs in the kernel, silently:
+
+- in a kernel's first run, it notes the state a fresh kernel has right after
+  ``import matplotlib.pyplot``: rcParams, warning filters, ``sys.path``;
+- in every later run, it closes all figures, puts that state back (and makes Python forget
+  which warnings it already showed once), resets pandas' options and calls IPython's
+  ``reset(new_session=True)``, which empties the user namespace and restarts the execution
+  count at 1. Imported modules stay: that is the saving;
+- each time, it changes to the notebook's folder.
+
+Whatever goes wrong in a run (an error, a cell timeout, Ctrl-C) shuts the kernel down, and
+the next run starts a new one. So does a change in the process's environment variables
+between runs (a kernel keeps the environment it started with; tagged runs set two).
+``exo-industry build --fresh-kernels`` turns reuse off: one kernel per run, as papermill
+alone does (the benchmark's floors run that way).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import sys
+import warnings
+
+ENGINE = "exo-kept-kernel"  # the papermill engine name registered below
+_enabled = False
+_kept = None  # (AsyncKernelManager, the environment it was started with), or None
+starts = 0  # kernel managers this process created (read by tests)
+_fresh_state: dict | None = None  # kernel side: what a fresh kernel had
+
+
+# ------------------------------------------------------------ the worker (client) side
+
+
+def keep_kernels() -> None:
+    """Reuse one kernel for the rest of this process's runs (a pool worker's initializer)."""
+    global _enabled
+    _enabled = True
+    atexit.register(discard)
+
+
+@contextlib.contextmanager
+def kept_kernel():
+    """Reuse one kernel for the runs inside the block, and stop it when the block ends."""
+    global _enabled
+    before = _enabled
+    _enabled = True
+    try:
+        yield
+    finally:
+        _enabled = before
+        if not before:
+            discard()
+
+
+def discard() -> None:
+    """Stop the kept kernel now; the next run starts a new one."""
+    global _kept
+    if _kept is None:
+        return
+    km, _ = _kept
+    _kept = None
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):  # noqa: BLE001 - a kernel that already died is fine
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def _manager(kernel_name: str):
+    global _kept, starts
+    env = dict(os.environ)
+    if _kept is not None:
+        km, started_with = _kept
+        if started_with == env and (not km.has_kernel or _alive(km)):
+            return km
+        discard()
+    from jupyter_client.manager import AsyncKernelManager
+
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    _kept = (km, env)
+    starts += 1
+    return km
+
+
+def _alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return bool(run_sync(km.is_alive)())
+
+
+def execute_notebook(src: str, out: str, **kwargs):
+    """``papermill.execute_notebook``, in this process's kept kernel while reuse is on."""
+    import papermill
+
+    if not _enabled:
+        return papermill.execute_notebook(src, out, **kwargs)
+    _register_engine()
+    km = _manager(kwargs["kernel_name"])
+    try:
+        return papermill.execute_notebook(src, out, engine_name=ENGINE, km=km, **kwargs)
+    except BaseException:
+        discard()  # failed, timed out or interrupted: that kernel is never used again
+        raise
+
+
+_registered = False
+
+
+def _register_engine() -> None:
+    """Register papermill's nbclient engine with a client that resets the kept kernel first."""
+    global _registered
+    if _registered:
+        return
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class KeptKernelClient(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            self._reset()
+            super().papermill_execute_cells()
+
+        def _reset(self):
+            code = f"__import__('exo_industry.kernelpool').kernelpool.kernel_reset({os.getcwd()!r})"
+            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+            content = (self.wait_for_reply(msg_id) or {}).get("content", {})
+            if content.get("status") != "ok":
+                raise RuntimeError(
+                    f"could not reset the kept kernel: {content.get('ename')}: {content.get('evalue')}"
+                )
+
+        def execute(self, **kw):
+            try:
+                return super().execute(**kw)
+            finally:  # the kernel is kept; this run's channels to it are not
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
+
+    class KeptKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            # NBClientEngine's own method, with the client above (km arrives in kwargs)
+            kwargs.pop("input_path", None)
+            return KeptKernelClient(
+                nb_man,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            ).execute()
+
+    papermill_engines.register(ENGINE, KeptKernelEngine)
+    _registered = True
+
+
+# ------------------------------------------------------------------ the kernel side
+
+
+def kernel_reset(cwd: str) -> None:
+    """Runs inside the kernel before a notebook's first cell (see the module's docstring)."""
+    global _fresh_state
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    if _fresh_state is None:  # this kernel's first run: remember how it started
+        _fresh_state = {
+            "rc": dict(matplotlib.rcParams),
+            "filters": list(warnings.filters),
+            "path": list(sys.path),
+        }
+    else:
+        plt.close("all")
+        dict.update(matplotlib.rcParams, _fresh_state["rc"])  # unvalidated, as rc_context restores
+        warnings.filters[:] = _fresh_state["filters"]
+        forget = getattr(warnings, "_filters_mutated", None)
+        if forget is not None:  # every module's record of warnings already shown goes stale
+            forget()
+        sys.path[:] = _fresh_state["path"]
+        if "pandas" in sys.modules:
+            with warnings.catch_warnings():  # resetting deprecated options warns
+                warnings.simplefilter("ignore")
+                sys.modules["pandas"].reset_option("all")
+        from IPython import get_ipython
+
+        get_ipython().reset(new_session=True)
+    os.chdir(cwd)

@@ -1,0 +1,206 @@
+"""Runs that share a kept kernel (kernelpool.py): each starts from a clean namespace, a run that
+goes wrong takes its kernel with it, and the executed notebook is the one a fresh kernel gives."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exo_industry import kernelpool
+from exo_industry.execute import run_many, run_notebook
+from helpers import make_notebook
+
+pytestmark = pytest.mark.notebook
+
+# leaves behind all a later run must not see: a name, changed rcParams, a pandas option,
+# a warning filter, an open figure, another folder, and (last, after the filters changed) a
+# warning already shown once, which a fresh kernel would show again
+DIRTY = """x = 41
+import os, matplotlib as mpl, matplotlib.pyplot as plt, numpy as np, pandas as pd, warnings
+mpl.rcParams["lines.linewidth"] = 9.5
+pd.set_option("display.max_rows", 2)
+warnings.simplefilter("ignore", FutureWarning)
+fig = plt.figure()
+os.chdir("/")
+np.mean([])"""
+
+CHECK = """import os, warnings, matplotlib as mpl, matplotlib.pyplot as plt, pandas as pd
+assert "x" not in globals(), "x leaked from the previous run"
+assert "fig" not in globals()
+assert mpl.rcParams["lines.linewidth"] == 1.5, mpl.rcParams["lines.linewidth"]
+assert pd.get_option("display.max_rows") == 60, pd.get_option("display.max_rows")
+assert not plt.get_fignums(), plt.get_fignums()
+assert ("ignore", None, FutureWarning, None, 0) not in warnings.filters, warnings.filters[:3]
+assert os.path.basename(os.getcwd()) == "nbs", os.getcwd()
+print("clean")"""
+
+# what a run shows: printed text, a warning from library code, a table, a themed chart
+SHOW = """import numpy as np, pandas as pd, matplotlib.pyplot as plt
+from exo_industry import theme
+theme.use(lang)
+print("hello", lang)
+np.mean([])
+display(pd.DataFrame({"a": range(5), "b": list("vwxyz")}))
+fig, ax = plt.subplots()
+ax.plot([1, 2, 3], [3, 1, 2])
+ax.set_title("标题 title")
+theme.publish(fig, "pool_check.en")
+print(len(plt.get_fignums()))"""
+
+
+@pytest.fixture
+def nbdir(iso_env, monkeypatch):
+    d = iso_env / "nbs"
+    monkeypatch.setenv("EXO_NOTEBOOKS", str(d))
+    return d
+
+
+def _errors(results):
+    return {r.stem: r.error for r in results if r.error}
+
+
+def _code_counts(path: Path) -> list:
+    nb = json.loads(path.read_text())
+    return [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_a_kept_kernel_starts_each_run_from_a_clean_namespace(nbdir):
+    make_notebook(nbdir, "91_dirty", DIRTY)
+    make_notebook(nbdir, "92_check", CHECK)
+    before = kernelpool.starts
+    results = run_many(["91_dirty", "92_check"], ["en"], jobs=1)
+    assert not _errors(results), _errors(results)
+    assert kernelpool.starts - before == 1  # both runs in one kernel
+    assert _code_counts(results[1].path)[0] == 1  # counts start again, as in a fresh kernel
+    assert "clean" in json.dumps(json.loads(results[1].path.read_text())["cells"][-1]["outputs"])
+
+
+def test_fresh_kernels_start_a_kernel_per_run(nbdir):
+    make_notebook(nbdir, "91_dirty", DIRTY)
+    make_notebook(nbdir, "92_check", CHECK)
+    before = kernelpool.starts
+    results = run_many(["91_dirty", "92_check"], ["en"], jobs=1, fresh_kernels=True)
+    assert not _errors(results), _errors(results)
+    assert kernelpool.starts == before  # papermill started its own kernel each time
+
+
+def test_a_failed_run_does_not_poison_the_next(nbdir):
+    make_notebook(nbdir, "93_fails", "y = 1\nraise ValueError('boom in 93')")
+    make_notebook(nbdir, "94_after", "assert 'y' not in globals()\nprint('after')")
+    before = kernelpool.starts
+    results = run_many(["93_fails", "94_after"], ["en"], jobs=1)
+    assert "boom in 93" in _errors(results)["93_fails"]
+    assert "94_after" not in _errors(results)
+    assert kernelpool.starts - before == 2  # the failed run's kernel was not used again
+
+
+def test_a_timed_out_run_stops_its_kernel(nbdir):
+    make_notebook(nbdir, "96_sleeps", "import time\nz = 1\ntime.sleep(30)")
+    make_notebook(nbdir, "97_after", "assert 'z' not in globals()\nprint('after')")
+    before = kernelpool.starts
+    results = run_many(["96_sleeps", "97_after"], ["en"], jobs=1, cell_timeout=2)
+    assert "timed out" in _errors(results)["96_sleeps"]
+    assert "97_after" not in _errors(results)
+    assert kernelpool.starts - before == 2
+
+
+def test_a_changed_environment_starts_a_new_kernel(nbdir, iso_env, monkeypatch):
+    nb = make_notebook(nbdir, "98_env", "import os\nprint(os.environ.get('EXO_POOL_PROBE'))")
+    out = iso_env / "build"
+    before = kernelpool.starts
+    with kernelpool.kept_kernel():
+        kw = {"kernel_name": "exo-industry", "cwd": str(nbdir), "progress_bar": False}
+        kernelpool.execute_notebook(str(nb), str(out / "a.ipynb"), **kw)
+        monkeypatch.setenv("EXO_POOL_PROBE", "second")
+        kernelpool.execute_notebook(str(nb), str(out / "b.ipynb"), **kw)
+    assert kernelpool.starts - before == 2
+    assert "second" in (out / "b.ipynb").read_text()  # the new kernel has the new environment
+
+
+def _content(path: Path) -> dict:
+    """An executed notebook without papermill's timings and paths (nor the random id of the
+    cell papermill injects)."""
+    nb = json.loads(path.read_text())
+    nb["metadata"].pop("papermill")
+    for c in nb["cells"]:
+        c["metadata"].pop("papermill", None)
+        c["metadata"].pop("execution", None)
+        if "injected-parameters" in c["metadata"].get("tags", []):
+            c.pop("id")
+    return nb
+
+
+def test_outputs_equal_a_fresh_kernels(nbdir, iso_env):
+    make_notebook(nbdir, "91_dirty", DIRTY)
+    make_notebook(nbdir, "95_show", SHOW)
+    figures = iso_env / "figures"
+    results = run_many(["91_dirty", "95_show"], ["en"], jobs=1, output_dir=iso_env / "kept")
+    assert not _errors(results), _errors(results)
+    kept_figs = {p.name: p.read_bytes() for p in figures.glob("pool_check.*")}
+    fresh = run_notebook("95_show", output_dir=iso_env / "fresh", lang="en")  # no reuse here
+    fresh_figs = {p.name: p.read_bytes() for p in figures.glob("pool_check.*")}
+    assert sorted(kept_figs) == ["pool_check.en.svg"]
+    assert kept_figs == fresh_figs
+    kept, new = _content(results[1].path), _content(fresh)
+    assert "Mean of empty slice" in json.dumps(new["cells"])  # the warning is shown in both
+    assert kept == new
+
+
+def test_a_real_section_after_another_language_equals_a_fresh_run(committed_processed, iso_env):
+    """03 in Chinese, then in English in the same kernel: the English run is the fresh one."""
+    stem = "03_clinical_trials"
+    before = kernelpool.starts
+    results = run_many([stem], ["zh", "en"], jobs=1, output_dir=iso_env / "kept")
+    assert not _errors(results), _errors(results)
+    assert kernelpool.starts - before == 1
+    kept_en = next(r.path for r in results if r.lang == "en")
+    fresh_en = run_notebook(stem, output_dir=iso_env / "fresh", lang="en")
+    assert _content(kept_en) == _content(fresh_en)
+
+
+RESET_UNIT = """
+import os, sys, warnings
+from IPython.core.interactiveshell import InteractiveShell
+import matplotlib
+matplotlib.use("Agg")  # no inline backend here to close figures after a cell
+import matplotlib.pyplot as plt
+from exo_industry import kernelpool
+
+shell = InteractiveShell.instance()
+home = os.getcwd()
+kernelpool.kernel_reset(home)  # a kernel's first run: its state is noted
+
+def warn():
+    warnings.warn("shown once per run", UserWarning)
+
+shell.user_ns["x"] = 1
+plt.figure()
+matplotlib.rcParams["lines.linewidth"] = 9.5
+warnings.simplefilter("ignore", FutureWarning)
+sys.path.append("/nowhere")
+os.chdir("/")
+warn()  # recorded as shown after the last change to the filters
+kernelpool.kernel_reset(home)
+assert "x" not in shell.user_ns
+assert not plt.get_fignums(), plt.get_fignums()
+assert matplotlib.rcParams["lines.linewidth"] == 1.5
+assert ("ignore", None, FutureWarning, None, 0) not in warnings.filters
+assert "/nowhere" not in sys.path
+assert os.getcwd() == home
+assert "pandas" not in sys.modules  # so only kernel_reset itself can make Python forget
+warn()  # a fresh kernel would show it
+print("ok")
+"""
+
+
+def test_kernel_reset_undoes_each_kind_of_state(tmp_path):
+    """The kernel side alone, in a plain IPython shell: every piece of state it restores."""
+    out = subprocess.run(
+        [sys.executable, "-c", RESET_UNIT], capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ)
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("ok")
+    assert out.stderr.count("shown once per run") == 2, out.stderr
