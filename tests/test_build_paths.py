@@ -151,6 +151,32 @@ def test_planning_and_exporting_import_no_plotting_stack(tmp_path):
     assert out.stdout.strip() == "none"
 
 
+def test_commands_other_than_fetch_do_not_load_the_sources():
+    """Building every source's `fetch` options imports pandas; `build` and `run` skip that."""
+    code = (
+        "import sys\n"
+        "from exo_industry import cli\n"
+        "cli.build_parser(sys.argv[1])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('exo_industry.sources.')))\n"
+    )
+    for command, loaded in (("build", False), ("fetch", True)):
+        out = subprocess.run([sys.executable, "-c", code, command], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert (out.stdout.strip() != "[]") is loaded, (command, out.stdout)
+
+
+def test_main_tells_the_parser_which_command_runs(monkeypatch, capsys):
+    from exo_industry import cli
+
+    seen = []
+    real = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda command=None: seen.append(command) or real(command))
+    assert cli.main(["-v", "list", "--json"]) == 0
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert seen == ["list", None]  # None: the whole parser, every source's fetch options
+
+
 def _font_of(css: str) -> TTFont:
     data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1)
     return TTFont(io.BytesIO(base64.b64decode(data)))

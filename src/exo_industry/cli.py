@@ -433,7 +433,22 @@ def _pdf_option(sp) -> None:
     sp.add_argument("--pdf", action="store_true", help="also print each briefing to an A4 PDF (Chromium)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _fetch_parser(sub, command: str | None) -> None:
+    """``fetch SOURCE``: every source's options, only when ``fetch`` may be the command (each
+    source module imports pandas)."""
+    from . import sources
+
+    f = sub.add_parser("fetch", help="live route: download from a source's API into data/raw")
+    fsub = f.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    for name in sources.names() if command in (None, "fetch") else ():
+        mod = sources.get(name)
+        sp = fsub.add_parser(name, help=mod.TITLE)
+        mod.add_fetch_arguments(sp)
+        sp.set_defaults(func=cmd_fetch)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; ``command`` is the one about to run, if known (see _fetch_parser)."""
     from . import sources
 
     p = argparse.ArgumentParser(
@@ -448,14 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--verify", action="store_true", help="check every file against its sha256")
     s.set_defaults(func=cmd_sources)
 
-    f = sub.add_parser("fetch", help="live route: download from a source's API into data/raw")
-    fsub = f.add_subparsers(dest="source", required=True, metavar="SOURCE")
-    for name in sources.names():
-        mod = sources.get(name)
-        sp = fsub.add_parser(name, help=mod.TITLE)
-        mod.add_fetch_arguments(sp)
-        sp.set_defaults(func=cmd_fetch)
-
+    _fetch_parser(sub, command)
     _refresh_parser(sub)
     i = sub.add_parser("import", help="import route: files downloaded from a source (or the offline mirror)")
     i.add_argument("source", help="source name: " + ", ".join(sources.names()))
@@ -511,10 +519,17 @@ def _refresh_parser(sub) -> None:
     rf.set_defaults(func=cmd_refresh)
 
 
+def _command(argv: list[str]) -> str | None:
+    """The command word in ``argv`` (the first word that is not an option), or None."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE") and argv is None:  # `exo-industry sources | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
