@@ -53,6 +53,7 @@ endif
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "exo_industry needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(call install_lock,$(LOCK))
+	$(BIN)/python -m compileall -q src/exo_industry  # the editable package too (see the uv note above)
 	$(BIN)/python -c 'from exo_industry.execute import ensure_kernel; ensure_kernel()'
 	@touch $(STAMP)
 
