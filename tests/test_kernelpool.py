@@ -204,3 +204,25 @@ def test_kernel_reset_undoes_each_kind_of_state(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("ok")
     assert out.stderr.count("shown once per run") == 2, out.stderr
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_the_executed_copy_is_written_when_the_run_ends_not_around_every_cell(nbdir, monkeypatch, fresh):
+    import papermill.engines
+
+    writes = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(
+        papermill.engines, "write_ipynb", lambda nb, path, **kw: writes.append(path) or real(nb, path, **kw)
+    )
+    make_notebook(nbdir, "90_cells", "a = 1\nprint(a)")
+    nb = nbdir / "90_cells.ipynb"
+    data = json.loads(nb.read_text())
+    data["cells"] += [dict(data["cells"][-1], id=f"more{i}", source=f"print({i})") for i in range(5)]
+    nb.write_text(json.dumps(data))
+    results = run_many(["90_cells"], ["en"], jobs=1, fresh_kernels=fresh)
+    assert not _errors(results), _errors(results)
+    assert len(writes) == 1, writes  # papermill's own manager writes 2 per cell + 2
+    cells = json.loads(results[0].path.read_text())["cells"]
+    printed = ["".join(o["text"]) for c in cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert printed == ["1\n", "0\n", "1\n", "2\n", "3\n", "4\n"]  # every cell's output is in it

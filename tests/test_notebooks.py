@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from exo_industry.errors import BadParameter
@@ -102,12 +103,17 @@ def test_bad_parameter_fails_in_the_first_cells(iso_env, committed_processed):
 
 def test_stuck_cell_is_named(iso_env, monkeypatch):
     nbdir = iso_env / "nbs"
-    make_notebook(nbdir, "99_sleepy", "import time\ntime.sleep(60)")
+    path = make_notebook(nbdir, "99_sleepy", "import time\ntime.sleep(60)")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print('never reached')"))
+    nbformat.write(nb, str(path))
     monkeypatch.setenv("EXO_NOTEBOOKS", str(nbdir))
     with pytest.raises(NotebookFailed) as err:
         run_notebook("99_sleepy", cell_timeout=3)
     msg = str(err.value)
     assert "timed out" in msg and "import time" in msg and "3 s" in msg
+    # named from the executed copy, which is written when a run ends, also by a timeout
+    assert "timed out in cell 1 ('import time')" in msg, msg
 
 
 def test_failing_cell_is_named(iso_env, monkeypatch):

@@ -248,14 +248,22 @@ def _failing_cell(nb_path: Path) -> str:
         nb = nbformat.read(str(nb_path), as_version=4)
     except Exception:  # noqa: BLE001 - only used to word an error message; any unreadable file will do
         return "unknown cell"
+    def named(i: int) -> str:
+        source = nb.cells[i].source.strip()
+        return f"cell {i} ({(source.splitlines()[0] if source else '')[:80]!r})"
+
+    started = []
     for i, cell in enumerate(nb.cells):
-        status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        if status in ("running", "failed") or any(
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if meta.get("status") in ("running", "failed") or any(
             o.get("output_type") == "error" for o in cell.get("outputs", [])
         ):
-            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-            return f"cell {i} ({first[:80]!r})"
-    return "unknown cell"
+            return named(i)
+        if meta.get("start_time"):
+            started.append(i)
+    # A cell stopped by the timeout is marked "completed" when the run ends; no cell after
+    # it started, so it is the last one that did.
+    return named(started[-1]) if started else "unknown cell"
 
 
 def _scrub_secrets(nb_path: Path) -> None:

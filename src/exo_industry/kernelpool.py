@@ -34,7 +34,8 @@ import os
 import sys
 import warnings
 
-ENGINE = "exo-kept-kernel"  # the papermill engine name registered below
+ENGINE = "exo-kept-kernel"  # papermill engines registered below: runs in the kept kernel,
+FRESH_ENGINE = "exo-fresh-kernel"  # and runs in a kernel of their own
 _enabled = False
 _kept = None  # (AsyncKernelManager, the environment it was started with), or None
 starts = 0  # kernel managers this process created (read by tests)
@@ -104,9 +105,9 @@ def execute_notebook(src: str, out: str, **kwargs):
     """``papermill.execute_notebook``, in this process's kept kernel while reuse is on."""
     import papermill
 
+    _register_engines()
     if not _enabled:
-        return papermill.execute_notebook(src, out, **kwargs)
-    _register_engine()
+        return papermill.execute_notebook(src, out, engine_name=FRESH_ENGINE, **kwargs)
     km = _manager(kwargs["kernel_name"])
     try:
         return papermill.execute_notebook(src, out, engine_name=ENGINE, km=km, **kwargs)
@@ -118,14 +119,60 @@ def execute_notebook(src: str, out: str, **kwargs):
 _registered = False
 
 
-def _register_engine() -> None:
-    """Register papermill's nbclient engine with a client that resets the kept kernel first."""
+def _register_engines() -> None:
+    """Register papermill's nbclient engine twice, both writing the executed copy less often
+    (:class:`SparseSaves`); the kept-kernel one also resets the kernel before the first cell."""
     global _registered
     if _registered:
         return
     from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
     from papermill.log import logger
+
+    class SparseSaves(NotebookExecutionManager):
+        """papermill writes the whole executed copy (JSON, validated) before and after every
+        cell: about 20 writes of up to 0.6 MB per run here, a tenth of a worker's CPU. This
+        writes it when the run ends, error or not (``notebook_complete`` runs in a finally),
+        and while it runs at most once per ``autosave_cell_every`` seconds (30 by default)."""
+
+        done = False
+
+        def save(self, **kwargs):
+            since = (self.now() - self.last_save_time).total_seconds()
+            if self.done or since >= self.autosave_cell_every:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs):
+            self.done = True
+            super().notebook_complete(**kwargs)
+
+    class FreshKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb,
+            kernel_name,
+            output_path=None,
+            progress_bar=True,
+            log_output=False,
+            autosave_cell_every=30,
+            **kwargs,
+        ):
+            # papermill's Engine.execute_notebook, with the manager above
+            nb_man = SparseSaves(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
 
     class KeptKernelClient(PapermillNotebookClient):
         def papermill_execute_cells(self):
@@ -149,7 +196,7 @@ def _register_engine() -> None:
                     self.kc.stop_channels()
                     self.kc = None
 
-    class KeptKernelEngine(NBClientEngine):
+    class KeptKernelEngine(FreshKernelEngine):
         @classmethod
         def execute_managed_notebook(
             cls,
@@ -176,6 +223,7 @@ def _register_engine() -> None:
                 **kwargs,
             ).execute()
 
+    papermill_engines.register(FRESH_ENGINE, FreshKernelEngine)
     papermill_engines.register(ENGINE, KeptKernelEngine)
     _registered = True
 
