@@ -34,7 +34,7 @@ import os
 import sys
 import warnings
 
-ENGINE = "exo-kept-kernel"  # papermill engines registered below: runs in the kept kernel,
+ENGINE = "exo-kept-kernel"  # papermill engines (engines.py): runs in the kept kernel,
 FRESH_ENGINE = "exo-fresh-kernel"  # and runs in a kernel of their own
 _enabled = False
 _kept = None  # (AsyncKernelManager, the environment it was started with), or None
@@ -120,108 +120,12 @@ _registered = False
 
 
 def _register_engines() -> None:
-    """Register papermill's nbclient engine twice, both writing the executed copy less often
-    (:class:`SparseSaves`); the kept-kernel one also resets the kernel before the first cell."""
     global _registered
     if _registered:
         return
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-    from papermill.log import logger
+    from papermill.engines import papermill_engines
 
-    class SparseSaves(NotebookExecutionManager):
-        """papermill writes the whole executed copy (copied, validated, JSON) before and after
-        every cell: about 20 writes per run here, of up to 0.6 MB and 8 ms each. This writes
-        it when the run ends, error or not (``notebook_complete`` runs in a finally), and
-        while it runs at most once per ``autosave_cell_every`` seconds (30 by default)."""
-
-        done = False
-
-        def save(self, **kwargs):
-            since = (self.now() - self.last_save_time).total_seconds()
-            if self.done or since >= self.autosave_cell_every:
-                super().save(**kwargs)
-
-        def notebook_complete(self, **kwargs):
-            self.done = True
-            super().notebook_complete(**kwargs)
-
-    class FreshKernelEngine(NBClientEngine):
-        @classmethod
-        def execute_notebook(
-            cls,
-            nb,
-            kernel_name,
-            output_path=None,
-            progress_bar=True,
-            log_output=False,
-            autosave_cell_every=30,
-            **kwargs,
-        ):
-            # papermill's Engine.execute_notebook, with the manager above
-            nb_man = SparseSaves(
-                nb,
-                output_path=output_path,
-                progress_bar=progress_bar,
-                log_output=log_output,
-                autosave_cell_every=autosave_cell_every,
-            )
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
-            return nb_man.nb
-
-    class KeptKernelClient(PapermillNotebookClient):
-        def papermill_execute_cells(self):
-            self._reset()
-            super().papermill_execute_cells()
-
-        def _reset(self):
-            code = f"__import__('exo_industry.kernelpool').kernelpool.kernel_reset({os.getcwd()!r})"
-            msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
-            content = (self.wait_for_reply(msg_id) or {}).get("content", {})
-            if content.get("status") != "ok":
-                raise RuntimeError(
-                    f"could not reset the kept kernel: {content.get('ename')}: {content.get('evalue')}"
-                )
-
-        def execute(self, **kw):
-            try:
-                return super().execute(**kw)
-            finally:  # the kernel is kept; this run's channels to it are not
-                if self.kc is not None:
-                    self.kc.stop_channels()
-                    self.kc = None
-
-    class KeptKernelEngine(FreshKernelEngine):
-        @classmethod
-        def execute_managed_notebook(
-            cls,
-            nb_man,
-            kernel_name,
-            log_output=False,
-            stdout_file=None,
-            stderr_file=None,
-            start_timeout=60,
-            execution_timeout=None,
-            **kwargs,
-        ):
-            # NBClientEngine's own method, with the client above (km arrives in kwargs)
-            kwargs.pop("input_path", None)
-            return KeptKernelClient(
-                nb_man,
-                timeout=execution_timeout,
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-                **kwargs,
-            ).execute()
+    from .engines import FreshKernelEngine, KeptKernelEngine
 
     papermill_engines.register(FRESH_ENGINE, FreshKernelEngine)
     papermill_engines.register(ENGINE, KeptKernelEngine)

@@ -1,0 +1,119 @@
+"""The papermill engines runs use (registered by :func:`exo_industry.kernelpool.execute_notebook`).
+
+Both are papermill's nbclient engine with one change each:
+
+- ``FreshKernelEngine`` (a kernel per run) writes the executed copy less often
+  (:class:`SparseSaves`);
+- ``KeptKernelEngine`` does the same and runs in the kept kernel it is given (``km``),
+  resetting it first (:func:`exo_industry.kernelpool.kernel_reset`).
+
+This module imports papermill; kernelpool imports it only when a run starts.
+"""
+
+from __future__ import annotations
+
+import os
+
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, NotebookExecutionManager
+from papermill.log import logger
+
+
+class SparseSaves(NotebookExecutionManager):
+    """papermill writes the whole executed copy (copied, validated, JSON) before and after
+    every cell: about 20 writes per run here, of up to 0.6 MB and 8 ms each. This writes
+    it when the run ends, error or not (``notebook_complete`` runs in a finally), and
+    while it runs at most once per ``autosave_cell_every`` seconds (30 by default)."""
+
+    done = False
+
+    def save(self, **kwargs):
+        since = (self.now() - self.last_save_time).total_seconds()
+        if self.done or since >= self.autosave_cell_every:
+            super().save(**kwargs)
+
+    def notebook_complete(self, **kwargs):
+        self.done = True
+        super().notebook_complete(**kwargs)
+
+
+class FreshKernelEngine(NBClientEngine):
+    @classmethod
+    def execute_notebook(
+        cls,
+        nb,
+        kernel_name,
+        output_path=None,
+        progress_bar=True,
+        log_output=False,
+        autosave_cell_every=30,
+        **kwargs,
+    ):
+        # papermill's Engine.execute_notebook, with the manager above
+        nb_man = SparseSaves(
+            nb,
+            output_path=output_path,
+            progress_bar=progress_bar,
+            log_output=log_output,
+            autosave_cell_every=autosave_cell_every,
+        )
+        nb_man.notebook_start()
+        try:
+            cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            nb_man.cleanup_pbar()
+            nb_man.notebook_complete()
+        return nb_man.nb
+
+
+class KeptKernelClient(PapermillNotebookClient):
+    """papermill's client, which resets the kept kernel before the notebook's first cell."""
+
+    def papermill_execute_cells(self):
+        self._reset()
+        super().papermill_execute_cells()
+
+    def _reset(self):
+        code = f"__import__('exo_industry.kernelpool').kernelpool.kernel_reset({os.getcwd()!r})"
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        content = (self.wait_for_reply(msg_id) or {}).get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(
+                f"could not reset the kept kernel: {content.get('ename')}: {content.get('evalue')}"
+            )
+
+    def execute(self, **kw):
+        try:
+            return super().execute(**kw)
+        finally:  # the kernel is kept; this run's channels to it are not
+            if self.kc is not None:
+                self.kc.stop_channels()
+                self.kc = None
+
+
+class KeptKernelEngine(FreshKernelEngine):
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        # NBClientEngine's own method, with the client above (km arrives in kwargs)
+        kwargs.pop("input_path", None)
+        return KeptKernelClient(
+            nb_man,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
+        ).execute()
