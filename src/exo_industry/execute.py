@@ -248,6 +248,7 @@ def _failing_cell(nb_path: Path) -> str:
         nb = nbformat.read(str(nb_path), as_version=4)
     except Exception:  # noqa: BLE001 - only used to word an error message; any unreadable file will do
         return "unknown cell"
+
     def named(i: int) -> str:
         source = nb.cells[i].source.strip()
         return f"cell {i} ({(source.splitlines()[0] if source else '')[:80]!r})"

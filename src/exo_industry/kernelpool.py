@@ -116,20 +116,14 @@ def execute_notebook(src: str, out: str, **kwargs):
         raise
 
 
-_registered = False
-
-
 def _register_engines() -> None:
-    global _registered
-    if _registered:
-        return
+    """Make this package's engines known to papermill (a dict entry each; repeating is free)."""
     from papermill.engines import papermill_engines
 
     from .engines import FreshKernelEngine, KeptKernelEngine
 
     papermill_engines.register(FRESH_ENGINE, FreshKernelEngine)
     papermill_engines.register(ENGINE, KeptKernelEngine)
-    _registered = True
 
 
 # ------------------------------------------------------------------ the kernel side
