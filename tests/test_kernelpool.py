@@ -226,3 +226,28 @@ def test_the_executed_copy_is_written_when_the_run_ends_not_around_every_cell(nb
     cells = json.loads(results[0].path.read_text())["cells"]
     printed = ["".join(o["text"]) for c in cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
     assert printed == ["1\n", "0\n", "1\n", "2\n", "3\n", "4\n"]  # every cell's output is in it
+
+
+def test_a_real_runs_mark_lists_the_figures_it_wrote(committed_processed, iso_env):
+    from exo_industry import runcache
+
+    results = run_many(["05_patent_trends"], ["en"], jobs=1)
+    assert not _errors(results), _errors(results)
+    written = sorted(p.name for p in (iso_env / "figures").glob("patents_*.en.svg"))
+    assert written
+    assert sorted(runcache.read_mark(results[0].path)["figures"]) == written
+
+
+WORKER = """import sys
+from exo_industry.execute import _worker
+r = _worker("91_small", {}, "en", None, 60, {}, "", "aging")
+print(r.error, [m for m in sys.modules if m == "pandas" or m.startswith("exo_industry.sections")])"""
+
+
+def test_a_build_worker_does_not_import_the_sections(nbdir):
+    """A worker names its run's figures from what the plan hands it: importing the sections
+    (pandas, matplotlib) there would keep its kernel waiting for half a second."""
+    make_notebook(nbdir, "91_small", "print('small')")
+    out = subprocess.run([sys.executable, "-c", WORKER], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "None []", out.stdout[-500:]

@@ -403,13 +403,21 @@ class _Plan:
     why: str | None  # why the notebook must run again; None: its last run can be reused
     export: bool  # whether its briefing must be exported (again)
     tag: str = ""  # the key of its non-default parameters ('' for a default run)
+    figures: str | None = None  # what its figures' names start with (runcache.figure_prefix)
 
 
 def _worker(
-    stem: str, params: dict, lang: str, output_dir: str | None, cell_timeout: int, key: dict, tag: str = ""
+    stem: str,
+    params: dict,
+    lang: str,
+    output_dir: str | None,
+    cell_timeout: int,
+    key: dict,
+    tag: str = "",
+    figures: str | None = None,
 ) -> RunResult:
-    """One run in a worker process: execute, then record its figures in the completion mark.
-    The briefing is exported by the parent (:func:`_export_result`)."""
+    """One run in a worker process: execute, then record its figures (those whose names start
+    with ``figures``) in the completion mark. The parent exports the briefing (:func:`_export_result`)."""
     from . import runcache
 
     t0 = time.perf_counter()
@@ -418,7 +426,7 @@ def _worker(
         since = time.time_ns() - 1_000_000_000
         # plan_runs checked the parameters and made the tag
         path = _run_checked(stem, {**params, "lang": lang}, lang, tag, out, cell_timeout, False)
-        runcache.write_mark(path, key, runcache.figures_of(stem, lang, since, tag))
+        runcache.write_mark(path, key, runcache.figures_of(figures, lang, since, tag))
         return RunResult(stem, lang, path, time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - one failed run must not discard the others' results
         return RunResult(stem, lang, None, time.perf_counter() - t0, _error_text(exc))
@@ -483,15 +491,16 @@ def plan_runs(
     for stem in stems:
         merged = check_parameters(stem, params)  # validate everything before starting any kernel
         tag = param_tag(stem, merged)
+        prefix = runcache.figure_prefix(stem)
         for lang in langs:
             key = runcache.run_key(stem, lang, merged)
             if force:
-                plans.append(_Plan(stem, lang, key, "--force", export, tag))
+                plans.append(_Plan(stem, lang, key, "--force", export, tag, prefix))
                 continue
             briefing = briefings_dir_path(stem, lang, tag) if export else None
             out = output_path(stem, lang, output_dir, tag)
             why, stale_html = runcache.reuse_problem(out, key, briefing)
-            plans.append(_Plan(stem, lang, key, why, export and (why is not None or stale_html), tag))
+            plans.append(_Plan(stem, lang, key, why, export and (why is not None or stale_html), tag, prefix))
     return plans
 
 
@@ -530,7 +539,7 @@ def run_many(
     out_dir = str(output_dir) if output_dir else None
     # Workers only execute; this process exports each briefing as its run finishes, so a
     # worker starts its next kernel at once instead of waiting for an export.
-    tasks = [(p.stem, params, p.lang, out_dir, cell_timeout, p.key, p.tag) for p in todo if p.why]
+    tasks = [(p.stem, params, p.lang, out_dir, cell_timeout, p.key, p.tag, p.figures) for p in todo if p.why]
     plan_of = {(p.stem, p.lang): p for p in todo}
     jobs = jobs or max(1, min(len(tasks), os.cpu_count() or 1))
     finished = (  # runs that are reused, whose briefing alone is missing or stale

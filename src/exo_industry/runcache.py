@@ -229,17 +229,25 @@ def changed(old: dict | None, new: dict) -> str | None:
     return None
 
 
-def figures_of(stem: str, lang: str, since_ns: int, tag: str = "") -> dict[str, str]:
-    """Figures a run wrote: its section's files for ``lang`` (and parameter ``tag``) modified at
-    or after ``since_ns``, in the run's figure folder."""
-    from .execute import figures_dir
+def figure_prefix(stem: str) -> str | None:
+    """The name a notebook's figures start with (its section's ``NAME``), None for a notebook
+    without a section. Planning calls this; build workers are handed the answer, because
+    importing the sections (pandas, matplotlib) in a worker would keep its kernel waiting."""
     from .sections import by_notebook
 
     section = by_notebook(stem)
-    if section is None:
+    return None if section is None else section.NAME
+
+
+def figures_of(prefix: str | None, lang: str, since_ns: int, tag: str = "") -> dict[str, str]:
+    """Figures a run wrote: files named ``<prefix>_*`` for ``lang`` (and parameter ``tag``),
+    modified at or after ``since_ns``, in the run's figure folder (:func:`figure_prefix`)."""
+    from .execute import figures_dir
+
+    if prefix is None:
         return {}
     out = {}
-    pattern = f"{section.NAME}_*.{tag}.{lang}.*" if tag else f"{section.NAME}_*.{lang}.*"
+    pattern = f"{prefix}_*.{tag}.{lang}.*" if tag else f"{prefix}_*.{lang}.*"
     for p in sorted(figures_dir(tag).glob(pattern)):
         if p.suffix in (".png", ".svg") and p.stat().st_mtime_ns >= since_ns:
             out[p.name] = file_sha256(p)
