@@ -228,6 +228,31 @@ def test_the_executed_copy_is_written_when_the_run_ends_not_around_every_cell(nb
     assert printed == ["1\n", "0\n", "1\n", "2\n", "3\n", "4\n"]  # every cell's output is in it
 
 
+def test_later_runs_in_a_kept_kernel_reuse_its_connection(nbdir):
+    """One client connection for all runs of a kept kernel (a new one waits 0.2 s to connect),
+    and no run sees another's output through it."""
+    stems = [f"9{i}_talks" for i in range(3)]
+    for i, stem in enumerate(stems):
+        make_notebook(nbdir, stem, f"for _ in range(50):\n    print('from run {i}')")
+    before_starts, before = kernelpool.starts, kernelpool.connections
+    results = run_many(stems, ["en"], jobs=1)
+    assert not _errors(results), _errors(results)
+    assert kernelpool.starts - before_starts == 1
+    assert kernelpool.connections - before == 1
+    for i, r in enumerate(results):
+        outputs = json.dumps(json.loads(r.path.read_text())["cells"][-1]["outputs"])
+        assert outputs.count("from run") == 50 and outputs.count(f"from run {i}") == 50, (i, outputs[:200])
+
+
+def test_a_failed_run_closes_its_connection_with_its_kernel(nbdir):
+    make_notebook(nbdir, "93_fails", "raise ValueError('boom in 93')")
+    make_notebook(nbdir, "94_after", "print('after')")
+    before = kernelpool.connections
+    results = run_many(["93_fails", "94_after"], ["en"], jobs=1)
+    assert "93_fails" in _errors(results) and "94_after" not in _errors(results)
+    assert kernelpool.connections - before == 2  # the new kernel got a new client
+
+
 def test_a_real_runs_mark_lists_the_figures_it_wrote(committed_processed, iso_env):
     from exo_industry import runcache
 

@@ -67,7 +67,8 @@ class FreshKernelEngine(NBClientEngine):
 
 
 class KeptKernelClient(PapermillNotebookClient):
-    """papermill's client, which resets the kept kernel before the notebook's first cell."""
+    """papermill's client, which resets the kept kernel before the notebook's first cell and
+    reuses the client connection the last run left (``kernelpool.kept_client``)."""
 
     def papermill_execute_cells(self):
         self._reset()
@@ -83,12 +84,22 @@ class KeptKernelClient(PapermillNotebookClient):
             )
 
     def execute(self, **kw):
+        from . import kernelpool
+
+        self.kc = kernelpool.kept_client(self.km)
+        if self.kc is None:  # nbclient connects a new client
+            kernelpool.connections += 1
+        ok = False
         try:
-            return super().execute(**kw)
-        finally:  # the kernel is kept; this run's channels to it are not
-            if self.kc is not None:
-                self.kc.stop_channels()
-                self.kc = None
+            result = super().execute(**kw)
+            ok = True
+            return result
+        finally:  # a run that went well leaves its client connected for the next one
+            kc, self.kc = self.kc, None
+            if ok:
+                kernelpool.keep_client(self.km, kc)
+            elif kc is not None:
+                kc.stop_channels()
 
 
 class KeptKernelEngine(FreshKernelEngine):
