@@ -75,3 +75,24 @@ def test_alt_text_comes_from_titles_and_axes():
     ax.set_xlabel("年份")
     assert theme.alt_text(fig) == "Share aged 60+ (% / 年份)"
     plt.close(fig)
+
+
+@pytest.mark.parametrize("loc", ["left", "center"])
+@pytest.mark.parametrize("values", [[1.2e7, 3.4e7, 2.2e7], [2015.001, 2015.002, 2015.003]])
+def test_a_title_never_overlaps_text_above_the_axes(loc, values):
+    """The theme fixes titles to the axes' top edge (no search for what sits above the axes);
+    large or narrow-range values must then not put scale or offset text up there."""
+    theme.use("en")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], values)
+    ax.set_title("A long title that reaches across the top of the axes, both sides of it", loc=loc)
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    title = ax.title if loc == "center" else ax._left_title
+    for axis in (ax.xaxis, ax.yaxis):
+        offset = axis.offsetText
+        if offset.get_visible() and offset.get_text():
+            assert not title.get_window_extent(renderer).overlaps(offset.get_window_extent(renderer))
+    assert title.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
+    plt.close(fig)
