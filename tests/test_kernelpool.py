@@ -276,3 +276,29 @@ def test_a_build_worker_does_not_import_the_sections(nbdir):
     out = subprocess.run([sys.executable, "-c", WORKER], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "None []", out.stdout[-500:]
+
+
+def test_a_kept_kernels_client_is_ready_once_iopub_answers_and_fails_on_a_dead_kernel():
+    from jupyter_core.utils import run_sync
+
+    from exo_industry.engines import QuickReadyClient
+    from exo_industry.execute import _START_FAILURES
+
+    km = kernelpool._manager("exo-industry")
+    try:
+        run_sync(km.start_kernel)()
+        kc = km.client()
+        assert isinstance(kc, QuickReadyClient)  # the kept kernel's manager hands this one out
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        seen = []  # ready means its first request's output comes back over IOPub
+        hook = lambda msg: seen.append(msg["content"].get("text", ""))  # noqa: E731
+        run_sync(kc.execute_interactive)("print('ready')", output_hook=hook, timeout=30)
+        assert "ready\n" in seen, seen
+        run_sync(km.shutdown_kernel)(now=True)
+        with pytest.raises(RuntimeError) as err:
+            run_sync(kc.wait_for_ready)(timeout=10)
+        assert any(m in str(err.value) for m in _START_FAILURES), err.value  # read as a failed start
+        kc.stop_channels()
+    finally:
+        kernelpool.discard()

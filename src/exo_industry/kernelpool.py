@@ -125,7 +125,7 @@ def _manager(kernel_name: str):
         discard()
     from jupyter_client.manager import AsyncKernelManager
 
-    km = AsyncKernelManager(kernel_name=kernel_name)
+    km = AsyncKernelManager(kernel_name=kernel_name, client_class="exo_industry.engines.QuickReadyClient")
     _kept = (km, env)
     starts += 1
     return km
