@@ -302,3 +302,29 @@ def test_a_kept_kernels_client_is_ready_once_iopub_answers_and_fails_on_a_dead_k
         kc.stop_channels()
     finally:
         kernelpool.discard()
+
+
+PIDS = """import os, uuid
+from pathlib import Path
+Path(os.environ["EXO_PID_DIR"], f"{os.getpid()}-{os.getppid()}-{uuid.uuid4().hex}").touch()"""
+
+
+def test_a_build_leaves_no_worker_or_kernel_running(nbdir, iso_env):
+    """Workers exit while the parent finishes its work, and the parent's exit waits for them."""
+    import psutil
+
+    for stem in ("91_one", "92_two", "93_three"):
+        make_notebook(nbdir, stem, PIDS, params='lang = "en"')
+    pid_dir = iso_env / "pids"
+    pid_dir.mkdir()
+    env = dict(os.environ, EXO_PID_DIR=str(pid_dir))
+    cmd = [sys.executable, "-m", "exo_industry", "run", "--lang", "both", "--jobs", "2"]
+    log = iso_env / "run.log"
+    with open(log, "w") as fh:  # not a pipe: reading one would wait for every process holding it
+        rc = subprocess.run(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, timeout=300).returncode
+    assert rc == 0, log.read_text()[-2000:]
+    seen = [tuple(map(int, p.name.split("-")[:2])) for p in pid_dir.iterdir()]
+    assert len(seen) == 6 and len({k for k, _ in seen}) == 2  # two workers, a kept kernel each
+    running = [pid for pair in seen for pid in pair if psutil.pid_exists(pid)]
+    running = [p for p in running if psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    assert not running, running

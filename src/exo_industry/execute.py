@@ -581,11 +581,17 @@ def _execute_tasks(tasks: list[tuple], jobs: int, keep_kernels: bool = True):
         return
     import multiprocessing as mp
 
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
         mp_context=mp.get_context("spawn"),
         initializer=kernelpool.keep_kernels if keep_kernels else None,
-    ) as pool:
+    )
+    try:
         futures = [pool.submit(_worker, *t) for t in tasks]
         for fut in as_completed(futures):
             yield fut.result()
+    finally:
+        # Without waiting: the workers stop their kept kernels and exit while this process
+        # exports the overview. Python waits for them when it exits (concurrent.futures
+        # joins its workers then), so a build never leaves a kernel behind.
+        pool.shutdown(wait=False, cancel_futures=True)
