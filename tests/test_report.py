@@ -63,6 +63,13 @@ def test_language_specific_text(built):
     assert "论文论断核验" in zh and "Checking the paper's claims" not in zh
     assert "Checking the paper's claims" in en and "论文论断核验" not in en
     assert "有保留地复现" in zh and "reproduced with caveat" in en
+    # one exporter serves both languages; each page still names its own
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+
+
+def test_compiled_templates_are_kept_in_the_build_folder(built):
+    cached = list((Path(built["env"]["EXO_BUILD"]) / "cache" / "jinja").glob("*.cache"))
+    assert len(cached) >= 5, cached  # the briefing template and those it extends or includes
 
 
 def test_provenance_footer(built):

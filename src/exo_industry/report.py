@@ -253,12 +253,24 @@ def _clean(nb) -> None:
         cell.get("metadata", {}).pop("execution", None)
 
 
-@functools.lru_cache(maxsize=None)  # one per process and language: the template is compiled once
 def _exporter(lang: str):
+    """The briefing exporter, set to ``lang`` (nbconvert takes ISO 639-1 only; the region is
+    added after export). One per process and build folder, so both languages share its
+    compiled templates."""
+    exp = _html_exporter(str(paths().build / "cache" / "jinja"))
+    exp.language_code = lang
+    return exp
+
+
+@functools.lru_cache(maxsize=None)
+def _html_exporter(cache_dir: str):
+    """nbconvert's HTML exporter with our template. Jinja2 keeps the compiled templates in
+    ``build/cache/jinja`` (its FileSystemBytecodeCache, which compiles a template again when
+    its source or Jinja2 changes), so a later build does not compile them again."""
+    from jinja2 import FileSystemBytecodeCache
     from nbconvert import HTMLExporter
 
     exp = HTMLExporter(
-        language_code=lang,  # nbconvert takes ISO 639-1 only; the region is added after export
         template_name="briefing",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -266,6 +278,8 @@ def _exporter(lang: str):
         exclude_output_prompt=True,
         embed_images=True,
     )
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    exp.environment.bytecode_cache = FileSystemBytecodeCache(cache_dir)
     return exp
 
 
