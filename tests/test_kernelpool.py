@@ -324,7 +324,29 @@ def test_a_build_leaves_no_worker_or_kernel_running(nbdir, iso_env):
         rc = subprocess.run(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, timeout=300).returncode
     assert rc == 0, log.read_text()[-2000:]
     seen = [tuple(map(int, p.name.split("-")[:2])) for p in pid_dir.iterdir()]
-    assert len(seen) == 6 and len({k for k, _ in seen}) == 2  # two workers, a kept kernel each
+    # six runs; at most two workers, a kept kernel each (a worker that starts late may get none)
+    assert len(seen) == 6 and len({k for k, _ in seen}) <= 2 and len({w for _, w in seen}) <= 2
     running = [pid for pair in seen for pid in pair if psutil.pid_exists(pid)]
     running = [p for p in running if psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
     assert not running, running
+
+
+CYCLE = """import gc, weakref, exo_industry
+class Node:
+    pass
+a, b = Node(), Node()
+a.other, b.other = b, a  # freed only by the cycle collector
+exo_industry._pool_probe = weakref.ref(a)"""
+
+COLLECTED = """import gc, exo_industry
+assert exo_industry._pool_probe() is None, "the last run's garbage was frozen, not collected"
+assert gc.get_freeze_count() > 0  # what outlived the reset is out of the collector's sight
+print("collected")"""
+
+
+def test_a_reset_collects_the_last_runs_garbage_before_freezing_the_rest(nbdir):
+    make_notebook(nbdir, "91_cycle", CYCLE)
+    make_notebook(nbdir, "92_collected", COLLECTED)
+    results = run_many(["91_cycle", "92_collected"], ["en"], jobs=1)
+    assert not _errors(results), _errors(results)
+    assert "collected" in results[1].path.read_text()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import sys
 import warnings
@@ -177,6 +178,7 @@ def kernel_reset(cwd: str) -> None:
             "filters": list(warnings.filters),
             "path": list(sys.path),
         }
+        gc.freeze()  # the kernel as it started (see below)
     else:
         plt.close("all")
         dict.update(matplotlib.rcParams, _fresh_state["rc"])  # unvalidated, as rc_context restores
@@ -192,4 +194,11 @@ def kernel_reset(cwd: str) -> None:
         from IPython import get_ipython
 
         get_ipython().reset(new_session=True)
+        # IPython collects garbage before it empties the namespace, so the last run's cycles
+        # (closed figures, for one) are collected here. What outlives that (modules and their
+        # caches) is then moved out of the collector's sight, so later collections walk only
+        # objects made since: a walk of all of pandas' and matplotlib's objects took
+        # 0.08-0.15 s at every reset. Frozen objects are still freed by reference counting.
+        gc.collect()
+        gc.freeze()
     os.chdir(cwd)
