@@ -37,11 +37,15 @@ assert ("ignore", None, FutureWarning, None, 0) not in warnings.filters, warning
 assert os.path.basename(os.getcwd()) == "nbs", os.getcwd()
 print("clean")"""
 
-# what a run shows: printed text, a warning from library code, a table, a themed chart
-SHOW = """import numpy as np, pandas as pd, matplotlib.pyplot as plt
+# what a run shows: printed text, a warning from library code, a table, a themed chart.
+# ipykernel sends stdout and stderr each on its own 0.2 s timer, so which of the two comes
+# first in a cell can differ between any two kernels, fresh or kept (seen once in CI); the
+# flush fixes their order here.
+SHOW = """import sys, numpy as np, pandas as pd, matplotlib.pyplot as plt
 from exo_industry import theme
 theme.use(lang)
 print("hello", lang)
+sys.stdout.flush()
 np.mean([])
 display(pd.DataFrame({"a": range(5), "b": list("vwxyz")}))
 fig, ax = plt.subplots()
