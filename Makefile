@@ -24,12 +24,14 @@ INSTALLER ?= $(if $(UV),uv,pip)
 all: $(STAMP) ## create .venv if missing, execute every notebook whose inputs changed, export the briefings
 	$(BIN)/exo-industry build
 
-test: $(TEST_STAMP) ## lint (ruff) and run the test suite (what CI runs); PYTEST_ARGS=... passes options to pytest
+test: $(TEST_STAMP) ## lint (ruff check and format) and run the test suite (what CI runs); PYTEST_ARGS=... passes options to pytest
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(TEST_STAMP) ## ruff check over src, tests and scripts (part of `make test`)
+lint: $(TEST_STAMP) ## ruff check and ruff format --check over src, tests and scripts (part of `make test`)
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 
 env: $(STAMP) ## create .venv with the runtime packages (pinned) and register the notebook kernel
 

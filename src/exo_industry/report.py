@@ -462,7 +462,6 @@ def _img_data_uri(path: Path) -> str:
     return f"data:{_IMAGE_TYPES[path.suffix]};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-
 def key_figure(section, lang: str) -> Path | None:
     figs = paths().figures
     name = section.KEY_FIGURE

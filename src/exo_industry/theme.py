@@ -116,8 +116,6 @@ def _content_box(fig):
     return fig.get_tightbbox(get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
 
 
-
-
 def tagged_name(name: str, tag: str | None = None) -> str:
     """``name`` with the run's parameter key before the language: ``x.zh`` -> ``x.p1a2b3c4d.zh``.
 

@@ -47,6 +47,7 @@ def lazy_plots(package: str) -> Callable[[str], ModuleType]:
 
     return __getattr__
 
+
 LANGS = ("zh", "en")
 
 
