@@ -446,7 +446,7 @@ def _export(path: Path, key: dict) -> Path:
     return html
 
 
-def _warm_exporter(langs: list[str]):
+def _warm_exporter():
     """Import nbconvert and load the briefing template in a thread while the first kernels
     start, so that the first finished run's briefing is not kept waiting for them."""
     import threading
@@ -454,8 +454,8 @@ def _warm_exporter(langs: list[str]):
     def warm() -> None:
         from .report import _exporter
 
-        for lang in langs:
-            _exporter(lang).template  # noqa: B018 - loading the template is the point
+        # one exporter serves both languages (each export sets its own)
+        _exporter("en").template  # noqa: B018 - loading the template is the point
 
     thread = threading.Thread(target=warm, name="warm-exporter", daemon=True)
     thread.start()
@@ -547,7 +547,7 @@ def run_many(
         for p in todo
         if p.why is None
     )
-    warm = _warm_exporter(sorted({p.lang for p in todo})) if tasks and export else None
+    warm = _warm_exporter() if tasks and export else None
     for r in itertools.chain(_execute_tasks(tasks, jobs, not fresh_kernels), finished):
         p = plan_of[(r.stem, r.lang)]
         if p.export:
