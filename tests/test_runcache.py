@@ -239,3 +239,21 @@ def test_registered_kernel_uses_the_quiet_launcher():
 
     spec = KernelSpecManager().get_kernel_spec(ensure_kernel())
     assert spec.argv[1:3] == ["-m", "exo_industry.kernel"]
+
+
+def test_each_planning_pass_reads_the_tables_anew(project):
+    """A pass takes each table's checksum once for all its runs (plan_runs); the next pass in
+    the same process sees a table changed since."""
+    from exo_industry.execute import plan_runs
+
+    def keys():
+        plans = plan_runs(notebook_stems(), list(LANGS), {}, None, False, True)
+        return {(p.stem, p.lang): p.key for p in plans}
+
+    before = keys()
+    with open(project["processed"] / "trials_by_area.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    after = keys()
+    readers = {(s, lang) for s in notebook_stems() if s.startswith("03") for lang in LANGS}
+    assert invalidated(before, after) == readers
+    assert after == all_keys()  # the same keys as checksums taken one run at a time

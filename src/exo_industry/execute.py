@@ -488,12 +488,13 @@ def plan_runs(
     from . import runcache
 
     plans = []
+    hashes: dict = {}  # table checksums, taken once for the whole pass
     for stem in stems:
         merged = check_parameters(stem, params)  # validate everything before starting any kernel
         tag = param_tag(stem, merged)
         prefix = runcache.figure_prefix(stem)
         for lang in langs:
-            key = runcache.run_key(stem, lang, merged)
+            key = runcache.run_key(stem, lang, merged, hashes)
             if force:
                 plans.append(_Plan(stem, lang, key, "--force", export, tag, prefix))
                 continue

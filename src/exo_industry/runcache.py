@@ -129,14 +129,26 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
+def _table_sha256(path: Path, hashes: dict | None) -> str | None:
+    if hashes is None:
+        return file_sha256(path)
+    if path not in hashes:
+        hashes[path] = file_sha256(path)
+    return hashes[path]
+
+
 def _footer_records(manifest: dict, section_names: list[str]) -> str:
     """Hash of the manifest records that a briefing's provenance footer is built from."""
     recs = {k: v for k, v in manifest.get("outputs", {}).items() if v.get("section") in section_names}
     return _digest(recs)
 
 
-def run_key(stem: str, lang: str, parameters: dict) -> dict:
-    """Everything a run's executed notebook and briefing depend on (see the module doc)."""
+def run_key(stem: str, lang: str, parameters: dict, hashes: dict | None = None) -> dict:
+    """Everything a run's executed notebook and briefing depend on (see the module doc).
+
+    ``hashes``: the tables' checksums already taken in this planning pass, by path (most
+    tables are read by both languages' runs, and claims.csv by every run). Nothing writes
+    a table while a build plans, so a checksum holds for the whole pass."""
     from .execute import param_tag
     from .processed import read_manifest
     from .sections import by_notebook
@@ -152,7 +164,7 @@ def run_key(stem: str, lang: str, parameters: dict) -> dict:
         "source": _digest(source),
         "parameters": json.loads(json.dumps({**parameters, "lang": lang}, sort_keys=True, default=str)),
         "tag": param_tag(stem, parameters),  # names its notebook, figures and briefing
-        "tables": {n: file_sha256(processed / n) for n in read_set(stem, source, manifest)},
+        "tables": {n: _table_sha256(processed / n, hashes) for n in read_set(stem, source, manifest)},
         "footer": _footer_records(manifest, [section.NAME] if section is not None else []),
         "package": package_hash(),
         "environment": environment(),
