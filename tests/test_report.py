@@ -341,3 +341,34 @@ def test_monospace_text_falls_back_to_the_embedded_cjk_face():
     mono = re.search(r"--exo-mono:\s*([^;]+);", css)
     assert mono and f'"{report.FONT_FAMILY}"' in mono.group(1)
     assert re.search(r"body\.jp-Notebook pre[^{]*\{[^}]*font-family:\s*var\(--exo-mono\)", css)
+
+
+WARM = """import sys
+from pathlib import Path
+from exo_industry import report
+if sys.argv[1] == "warm":
+    report.warm_up()
+sys.stdout.buffer.write(report.export_notebook(Path(sys.argv[2]), Path(sys.argv[3])).read_bytes())"""
+
+
+def test_the_exporter_warm_up_writes_nothing_and_changes_no_briefing(built, tmp_path):
+    """A build readies its exporter with a stand-in notebook (report.warm_up); the briefing
+    exported next is the one a cold exporter gives, and the build folder gains nothing."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **{k: str(v) for k, v in built["env"].items()})
+    build = Path(built["env"]["EXO_BUILD"])
+    executed = next(r.path for r in built["results"] if r.stem.startswith("03") and r.lang == "zh")
+    before = {p for p in build.rglob("*") if "cache" not in p.parts}
+    pages = {}
+    for mode in ("cold", "warm"):
+        out = tmp_path / mode
+        cmd = [sys.executable, "-c", WARM, mode, str(executed), str(out)]
+        run = subprocess.run(cmd, env=env, capture_output=True, timeout=300)
+        assert run.returncode == 0, run.stderr.decode()[-2000:]
+        pages[mode] = run.stdout
+    assert pages["warm"] == pages["cold"]
+    assert b"<img" in pages["warm"]
+    assert {p for p in build.rglob("*") if "cache" not in p.parts} == before

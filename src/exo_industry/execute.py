@@ -447,15 +447,14 @@ def _export(path: Path, key: dict) -> Path:
 
 
 def _warm_exporter():
-    """Import nbconvert and load the briefing template in a thread while the first kernels
-    start, so that the first finished run's briefing is not kept waiting for them."""
+    """Import nbconvert and ready the exporter (``report.warm_up``) in a thread while the
+    first kernels start, so that the first finished run's briefing is not kept waiting."""
     import threading
 
     def warm() -> None:
-        from .report import _exporter
+        from .report import warm_up
 
-        # one exporter serves both languages (each export sets its own)
-        _exporter("en").template  # noqa: B018 - loading the template is the point
+        warm_up()
 
     thread = threading.Thread(target=warm, name="warm-exporter", daemon=True)
     thread.start()

@@ -283,6 +283,43 @@ def _html_exporter(cache_dir: str):
     return exp
 
 
+def warm_up() -> None:
+    """Export a small stand-in notebook without writing anything, so that the first real
+    briefing of a build finds the exporter ready: its template compiled, nbformat's schema
+    validator and the CSS selectors of nbconvert's HTML clean-up built, and the regular
+    expressions of linking and redaction compiled. That first export took about 0.4 s
+    instead of 0.07 s, and it comes when the build's last runs have finished."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    table = "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
+    img = '<img alt="chart" src="data:image/svg+xml;base64,PHN2Zy8+">'
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\nText with a [link](https://example.org) and NCT00000000."),
+        nbformat.v4.new_code_cell(
+            "x",
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="text\n"),
+                nbformat.v4.new_output("display_data", data={"text/html": table + img, "text/plain": "x"}),
+            ],
+        ),
+    ]
+    _clean(nb)
+    resources = {
+        "language_code": "en",
+        "briefing": {
+            "version": __version__,
+            "css": "",
+            "kicker": "",
+            "lang_links": [],
+            "index_label": "",
+            "footer_html": "",
+        },
+    }
+    body, _ = _exporter("en").from_notebook_node(nb, resources=resources)
+    linkify(redact_page(body))
+
+
 FONT_FAMILY = "Exo Noto Sans SC"
 
 
