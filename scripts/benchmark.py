@@ -60,7 +60,9 @@ def empty_notebooks(folder: Path, stems: list[str], imports: bool = True) -> Non
 
 
 class PeakRSS:
-    """Largest summed RSS of a process and its descendants, sampled in a thread."""
+    """Largest summed RSS of a process and its descendants, sampled in a thread. Pages that
+    forked processes share (the fork server's imports, in its workers and kernels) count
+    once in each, so this is an upper bound of the memory in use."""
 
     def __init__(self, pid: int):
         import psutil
@@ -194,7 +196,7 @@ def main() -> int:
                 f"{one:.1f} s (share {share:.1f} s)",
                 f"<= {share + 1:.1f} s",
             ),
-            ("peak RSS of the full build (process tree)", f"{peak / 2**20:.0f} MiB", "< 1024 MiB"),
+            ("peak RSS of the full build (process tree, summed)", f"{peak / 2**20:.0f} MiB", "< 1024 MiB"),
         ]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     w = [max(len(r[i]) for r in rows + [("measure", "result", "target")]) for i in range(3)]

@@ -240,7 +240,21 @@ def _where_briefings(results: list) -> None:
     print(f"  index of all briefings: {paths().build / 'briefings' / 'index.html'}")
 
 
+_program = False  # main() runs as the exo-industry command, not called from Python
+
+
+def _prestart(args) -> None:
+    """Workers forked from a fork server (prefork.py), for the command itself only: a Python
+    caller of ``main`` may change its environment or the package's code before a later call,
+    which a fork server started now would not see."""
+    if _program:
+        from .prefork import prestart
+
+        prestart(args.jobs, args.fresh_kernels)
+
+
 def cmd_run(args) -> int:
+    _prestart(args)  # first: the fork server's imports overlap the planning below
     from .execute import notebook_stems, resolve_stem
 
     stems = [resolve_stem(args.notebook)] if args.notebook else notebook_stems()
@@ -327,6 +341,7 @@ def _overviews(langs: list[str], briefings: list[Path], force: bool) -> list[tup
 
 
 def cmd_build(args) -> int:
+    _prestart(args)  # first: the fork server's imports overlap the planning below
     from .execute import notebook_stems
     from .pipeline import process, stale_sections
 

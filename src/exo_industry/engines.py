@@ -17,6 +17,7 @@ import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager
 from papermill.log import logger
@@ -165,3 +166,22 @@ class KeptKernelEngine(FreshKernelEngine):
             stderr_file=stderr_file,
             **kwargs,
         ).execute()
+
+
+class PreforkKernelManager(AsyncKernelManager):
+    """The kept kernel's manager: its kernel is the worker's waiting fork when that can serve
+    the launch (:mod:`exo_industry.prefork`), and a new process otherwise."""
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        from . import prefork
+
+        env = kw.get("env")
+        if prefork.usable(kernel_cmd, env) is not None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        cwd = kw.get("cwd") or os.getcwd()  # a new kernel starts where its worker is (papermill's cwd)
+        child = prefork.launch(kernel_cmd, env, cwd)
+        provisioner = self.provisioner
+        provisioner.process = child
+        provisioner.pid = provisioner.pgid = child.pid  # the child leads a session of its own
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)

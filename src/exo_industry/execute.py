@@ -572,19 +572,20 @@ def _execute_tasks(tasks: list[tuple], jobs: int, keep_kernels: bool = True):
     worker running its runs in one kept kernel when ``keep_kernels``."""
     if not tasks:
         return
-    from . import kernelpool
+    from . import kernelpool, prefork
 
-    if jobs == 1 or len(tasks) == 1:
+    forked = keep_kernels and prefork.wanted()  # a worker's kernel is forked (prefork.py)
+    if jobs == 1 or (len(tasks) == 1 and not forked):
         with kernelpool.kept_kernel() if keep_kernels else contextlib.nullcontext():
             for t in tasks:
                 yield _worker(*t)
         return
-    import multiprocessing as mp
 
     pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
-        mp_context=mp.get_context("spawn"),
-        initializer=kernelpool.keep_kernels if keep_kernels else None,
+        mp_context=prefork.pool_context(),
+        initializer=prefork.start_worker,
+        initargs=(keep_kernels, dict(os.environ)),
     )
     try:
         futures = [pool.submit(_worker, *t) for t in tasks]

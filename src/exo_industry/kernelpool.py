@@ -27,6 +27,9 @@ the next run starts a new one. So does a change in the process's environment var
 between runs (a kernel keeps the environment it started with; tagged runs set two).
 ``exo-industry build --fresh-kernels`` turns reuse off: one kernel per run, as papermill
 alone does (the benchmark's floors run that way).
+
+In a build's pool workers, the kept kernel's manager (``engines.PreforkKernelManager``) may
+start it from a fork of the worker made when the worker started (prefork.py).
 """
 
 from __future__ import annotations
@@ -54,8 +57,11 @@ _fresh_state: dict | None = None  # kernel side: what a fresh kernel had
 def keep_kernels() -> None:
     """Reuse one kernel for the rest of this process's runs (a pool worker's initializer)."""
     global _enabled
+    from multiprocessing.util import Finalize
+
     _enabled = True
     atexit.register(discard)
+    Finalize(None, discard, exitpriority=10)  # a forked pool worker runs these at exit, not atexit's
 
 
 @contextlib.contextmanager
@@ -124,9 +130,9 @@ def _manager(kernel_name: str):
         if started_with == env and (not km.has_kernel or _alive(km)):
             return km
         discard()
-    from jupyter_client.manager import AsyncKernelManager
+    from .engines import PreforkKernelManager
 
-    km = AsyncKernelManager(kernel_name=kernel_name, client_class="exo_industry.engines.QuickReadyClient")
+    km = PreforkKernelManager(kernel_name=kernel_name, client_class="exo_industry.engines.QuickReadyClient")
     _kept = (km, env)
     starts += 1
     return km

@@ -1,0 +1,97 @@
+"""What build workers and their first kernels import once, in multiprocessing's fork server.
+
+A build's workers are forked from a fork server that has imported this module, so each
+worker, and the kernel it forks, starts with these modules in memory instead of importing
+them itself (:mod:`exo_industry.prefork`).
+
+Importing them must leave them as a new kernel would have them. The only module here
+that reads the environment when it is imported is matplotlib (``MPLBACKEND``); a kernel
+has that set to its inline backend before any notebook imports matplotlib, so it is set
+the same way while matplotlib is imported here, and the environment is then put back.
+
+The kernel's modules are imported first. What the worker's modules bring in besides them
+(papermill, nbformat, jsonschema, imported without its IRI checker: ``_imports.py``) is
+noted in ``WORKER_ONLY``; a forked kernel drops those packages from ``sys.modules``, so a
+notebook that imports one gets it as a new kernel would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import signal
+import sys
+
+from .prefork import exit_with_parent
+
+ENV = dict(os.environ)  # the environment these modules were imported under
+BASE_PATH = list(sys.path)  # the build's (multiprocessing passes it): its script folder, then the rest
+INLINE = "module://matplotlib_inline.backend_inline"  # what ipykernel sets (IPKernelApp.initialize)
+_WORKER = ("papermill", "nbclient", "jupyter_client.manager", "exo_industry.engines", "exo_industry.runcache")
+WORKER_ONLY: frozenset[str] = frozenset()  # set by _load
+_KERNEL = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "numpy",
+    "pandas",
+    "matplotlib.pyplot",
+    "seaborn",
+    "exo_industry.nbtools",
+    "exo_industry.theme",
+    "exo_industry.processed",
+)
+
+
+def kernel_file() -> str:
+    """``sys.argv[0]`` of ``python -m exo_industry.kernel``: the module's file."""
+    return importlib.util.find_spec("exo_industry.kernel").origin
+
+
+def _load() -> None:
+    global WORKER_ONLY
+    set_here = not os.environ.get("MPLBACKEND")
+    if set_here:
+        os.environ["MPLBACKEND"] = INLINE
+    # A build with nothing to run ends before these imports do (prefork.prestart); this fork
+    # server then stops at once, rather than hold the build's output open until they finish
+    stop_watching = exit_with_parent()
+    # Ctrl-C reaches the build's whole process group; the build reports it, so the fork
+    # server should not print a traceback of whichever import it was in (it ignores the
+    # signal itself once serving, and gives its workers the handler it had before)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        try:
+            for name in _KERNEL:
+                importlib.import_module(name)
+            from . import sections
+
+            for name in sections.names():  # each section, and the plots its notebook draws with
+                module = sections.get(name)
+                if importlib.util.find_spec(f"{module.__name__}.plots") is not None:
+                    importlib.import_module(f"{module.__name__}.plots")
+        finally:
+            if set_here:
+                os.environ.pop("MPLBACKEND", None)
+        kernel = set(sys.modules)
+        from ._imports import skip_iri_format_checker
+
+        skip_iri_format_checker()  # before papermill imports nbformat and jsonschema (_imports.py)
+        for name in _WORKER:
+            importlib.import_module(name)
+    finally:
+        stop_watching()
+        signal.signal(signal.SIGINT, previous)
+
+    # whole packages the kernel's modules did not touch (not the standard library's, and not
+    # more modules of a package the kernel already has: a kernel may import those anyway,
+    # nor helper modules that compiled extensions share, such as Cython's and mypyc's)
+    def dropped(name: str) -> bool:
+        top = name.partition(".")[0]
+        return top.isidentifier() and not top.startswith("_") and top not in touched
+
+    touched = {m.partition(".")[0] for m in kernel} | set(sys.stdlib_module_names)
+    WORKER_ONLY = frozenset(m for m in set(sys.modules) - kernel if dropped(m))
+
+
+_load()
