@@ -55,7 +55,6 @@ ADDED_BY_LAUNCHER = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME"})
 KERNEL_MODULE = "exo_industry.kernel"
 _wanted = False  # this process's builds fork their workers (set by prestart)
 _waiting: tuple[int, int] | None = None  # the waiting kernel: (pid, write end of its pipe)
-forked = 0  # kernels this process started by fork (read by tests)
 
 
 def prestart(jobs: int | None = None, fresh_kernels: bool = False) -> None:
@@ -185,7 +184,7 @@ def usable(cmd: list[str], env: dict | None) -> str | None:
 
 def launch(cmd: list[str], env: dict | None, cwd: str | None) -> ForkedKernel:
     """Hand the waiting kernel its command line; it becomes the kernel. Call :func:`usable` first."""
-    global _waiting, forked
+    global _waiting
     pid, w = _waiting
     _waiting = None
     env = dict(os.environ if env is None else env)
@@ -198,7 +197,6 @@ def launch(cmd: list[str], env: dict | None, cwd: str | None) -> ForkedKernel:
             view = view[os.write(w, view) :]
     finally:
         os.close(w)
-    forked += 1
     return ForkedKernel(pid)
 
 
@@ -216,17 +214,7 @@ class ForkedKernel:
             self._reap(os.WNOHANG)
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        if timeout is not None:
-            import time
-
-            deadline = time.monotonic() + timeout
-            while self.poll() is None:
-                if time.monotonic() > deadline:
-                    import subprocess
-
-                    raise subprocess.TimeoutExpired(str(self.pid), timeout)
-                time.sleep(0.01)
+    def wait(self) -> int:  # the provisioner calls it once poll() says the kernel has ended
         while self.returncode is None:
             self._reap(0)
         return self.returncode
