@@ -257,3 +257,43 @@ def test_only_the_command_leaves_its_objects_to_the_operating_system_at_exit(how
     assert out.returncode == 0, out.stderr[-2000:]
     frozen = int(out.stderr.strip().splitlines()[-1])
     assert (frozen > 0) == (how == "command"), frozen
+
+
+SLOW = "import os, time\nopen(os.environ['EXO_MARK'] + f'/{os.getpid()}', 'w')\ntime.sleep(60)"
+
+
+@pytest.mark.notebook
+def test_ctrl_c_during_runs_says_interrupted_and_nothing_else(iso_env):
+    """Ctrl-C reaches the command's whole process group (its workers too): the command says
+    it was interrupted, prints no traceback, and leaves no kernel running."""
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    from helpers import make_notebook
+
+    nbdir = iso_env / "nbs"
+    make_notebook(nbdir, "91_slow", SLOW)
+    mark = iso_env / "mark"
+    mark.mkdir()
+    env = dict(os.environ, EXO_NOTEBOOKS=str(nbdir), EXO_MARK=str(mark))
+    cmd = [sys.executable, "-m", "exo_industry", "run", "--lang", "both", "--jobs", "2"]
+    log = iso_env / "run.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while len(list(mark.iterdir())) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert len(list(mark.iterdir())) == 2, log.read_text()[-2000:]  # both cells are running
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    text = log.read_text()
+    assert "exo-industry: interrupted" in text and "Traceback" not in text, text[-3000:]
+    kernels = [int(p.name) for p in mark.iterdir()]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(psutil.pid_exists(k) for k in kernels):
+        time.sleep(0.1)
+    left = [k for k in kernels if psutil.pid_exists(k) and psutil.Process(k).status() != psutil.STATUS_ZOMBIE]
+    assert not left, left

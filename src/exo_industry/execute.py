@@ -360,6 +360,14 @@ def _execute(
             # its cell runs, so nothing is lost; each run ends ~0.2 s sooner.
             shutdown_kernel="immediate",
         )
+    except KeyboardInterrupt:
+        # Ctrl-C: nbclient's tasks for the cell go with the kernel, and asyncio would print
+        # each as "Task exception was never retrieved" when it is collected; the command says
+        # it was interrupted
+        import logging
+
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        raise
     except PapermillExecutionError as exc:
         raise NotebookFailed(
             f"{stem} ({lang}) failed in cell {exc.exec_count} : {exc.ename}: {redact(str(exc.evalue))[:500]}",
