@@ -34,7 +34,6 @@ start it from a fork of the worker made when the worker started (prefork.py).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
 import os
@@ -60,8 +59,8 @@ def keep_kernels() -> None:
     from multiprocessing.util import Finalize
 
     _enabled = True
-    atexit.register(discard)
-    Finalize(None, discard, exitpriority=10)  # a forked pool worker runs these at exit, not atexit's
+    # a pool worker runs these when it ends, spawned or forked (a forked one runs no atexit handlers)
+    Finalize(None, discard, exitpriority=10)
 
 
 @contextlib.contextmanager
