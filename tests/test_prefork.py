@@ -17,7 +17,7 @@ from helpers import make_notebook
 pytestmark = pytest.mark.notebook
 
 # what a notebook can see of the process it runs in, written to a file per run
-PROBE = """import json, os, sys, multiprocessing as mp
+PROBE = """import gc, json, os, sys, multiprocessing as mp
 import numpy as np
 import matplotlib
 import matplotlib.pyplot as plt
@@ -35,6 +35,7 @@ state = {
     "process": mp.current_process().name,
     "parent_process": mp.parent_process() is None,
     "stdin": os.read(0, 1),
+    "collector": [gc.isenabled(), gc.get_threshold()],  # the fork server collects nothing while it imports
     "session_leader": os.getsid(0) == os.getpid(),
     "forked": "exo_industry.preload" in sys.modules,
     "worker_modules": sorted(m for m in ("papermill", "nbformat", "jsonschema") if m in sys.modules),
