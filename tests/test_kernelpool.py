@@ -354,3 +354,40 @@ def test_a_reset_collects_the_last_runs_garbage_before_freezing_the_rest(nbdir):
     results = run_many(["91_cycle", "92_collected"], ["en"], jobs=1)
     assert not _errors(results), _errors(results)
     assert "collected" in results[1].path.read_text()
+
+
+def test_workers_stop_once_the_last_run_ends_not_after_its_briefing(nbdir, iso_env, monkeypatch):
+    """The last briefings are exported while the workers stop their kernels and exit."""
+    import time
+
+    import psutil
+
+    from exo_industry import execute
+
+    for stem in ("91_one", "92_two"):
+        make_notebook(nbdir, stem, PIDS, params='lang = "en"')
+    pid_dir = iso_env / "pids"
+    pid_dir.mkdir()
+    monkeypatch.setenv("EXO_PID_DIR", str(pid_dir))
+    gone_at_last_export = []
+    exported = []
+    real_export = execute._export
+
+    def export(path, key):
+        exported.append(path)
+        if len(exported) == 2:  # every run has finished: the workers should be on their way out
+            pids = [int(x) for p in pid_dir.iterdir() for x in p.name.split("-")[:2]]
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                alive = [p for p in pids if psutil.pid_exists(p)]
+                if not [p for p in alive if psutil.Process(p).status() != psutil.STATUS_ZOMBIE]:
+                    break
+                time.sleep(0.05)
+            gone_at_last_export.append(time.monotonic() < deadline)
+        return real_export(path, key)
+
+    monkeypatch.setattr(execute, "_export", export)
+    results = run_many(["91_one", "92_two"], ["en"], jobs=2, export=True)
+    assert not _errors(results), _errors(results)
+    assert len(list(pid_dir.iterdir())) == 2
+    assert gone_at_last_export == [True]  # without the early shutdown this waits out 30 s

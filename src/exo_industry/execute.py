@@ -595,12 +595,18 @@ def _execute_tasks(tasks: list[tuple], jobs: int, keep_kernels: bool = True):
         initializer=prefork.start_worker,
         initargs=(keep_kernels, dict(os.environ)),
     )
+    futures = []
     try:
         futures = [pool.submit(_worker, *t) for t in tasks]
+        # Shut down now, without waiting: every run is queued, so the pool tells its workers
+        # to stop as soon as the last run has finished, not once this process has exported
+        # that run's briefing. They stop their kept kernels and exit meanwhile. Python waits
+        # for them when it exits (concurrent.futures joins its workers then), so a build
+        # never leaves a kernel behind.
+        pool.shutdown(wait=False)
         for fut in as_completed(futures):
             yield fut.result()
     finally:
-        # Without waiting: the workers stop their kept kernels and exit while this process
-        # exports the overview. Python waits for them when it exits (concurrent.futures
-        # joins its workers then), so a build never leaves a kernel behind.
-        pool.shutdown(wait=False, cancel_futures=True)
+        for fut in futures:  # after an error or Ctrl-C, the runs not yet started are dropped
+            fut.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)  # if submitting itself was interrupted
