@@ -277,6 +277,7 @@ def _html_exporter(cache_dir: str):
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        optimistic_validation=True,  # validate the notebook once, not after each of 12 preprocessors
     )
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     exp.environment.bytecode_cache = FileSystemBytecodeCache(cache_dir)
