@@ -391,3 +391,26 @@ def test_workers_stop_once_the_last_run_ends_not_after_its_briefing(nbdir, iso_e
     assert not _errors(results), _errors(results)
     assert len(list(pid_dir.iterdir())) == 2
     assert gone_at_last_export == [True]  # without the early shutdown this waits out 30 s
+
+
+WHERE = """import json, os, stat
+from ipykernel.kernelapp import IPKernelApp
+app = IPKernelApp.instance()
+folder = os.path.dirname(app.connection_file)
+print(json.dumps({"transport": app.transport, "ip": app.ip, "folder": folder,
+                  "mode": stat.S_IMODE(os.stat(folder).st_mode), "files": sorted(os.listdir(folder))}))"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets: POSIX only (elsewhere kernels use TCP)")
+def test_a_kept_kernel_listens_on_private_unix_sockets_that_go_with_it(nbdir):
+    """No TCP ports, so two workers' kernels cannot be handed the same one; nothing is left behind."""
+    make_notebook(nbdir, "91_where", WHERE)
+    results = run_many(["91_where"], ["en"], jobs=1)
+    assert not _errors(results), _errors(results)
+    nb = json.loads(results[0].path.read_text())
+    seen = json.loads("".join(nb["cells"][-1]["outputs"][0]["text"]))
+    assert seen["transport"] == "ipc", seen
+    assert seen["ip"].startswith(seen["folder"] + os.sep), seen  # the sockets live in that folder
+    assert seen["mode"] & 0o777 == 0o700, oct(seen["mode"])  # only its owner can reach them
+    assert "kernel.json" in seen["files"] and len(seen["files"]) >= 6, seen["files"]
+    assert not os.path.exists(seen["folder"])  # removed when the kept kernel was stopped

@@ -89,6 +89,10 @@ def discard() -> None:
 
     with contextlib.suppress(Exception):  # noqa: BLE001 - a kernel that already died is fine
         run_sync(km.shutdown_kernel)(now=True)
+    if km.socket_dir:  # its sockets and connection file went with the kernel
+        import shutil
+
+        shutil.rmtree(km.socket_dir, ignore_errors=True)
 
 
 def kept_client(km):
@@ -131,10 +135,38 @@ def _manager(kernel_name: str):
         discard()
     from .engines import PreforkKernelManager
 
-    km = PreforkKernelManager(kernel_name=kernel_name, client_class="exo_industry.engines.QuickReadyClient")
+    km = PreforkKernelManager(
+        kernel_name=kernel_name, client_class="exo_industry.engines.QuickReadyClient", **_private_sockets()
+    )
     _kept = (km, env)
     starts += 1
     return km
+
+
+# Unix socket paths are limited to 107 bytes on Linux (sun_path, unix(7)); 104 on macOS.
+_MAX_SOCKET_PATH = 100
+
+
+def _private_sockets() -> dict:
+    """Where a kept kernel listens: Unix sockets in a folder of its own, where the system has them.
+
+    Over TCP, jupyter_client picks each port by binding a socket to port 0 and closing it; the
+    kernel binds the port later. Two workers starting their kernels at the same moment can
+    be handed the same port, and one kernel then dies with "Address already in use" (seen
+    twice in this project's test runs), to be started again after a traceback and a few
+    seconds. Sockets named after a folder that only this kernel uses cannot collide,
+    and nothing is left listening on a network port. The folder is readable by its owner
+    only; messages are still signed with the connection file's key."""
+    if os.name != "posix":
+        return {}
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="exo-kernel-")
+    connection_file = os.path.join(folder, "kernel.json")
+    if len(connection_file) + len("-ipc-5") > _MAX_SOCKET_PATH:  # a very long TMPDIR
+        os.rmdir(folder)
+        return {}
+    return {"transport": "ipc", "connection_file": connection_file, "socket_dir": folder}
 
 
 def _alive(km) -> bool:
