@@ -97,3 +97,23 @@ def test_epo_ops_refetch_keeps_cached_time(replay, iso_env, monkeypatch):
 
     first, second = _twice(monkeypatch, replay, fetch, paths=(tps.SEARCH_PATH,))
     assert second == first
+
+
+def test_a_live_answer_and_its_cached_copy_carry_the_same_time(replay, iso_env, monkeypatch):
+    """Even when a second ends between receiving an answer and caching it, the refetch from the
+    cache reports the time the live fetch recorded (the clock is read once for both)."""
+    import itertools
+    import time
+    import types
+
+    from exo_industry import http
+
+    # every reading of the client's wall clock is 0.6 s later than the last, from x.7 s on
+    clock = itertools.count(1_795_000_000.7, 0.6)
+    monkeypatch.setattr(http, "time", types.SimpleNamespace(**{**vars(time), "time": lambda: next(clock)}))
+    replay.add("GET", "/answer", b'{"value": 1}')
+    client = Client(replay.url, name="test", min_interval=0)
+    live = client.get("/answer")
+    cached = client.get("/answer")
+    assert (live.from_cache, cached.from_cache) == (False, True)
+    assert cached.retrieved_at == live.retrieved_at

@@ -193,14 +193,15 @@ class _Cache:
         resp.retrieved_at = _iso(float(meta["stored"]))  # when the cached answer was fetched
         return resp
 
-    def put(self, key: str, url: str, headers, content: bytes) -> None:
+    def put(self, key: str, url: str, headers, content: bytes, received: float) -> None:
+        """Keep an answer, with ``received``: the time the client also records for it."""
         from .store import atomic_write_bytes, atomic_write_text
 
         if any(s.encode("utf-8") in content for s in secret_values()):
             return
         meta = {
             "url": redact_url(url),
-            "stored": time.time(),
+            "stored": received,
             "headers": {h: headers[h] for h in self._KEEP_HEADERS if h in headers},
         }
         atomic_write_bytes(self.folder / f"{key}.body", content)
@@ -363,10 +364,11 @@ class Client:
             return cached
         started = time.monotonic()
         resp = self._send_with_retries(prepared, started, hooks.get("response"))
+        received = time.time()  # one reading for both: the answer now and its cached copy later
         if key and resp.status_code == 200:
-            self.cache.put(key, resp.url, resp.headers, resp.content)
+            self.cache.put(key, resp.url, resp.headers, resp.content, received)
         resp.from_cache = False
-        resp.retrieved_at = _iso(time.time())
+        resp.retrieved_at = _iso(received)
         return resp
 
     def _send_with_retries(self, prepared, started: float, hook=None) -> requests.Response:
