@@ -414,3 +414,30 @@ def test_a_kept_kernel_listens_on_private_unix_sockets_that_go_with_it(nbdir):
     assert seen["mode"] & 0o777 == 0o700, oct(seen["mode"])  # only its owner can reach them
     assert "kernel.json" in seen["files"] and len(seen["files"]) >= 6, seen["files"]
     assert not os.path.exists(seen["folder"])  # removed when the kept kernel was stopped
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets: POSIX only")
+def test_a_new_kept_kernel_removes_socket_folders_that_killed_workers_left(tmp_path, monkeypatch):
+    """A killed worker cannot remove its kernel's socket folder; the next one to make a folder
+    removes it, and leaves alone the folders of live workers and those still being made."""
+    import fcntl
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead, alive, making = (tmp_path / f"{kernelpool.SOCKET_PREFIX}{n}" for n in ("dead", "alive", "making"))
+    for d in (dead, alive, making):
+        d.mkdir(mode=0o700)
+        (d / "kernel-ipc-1").touch()
+    (dead / kernelpool.OWNER_LOCK).touch()  # its owner was killed: nobody holds the lock
+    with open(alive / kernelpool.OWNER_LOCK, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a live worker's
+        made = kernelpool._private_sockets()
+        try:
+            assert not dead.exists()
+            assert alive.exists() and making.exists()
+            assert os.path.dirname(made["socket_dir"]) == str(tmp_path)
+            kernelpool._sweep(str(tmp_path))  # another worker sweeping now
+            assert os.path.isdir(made["socket_dir"])  # the new folder is held by its maker
+        finally:
+            kernelpool._socket_lock.close()
+            kernelpool._socket_lock = None

@@ -45,6 +45,7 @@ FRESH_ENGINE = "exo-fresh-kernel"  # and runs in a kernel of their own
 _enabled = False
 _kept = None  # (AsyncKernelManager, the environment it was started with), or None
 _client = None  # the kept kernel's client, its channels open, once a run has finished with it
+_socket_lock = None  # held while the kept kernel's socket folder is in use (_private_sockets)
 starts = 0  # kernel managers this process created (read by tests)
 connections = 0  # clients connected to a kept kernel (read by tests)
 _fresh_state: dict | None = None  # kernel side: what a fresh kernel had
@@ -79,7 +80,7 @@ def kept_kernel():
 
 def discard() -> None:
     """Stop the kept kernel (and close its client's channels) now; the next run starts a new one."""
-    global _kept
+    global _kept, _socket_lock
     _drop_client()
     if _kept is None:
         return
@@ -93,6 +94,9 @@ def discard() -> None:
         import shutil
 
         shutil.rmtree(km.socket_dir, ignore_errors=True)
+    if _socket_lock is not None:
+        _socket_lock.close()
+        _socket_lock = None
 
 
 def kept_client(km):
@@ -156,17 +160,61 @@ def _private_sockets() -> dict:
     twice in this project's test runs), to be started again after a traceback and a few
     seconds. Sockets named after a folder that only this kernel uses cannot collide,
     and nothing is left listening on a network port. The folder is readable by its owner
-    only; messages are still signed with the connection file's key."""
+    only; messages are still signed with the connection file's key.
+
+    This process holds a lock on the folder's ``owner.lock`` until :func:`discard` removes
+    the folder. A worker that is killed cannot remove it, so each new folder's maker first
+    removes the folders whose lock nobody holds (:func:`_sweep`)."""
+    global _socket_lock
     if os.name != "posix":
         return {}
+    import fcntl
     import tempfile
 
-    folder = tempfile.mkdtemp(prefix="exo-kernel-")
+    folder = tempfile.mkdtemp(prefix=SOCKET_PREFIX)
     connection_file = os.path.join(folder, "kernel.json")
     if len(connection_file) + len("-ipc-5") > _MAX_SOCKET_PATH:  # a very long TMPDIR
         os.rmdir(folder)
         return {}
+    lock = open(os.path.join(folder, OWNER_LOCK), "w")  # noqa: SIM115 - held until discard()
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _socket_lock = lock
+    _sweep(os.path.dirname(folder))
     return {"transport": "ipc", "connection_file": connection_file, "socket_dir": folder}
+
+
+SOCKET_PREFIX = "exo-kernel-"
+OWNER_LOCK = "owner.lock"
+
+
+def _sweep(parent: str) -> None:
+    """Remove this user's kernel socket folders in ``parent`` whose owner has ended without
+    removing them (its lock is free). A folder without its lock file yet is being made:
+    it stays."""
+    import fcntl
+    import shutil
+
+    uid = os.getuid()
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(SOCKET_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != uid:
+                continue
+            fd = os.open(os.path.join(entry.path, OWNER_LOCK), os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # its owner is alive
+            os.close(fd)
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        os.close(fd)
 
 
 def _alive(km) -> bool:
