@@ -435,9 +435,10 @@ def test_a_new_kept_kernel_removes_socket_folders_that_killed_workers_left(tmp_p
         try:
             assert not dead.exists()
             assert alive.exists() and making.exists()
-            assert os.path.dirname(made["socket_dir"]) == str(tmp_path)
+            folder = os.path.dirname(made["connection_file"])
+            assert os.path.dirname(folder) == str(tmp_path)
             kernelpool._sweep(str(tmp_path))  # another worker sweeping now
-            assert os.path.isdir(made["socket_dir"])  # the new folder is held by its maker
+            assert os.path.isdir(folder)  # the new folder is held by its maker
         finally:
-            kernelpool._socket_lock.close()
-            kernelpool._socket_lock = None
+            kernelpool._sockets[1].close()
+            kernelpool._sockets = None

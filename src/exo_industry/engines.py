@@ -21,7 +21,6 @@ from jupyter_client.manager import AsyncKernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager
 from papermill.log import logger
-from traitlets import Unicode
 
 
 class SparseSaves(NotebookExecutionManager):
@@ -172,8 +171,6 @@ class KeptKernelEngine(FreshKernelEngine):
 class PreforkKernelManager(AsyncKernelManager):
     """The kept kernel's manager: its kernel is the worker's waiting fork when that can serve
     the launch (:mod:`exo_industry.prefork`), and a new process otherwise."""
-
-    socket_dir = Unicode("", help="the private folder of the kernel's sockets (kernelpool._private_sockets)")
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         from . import prefork

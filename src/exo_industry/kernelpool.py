@@ -45,7 +45,7 @@ FRESH_ENGINE = "exo-fresh-kernel"  # and runs in a kernel of their own
 _enabled = False
 _kept = None  # (AsyncKernelManager, the environment it was started with), or None
 _client = None  # the kept kernel's client, its channels open, once a run has finished with it
-_socket_lock = None  # held while the kept kernel's socket folder is in use (_private_sockets)
+_sockets = None  # (folder, its owner.lock held open) of the kept kernel's sockets (_private_sockets)
 starts = 0  # kernel managers this process created (read by tests)
 connections = 0  # clients connected to a kept kernel (read by tests)
 _fresh_state: dict | None = None  # kernel side: what a fresh kernel had
@@ -80,7 +80,7 @@ def kept_kernel():
 
 def discard() -> None:
     """Stop the kept kernel (and close its client's channels) now; the next run starts a new one."""
-    global _kept, _socket_lock
+    global _kept, _sockets
     _drop_client()
     if _kept is None:
         return
@@ -90,13 +90,13 @@ def discard() -> None:
 
     with contextlib.suppress(Exception):  # noqa: BLE001 - a kernel that already died is fine
         run_sync(km.shutdown_kernel)(now=True)
-    if km.socket_dir:  # its sockets and connection file went with the kernel
+    if _sockets is not None:  # the kernel's sockets and connection file went with it
         import shutil
 
-        shutil.rmtree(km.socket_dir, ignore_errors=True)
-    if _socket_lock is not None:
-        _socket_lock.close()
-        _socket_lock = None
+        folder, lock = _sockets
+        _sockets = None
+        shutil.rmtree(folder, ignore_errors=True)
+        lock.close()
 
 
 def kept_client(km):
@@ -165,7 +165,7 @@ def _private_sockets() -> dict:
     This process holds a lock on the folder's ``owner.lock`` until :func:`discard` removes
     the folder. A worker that is killed cannot remove it, so each new folder's maker first
     removes the folders whose lock nobody holds (:func:`_sweep`)."""
-    global _socket_lock
+    global _sockets
     if os.name != "posix":
         return {}
     import fcntl
@@ -178,9 +178,9 @@ def _private_sockets() -> dict:
         return {}
     lock = open(os.path.join(folder, OWNER_LOCK), "w")  # noqa: SIM115 - held until discard()
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    _socket_lock = lock
+    _sockets = (folder, lock)
     _sweep(os.path.dirname(folder))
-    return {"transport": "ipc", "connection_file": connection_file, "socket_dir": folder}
+    return {"transport": "ipc", "connection_file": connection_file}
 
 
 SOCKET_PREFIX = "exo-kernel-"
