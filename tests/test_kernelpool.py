@@ -442,3 +442,46 @@ def test_a_new_kept_kernel_removes_socket_folders_that_killed_workers_left(tmp_p
         finally:
             kernelpool._sockets[1].close()
             kernelpool._sockets = None
+
+
+def test_a_stopped_kept_kernel_is_seen_gone_without_waiting_a_tenth_of_a_second(monkeypatch):
+    """jupyter_client looks every 0.1 s whether a killed kernel has exited; each build's
+    workers waited that out when they stopped their kernels at the end of the build."""
+    import asyncio
+
+    from jupyter_core.utils import run_sync
+
+    from exo_industry.engines import PreforkKernelManager
+
+    slept = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds, *args, **kwargs):
+        slept.append(seconds)
+        return await real_sleep(0)
+
+    # how jupyter_client waits for a killed kernel (its kill path calls _async_wait()):
+    km = PreforkKernelManager(kernel_name="exo-industry")
+    answers = iter([True, True, False])  # alive at the first two looks, then gone
+
+    async def is_alive():
+        return next(answers)
+
+    monkeypatch.setattr(km, "_async_is_alive", is_alive)
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    run_sync(km._async_wait)()
+    assert slept == [PreforkKernelManager.STOP_POLL] * 2, slept
+    assert PreforkKernelManager.STOP_POLL < 0.02
+
+    # and a real kept kernel, stopped as a worker stops it when it ends
+    monkeypatch.undo()
+    km = kernelpool._manager("exo-industry")
+    run_sync(km.start_kernel)()
+    pid = km.provisioner.pid
+    slept.clear()
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    kernelpool.discard()
+    monkeypatch.undo()
+    assert all(s < 0.1 for s in slept), sorted(set(slept))  # (0.01: jupyter_client's pause after a stop)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped
