@@ -26,12 +26,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._imports import skip_iri_format_checker
+from ._imports import skip_unused_format_checkers
 from .config import DEFAULT_CELL_TIMEOUT, KERNEL_NAME, RUN_TAG_VAR, paths
 from .errors import BadParameter, ExoError
 from .redact import redact, secret_values
 
-skip_iri_format_checker()  # before papermill/nbformat are imported (lazily, below)
+skip_unused_format_checkers()  # before papermill/nbformat are imported (lazily, below)
 
 
 class NotebookFailed(ExoError):

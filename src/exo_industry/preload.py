@@ -10,9 +10,10 @@ has that set to its inline backend before any notebook imports matplotlib, so it
 the same way while matplotlib is imported here, and the environment is then put back.
 
 The kernel's modules are imported first. What the worker's modules bring in besides them
-(papermill, nbformat, jsonschema, imported without its IRI checker: ``_imports.py``) is
-noted in ``WORKER_ONLY``; a forked kernel drops those packages from ``sys.modules``, so a
-notebook that imports one gets it as a new kernel would.
+(papermill, nbformat, and jsonschema without the format checkers no notebook uses:
+``_imports.py``) is noted in ``WORKER_ONLY``; a forked kernel drops those packages, and the
+checkers' modules marked absent, from ``sys.modules``, so a notebook that imports one gets it
+as a new kernel would.
 """
 
 from __future__ import annotations
@@ -84,9 +85,9 @@ def _load() -> None:
             if set_here:
                 os.environ.pop("MPLBACKEND", None)
         kernel = set(sys.modules)
-        from ._imports import skip_iri_format_checker
+        from ._imports import skip_unused_format_checkers
 
-        skip_iri_format_checker()  # before papermill imports nbformat and jsonschema (_imports.py)
+        skip_unused_format_checkers()  # before papermill imports nbformat and jsonschema (_imports.py)
         for name in _WORKER:
             importlib.import_module(name)
     finally:

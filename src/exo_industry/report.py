@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import __version__
 from . import claims as claims_mod
-from ._imports import skip_iri_format_checker
+from ._imports import skip_unused_format_checkers
 from .config import paths
 from .errors import ExoError, MissingData
 from .processed import read_manifest
@@ -41,7 +41,7 @@ from .redact import redact_page
 from .sections import all_sections, by_notebook
 from .store import atomic_write_text
 
-skip_iri_format_checker()  # before nbformat is imported (lazily, below)
+skip_unused_format_checkers()  # before nbformat is imported (lazily, below)
 MAX_BYTES = 3 * 1024 * 1024
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_CODES = {"zh": "zh-CN", "en": "en"}
