@@ -123,6 +123,17 @@ def test_build_on_committed_data(committed_processed, capsys):
     assert (Path(os.environ["EXO_BUILD"]) / "notebooks" / "00_overview.en.key.json").is_file()
     code, out, err = run(capsys, "build", "--lang", "en")
     assert code == 0 and "00_overview.en.html reused" in out, out + err
+    # ... and a build with nothing to redo, in a process of its own, never imports pandas
+    # (nor numpy): its checksums, keys, marks and index need neither (_lazy.py)
+    probe = (
+        "import sys\n"
+        "from exo_industry import cli\n"
+        "code = cli.main(['build', '--lang', 'en'])\n"
+        "print('loaded:', sorted(m for m in ('pandas', 'numpy') if m in sys.modules), code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert f"runs: 0 executed, {len(notebook_stems())} reused" in done.stdout, done.stdout + done.stderr
+    assert "loaded: [] 0" in done.stdout, done.stdout + done.stderr
 
 
 def test_unreachable_host_is_reported_briefly(iso_env, capsys):

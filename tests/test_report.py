@@ -265,6 +265,21 @@ def test_overview_is_one_language_with_units_in_their_own_column(built):
     assert "People aged 60 and over" in en
 
 
+def test_verdict_counts_read_the_ledger_as_pandas_does(committed_processed):
+    from exo_industry.claims import read_ledger
+    from exo_industry.config import paths
+
+    ledger = read_ledger(paths().claims)
+    assert len(ledger) > 10
+    want: dict = {}
+    for cid, verdict in zip(ledger["claim_id"], ledger["verdict"], strict=True):
+        prefix = cid.split(".", 1)[0]
+        want.setdefault(prefix, {}).setdefault(verdict, 0)
+        want[prefix][verdict] += 1
+    assert report.verdict_counts() == want
+    assert sum(sum(c.values()) for c in want.values()) == len(ledger)
+
+
 def test_index_lists_every_briefing_with_verdict_counts(built):
     import pandas as pd
 

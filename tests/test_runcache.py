@@ -257,3 +257,16 @@ def test_each_planning_pass_reads_the_tables_anew(project):
     readers = {(s, lang) for s in notebook_stems() if s.startswith("03") for lang in LANGS}
     assert invalidated(before, after) == readers
     assert after == all_keys()  # the same keys as checksums taken one run at a time
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_planning_checks_the_values_of_every_run_it_will_execute(project, force):
+    """Before any kernel starts: plan_runs checks a due run's values through its section
+    (a reused run's were checked when it ran, and its key holds them: see plan_runs)."""
+    from exo_industry.errors import BadParameter
+    from exo_industry.execute import plan_runs
+
+    with pytest.raises(BadParameter, match="unknown location 'Chna'"):
+        plan_runs(["01_aging_demographics"], ["en"], {"country": "Chna"}, None, False, force)
+    with pytest.raises(BadParameter, match="start_from"):
+        plan_runs(["03_clinical_trials"], ["zh"], {"start_from": 2020, "start_to": 2010}, None, True, force)

@@ -40,9 +40,9 @@ from __future__ import annotations
 import difflib
 import re
 
-import pandas as pd
 import pycountry
 
+from ._lazy import pd
 from .errors import BadParameter
 
 COUNTING_RULES = ("whole", "first", "corresponding")

@@ -21,8 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import pandas as pd
-
+from ._lazy import pd
 from .errors import BadParameter
 
 VERDICTS = ("reproduced", "reproduced with caveat", "contradicted", "not checkable offline")

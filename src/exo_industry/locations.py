@@ -6,9 +6,9 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 
-import pandas as pd
 import pycountry
 
+from ._lazy import pd
 from .errors import BadParameter
 
 # Names people use that differ from the UN's, mapped to UN M49 codes.

@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-import pandas as pd
-
 from . import claims as claims_mod
+from ._lazy import pd
 from .config import paths
 from .i18n import check_lang
 

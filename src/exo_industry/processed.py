@@ -13,8 +13,7 @@ import io
 import json
 from pathlib import Path
 
-import pandas as pd
-
+from ._lazy import pd
 from .config import paths
 from .errors import MissingData
 from .store import Entry, atomic_write_text, sha256_bytes

@@ -15,8 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
+from ._lazy import pd
 from .config import paths
 from .errors import ExoError
 from .store import atomic_write_text

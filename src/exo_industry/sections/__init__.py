@@ -29,8 +29,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any, Protocol, runtime_checkable
 
-import pandas as pd
-
+from .._lazy import pd
 from ..claims import Claim
 from ..errors import BadParameter
 from ..store import Entry

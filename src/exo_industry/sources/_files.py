@@ -15,8 +15,7 @@ import stat
 import unicodedata
 from pathlib import Path
 
-import pandas as pd
-
+from .._lazy import pd
 from ..errors import MalformedFile, MissingData
 from ..store import safe_name
 

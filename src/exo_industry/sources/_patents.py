@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
+from .._lazy import pd
 
 DOC_COLUMNS = [
     "dataset",

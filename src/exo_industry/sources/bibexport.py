@@ -28,9 +28,8 @@ import io
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from .. import bibliometrics as bib
+from .._lazy import pd
 from ..errors import MalformedFile, SourceError
 from ..store import Entry, RawStore
 from ._files import check_fields, import_validated, text_of

@@ -51,9 +51,9 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pandas as pd
 from tqdm.auto import tqdm
 
+from .._lazy import pd
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
 from ._files import check_fields, import_validated, text_of

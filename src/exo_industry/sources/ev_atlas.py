@@ -24,8 +24,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pandas as pd
-
+from .._lazy import pd
 from ..errors import MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
 from ._files import csv_frame, first_line, import_validated, require_columns, text_of

@@ -53,10 +53,10 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import pandas as pd
 from tqdm.auto import tqdm
 
 from .. import bibliometrics as bib
+from .._lazy import pd
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, Page, RawStore, newest_query_only, put_grouped

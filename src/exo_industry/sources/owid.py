@@ -30,8 +30,7 @@ import os
 import re
 from pathlib import Path
 
-import pandas as pd
-
+from .._lazy import pd
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
 from ._files import csv_frame, first_line, import_validated, require_columns, text_of

@@ -44,10 +44,10 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pandas as pd
 from tqdm.auto import tqdm
 
 from .. import bibliometrics as bib
+from .._lazy import pd
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, Page, RawStore, newest_query_only, put_grouped

@@ -25,8 +25,7 @@ import re
 import zipfile
 from pathlib import Path
 
-import pandas as pd
-
+from .._lazy import pd
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
 from ._files import import_validated

@@ -36,9 +36,9 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pandas as pd
 from tqdm.auto import tqdm
 
+from .._lazy import pd
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
 from ._files import import_validated, text_of

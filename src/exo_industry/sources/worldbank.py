@@ -21,9 +21,9 @@ import re
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 from tqdm.auto import tqdm
 
+from .._lazy import pd
 from ..errors import BadParameter, MalformedFile, MissingData, SourceError
 from ..store import Entry, RawStore
 from ._files import csv_frame, first_line, import_validated, mirror_glob, require_columns, text_of

@@ -23,9 +23,9 @@ import json
 import os
 from pathlib import Path
 
-import pandas as pd
 from tqdm.auto import tqdm
 
+from .._lazy import pd
 from ..config import secret
 from ..errors import BadParameter, MalformedFile, SourceError
 from ..store import Entry, RawStore

@@ -10,9 +10,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from ... import references as refs
+from ..._lazy import pd
 from ...claims import Claim, Evidence, render_claims
 from . import rules, text
 from .tables import at_end_2022, first_year_over, medium_share, peak, totals_2022

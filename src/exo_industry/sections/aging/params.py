@@ -6,8 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...choices import accepts, choices, pick
 from ...errors import BadParameter
 from ...i18n import LANGS, check_lang

@@ -12,8 +12,7 @@ Tables (data/processed):
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...errors import MissingData
 from ...sources import worldbank, wpp
 from ...store import RawStore

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from ... import i18n
 from ... import references as refs
+from ..._lazy import pd
 from ...claims import Evidence
 from ...i18n import check_lang
 from .rules import NAME, PAPER_SHARE60

@@ -35,8 +35,7 @@ A year counts as complete when it is before the year of the newest input's retri
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...claims import Claim, Evidence
 from . import rules, text
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import pandas as pd
-
 from ... import bibliometrics as bib
+from ..._lazy import pd
 from ...errors import BadParameter
 from ...sources import openalex
 

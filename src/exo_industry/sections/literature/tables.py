@@ -17,9 +17,8 @@ the notebook draws.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from ... import bibliometrics as bib
+from ..._lazy import pd
 from ...errors import MissingData
 from ...sources import bibexport, ev_atlas, openalex, pubmed
 from ...store import RawStore

@@ -10,9 +10,8 @@ import gettext
 import re
 from typing import Any
 
-import pandas as pd
-
 from ... import i18n
+from ..._lazy import pd
 from ...claims import Claim, Evidence, make_claim
 from ...sources import ev_atlas, openalex
 from . import published, rules

@@ -12,8 +12,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...claims import Claim, Evidence, render_claims
 from ...errors import BadParameter
 from . import rules, text

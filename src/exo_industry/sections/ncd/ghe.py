@@ -14,8 +14,7 @@ GHE 2021 gives world deaths by GHE cause code for 2000, 2010, 2015, 2019, 2020 a
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...sources import who_ghe
 from . import rules
 

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...choices import accepts, choices, pick
 from ...errors import BadParameter
 from ...locations import fold, iso3_guess

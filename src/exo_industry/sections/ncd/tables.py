@@ -33,8 +33,7 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...errors import BadParameter
 from ...sources import owid, who_ghe, worldbank
 from ...store import RawStore

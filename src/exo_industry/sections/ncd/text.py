@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from ... import i18n
+from ..._lazy import pd
 from ...claims import Evidence
 from ...i18n import check_lang
 from . import rules

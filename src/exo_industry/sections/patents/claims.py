@@ -21,8 +21,7 @@ Verdict rule (thresholds in :mod:`.rules`):
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...claims import Claim, Evidence, make_claim
 from . import text
 from .params import check_years

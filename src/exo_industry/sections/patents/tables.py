@@ -28,8 +28,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...errors import BadParameter, MissingData
 from ...sources import epo_ops, lens
 from ...store import RawStore

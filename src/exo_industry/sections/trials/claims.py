@@ -39,8 +39,7 @@ Verdict rules
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..._lazy import pd
 from ...claims import Claim, Evidence
 from .paper import (
     CITED_AREA_KEYS,

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from ... import i18n
+from ..._lazy import pd
 from ...sources import ctgov
 from ...store import RawStore
 from .. import Result, Table

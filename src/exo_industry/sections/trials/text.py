@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from ... import i18n
+from ..._lazy import pd
 from ...claims import Claim, Evidence, make_claim
 from ...sources import ctgov
 from ...sources.ev_atlas import CITATION as ATLAS_CITATION
