@@ -485,3 +485,27 @@ def test_a_stopped_kept_kernel_is_seen_gone_without_waiting_a_tenth_of_a_second(
     assert all(s < 0.1 for s in slept), sorted(set(slept))  # (0.01: jupyter_client's pause after a stop)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # gone, and reaped
+
+
+def test_a_kept_kernels_client_tries_again_every_10_ms_not_every_100():
+    """The client connects before a forked kernel has made its sockets; ZeroMQ's default
+    reconnect interval (100 ms) kept each build's first runs waiting for most of that."""
+    import zmq
+    from jupyter_core.utils import run_sync
+
+    from exo_industry.engines import QuickReadyClient
+
+    km = kernelpool._manager("exo-industry")
+    try:
+        run_sync(km.start_kernel)()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            channels = (kc.shell_channel, kc.iopub_channel, kc.stdin_channel, kc.control_channel)
+            seen = [ch.socket.getsockopt(zmq.RECONNECT_IVL) for ch in channels]
+            assert seen == [QuickReadyClient.RECONNECT_IVL_MS] * 4 and QuickReadyClient.RECONNECT_IVL_MS <= 10
+            run_sync(kc.wait_for_ready)(timeout=60)
+        finally:
+            kc.stop_channels()
+    finally:
+        kernelpool.discard()
