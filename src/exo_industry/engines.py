@@ -116,11 +116,11 @@ class QuickReadyClient(AsyncKernelClient):
     ``IOPUB_PROBE`` seconds instead; each request makes the kernel publish its status, and
     the first status that arrives shows the subscription works.
 
-    It also connects again sooner. The client connects as soon as the kernel is launched, and
-    a forked kernel (prefork.py) is launched 10-20 ms before it has made its sockets. A ZeroMQ
-    socket whose connect finds no peer tries again after its reconnect interval, 100 ms by
-    default (``ZMQ_RECONNECT_IVL`` in libzmq's zmq_setsockopt(3); pyzmq reports the same).
-    So the first request waited out most of that 0.1 s while the kernel sat ready; 10 ms
+    It also connects again sooner. The client connects 10-20 ms after the kernel is launched;
+    a forked kernel (prefork.py) binds its sockets 20-40 ms after, so the first connect often
+    finds no peer. A ZeroMQ socket then tries again after its reconnect interval, 100 ms by
+    default (``ZMQ_RECONNECT_IVL`` in libzmq's zmq_setsockopt(3); pyzmq reports the same),
+    and the first request waited out most of that 0.1 s while the kernel sat ready. 10 ms
     between attempts costs a few wake-ups. Kernels of their own (``--fresh-kernels``, the
     benchmark's floors) keep papermill's client unchanged."""
 
