@@ -116,8 +116,8 @@ class QuickReadyClient(AsyncKernelClient):
     ``IOPUB_PROBE`` seconds instead; each request makes the kernel publish its status, and
     the first status that arrives shows the subscription works.
 
-    It also connects again sooner. The client connects 10-20 ms after the kernel is launched;
-    a forked kernel (prefork.py) binds its sockets 20-40 ms after, so the first connect often
+    It also connects again sooner. The client connects 15-25 ms after the kernel is launched;
+    a forked kernel (prefork.py) binds its sockets 25-40 ms after, so the first connect often
     finds no peer. A ZeroMQ socket then tries again after its reconnect interval, 100 ms by
     default (``ZMQ_RECONNECT_IVL`` in libzmq's zmq_setsockopt(3); pyzmq reports the same),
     and the first request waited out most of that 0.1 s while the kernel sat ready. 10 ms
