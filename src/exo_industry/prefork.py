@@ -60,7 +60,7 @@ _waiting: tuple[int, int] | None = None  # the waiting kernel: (pid, write end o
 def prestart(jobs: int | None = None, fresh_kernels: bool = False) -> None:
     """Let this process's builds fork their workers, and start the fork server now if the
     build is likely to use it: with more than one job, more than one core and kept kernels.
-    Its imports (about 1.3 CPU-seconds) then run while this process plans the build."""
+    Its imports (about 0.8 CPU-seconds here) then run while this process plans the build."""
     global _wanted
     _wanted = not fresh_kernels and supported()
     if not _wanted or jobs == 1 or (os.cpu_count() or 1) < 2:
